@@ -1,0 +1,30 @@
+# The two commands of the README. Both do all their own set-up.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+FLASK := SAFEVISIT_ENV=development $(VENV)/bin/flask --app wsgi
+PROCEDURES := $(wildcard procedure_data/*/v*[0-9].json)
+
+.PHONY: run test venv test-deps
+
+$(VENV)/.installed: pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[postgres]'
+	touch $@
+
+$(VENV)/.test-installed: $(VENV)/.installed pyproject.toml
+	$(PY) -m pip install --quiet -e '.[postgres,test]'
+	touch $@
+
+venv: $(VENV)/.installed
+
+run: venv
+	$(FLASK) db upgrade
+	$(FLASK) procedures load $(PROCEDURES)
+	$(FLASK) run --host 127.0.0.1 --port $${PORT:-5000}
+
+test-deps: $(VENV)/.test-installed
+	bash scripts/install-system-deps.sh
+
+test: test-deps
+	$(PY) -m pytest

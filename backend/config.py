@@ -1,0 +1,50 @@
+"""Configuration read from the environment, once, when the app is built."""
+import os
+from pathlib import Path
+
+DEV_SECRET = "dev-only-not-secret"
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def from_environment(instance_path: str) -> dict:
+    """Build the config mapping; every setting here is documented in the README."""
+    env = os.environ.get("SAFEVISIT_ENV", "production")
+    development = env == "development"
+    database_url = os.environ.get("DATABASE_URL") or (
+        "sqlite:///" + os.path.join(instance_path, "safevisit.sqlite3")
+    )
+    # SQLAlchemy wants the driver named; hosted PostgreSQL URLs often omit it.
+    if database_url.startswith("postgres://"):
+        database_url = "postgresql+psycopg://" + database_url[len("postgres://"):]
+    elif database_url.startswith("postgresql://"):
+        database_url = "postgresql+psycopg://" + database_url[len("postgresql://"):]
+    return {
+        "SAFEVISIT_ENV": env,
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or (DEV_SECRET if development else None),
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "MAX_CONTENT_LENGTH": int(os.environ.get("SAFEVISIT_MAX_BODY_BYTES", 256 * 1024)),
+        "PROCEDURE_DATA_DIR": os.environ.get(
+            "SAFEVISIT_PROCEDURE_DATA", str(REPO_ROOT / "procedure_data")
+        ),
+        "SESSION_COOKIE_SECURE": _bool("SAFEVISIT_SECURE_COOKIES", not development),
+    }
+
+
+def check(config: dict) -> None:
+    """Refuse to run without a real secret outside development and tests."""
+    secret = config.get("SECRET_KEY")
+    relaxed = config.get("TESTING") or config.get("SAFEVISIT_ENV") == "development"
+    if not secret or (secret == DEV_SECRET and not relaxed):
+        raise RuntimeError(
+            "SECRET_KEY must be set to a long random value outside development "
+            "(for local use set SAFEVISIT_ENV=development)."
+        )
+    if len(secret) < 16 and not relaxed:
+        raise RuntimeError("SECRET_KEY is too short: use at least 32 random characters.")

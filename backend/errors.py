@@ -1,0 +1,105 @@
+"""One JSON error envelope for every failure the API can return.
+
+Shape (documented in the README):
+    {"error": {"status": 422, "code": "validation_failed",
+               "message": "...", "fields": {"answers.child_age": ["..."]}}}
+`fields` is present only for validation errors.
+"""
+import logging
+
+from flask import Flask, jsonify
+from flask_wtf.csrf import CSRFError
+from marshmallow import ValidationError
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
+
+CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "validation_failed",
+    429: "too_many_requests",
+    500: "internal_error",
+    503: "unavailable",
+}
+
+
+class ApiError(Exception):
+    """Raised by views and services; rendered by the handler below."""
+
+    def __init__(self, status: int, message: str, code: str | None = None, fields=None,
+                 headers=None):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.code = code or CODES.get(status, "error")
+        self.fields = fields
+        self.headers = headers or {}
+
+
+def error_response(status: int, message: str, code: str | None = None, fields=None,
+                   headers=None):
+    body = {"status": status, "code": code or CODES.get(status, "error"), "message": message}
+    if fields:
+        body["fields"] = fields
+    response = jsonify(error=body)
+    response.status_code = status
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+def flatten_messages(messages, prefix: str = "") -> dict:
+    """Turn marshmallow's nested messages into {"a.b": ["..."]}."""
+    flat: dict[str, list[str]] = {}
+    if isinstance(messages, dict):
+        for key, value in messages.items():
+            path = f"{prefix}.{key}" if prefix else str(key)
+            if isinstance(value, (dict,)):
+                flat.update(flatten_messages(value, path))
+            else:
+                flat[path] = [str(m) for m in value] if isinstance(value, list) else [str(value)]
+    elif isinstance(messages, list):
+        flat[prefix or "_schema"] = [str(m) for m in messages]
+    else:
+        flat[prefix or "_schema"] = [str(messages)]
+    return flat
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(ApiError)
+    def handle_api_error(err: ApiError):
+        return error_response(err.status, err.message, err.code, err.fields, err.headers)
+
+    @app.errorhandler(ValidationError)
+    def handle_validation_error(err: ValidationError):
+        return error_response(422, "The request has invalid fields.",
+                              fields=flatten_messages(err.messages))
+
+    @app.errorhandler(CSRFError)
+    def handle_csrf_error(err: CSRFError):
+        # 403 rather than Flask-WTF's 400: the request is well formed but not allowed.
+        return error_response(403, f"CSRF check failed: {err.description}", "csrf_failed")
+
+    @app.errorhandler(HTTPException)
+    def handle_http_error(err: HTTPException):
+        status = err.code or 500
+        headers = {}
+        if status == 405 and err.valid_methods:
+            headers["Allow"] = ", ".join(err.valid_methods)
+        if status == 429:
+            headers.update(dict(err.get_headers())) if hasattr(err, "get_headers") else None
+            headers.pop("Content-Type", None)
+        return error_response(status, err.description or CODES.get(status, "error"),
+                              headers=headers)
+
+    @app.errorhandler(Exception)
+    def handle_unexpected(err: Exception):
+        log.exception("unhandled error")
+        return error_response(500, "Something went wrong on the server. Nothing was changed.")

@@ -1,0 +1,1 @@
+"""The procedure chapters: versioned documents, checklist templates and decision rules."""

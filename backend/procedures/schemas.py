@@ -1,0 +1,48 @@
+"""Request and response bodies of the procedure API."""
+from marshmallow import Schema, fields, validate
+
+
+class ProcedureSummarySchema(Schema):
+    slug = fields.Str(dump_only=True)
+    title = fields.Str(dump_only=True)
+    version = fields.Str(dump_only=True)
+    updated = fields.Str(dump_only=True)
+    versions = fields.List(fields.Str(), dump_only=True)
+
+
+class ProcedureListSchema(Schema):
+    procedures = fields.List(fields.Nested(ProcedureSummarySchema), dump_only=True)
+
+
+# An answer is a string, number, boolean, list of option values or null; the
+# checklist template of the procedure version decides which (see answers.py).
+def answers_field(**kwargs) -> fields.Dict:
+    return fields.Dict(keys=fields.Str(validate=validate.Length(min=1, max=80)),
+                       values=fields.Raw(allow_none=True),
+                       validate=validate.Length(max=200), **kwargs)
+
+
+class EvaluateRequestSchema(Schema):
+    answers = answers_field(required=True)
+    version = fields.Str(validate=validate.Length(min=1, max=20),
+                         metadata={"description": "Evaluate under this version; the current one if absent."})
+
+
+class ReasonSchema(Schema):
+    rule = fields.Str()
+    why = fields.Str()
+
+
+class RecommendedActionSchema(Schema):
+    action = fields.Str()
+    title = fields.Str()
+    urgency = fields.Str(validate=validate.OneOf(["immediate", "urgent", "soon", "routine"]))
+    paragraphs = fields.List(fields.Str())
+    reasons = fields.List(fields.Nested(ReasonSchema))
+
+
+class EvaluationSchema(Schema):
+    procedure = fields.Str()
+    version = fields.Str()
+    urgency = fields.Str(allow_none=True)
+    actions = fields.List(fields.Nested(RecommendedActionSchema))

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Installs what the tests need from Debian's packages: Chromium for Playwright
+# and Node.js for the JavaScript tests. Skips whatever is already there.
+set -euo pipefail
+need=()
+browser="${SAFEVISIT_CHROMIUM:-/usr/bin/chromium}"
+[ -x "$browser" ] || need+=(chromium)
+command -v node >/dev/null 2>&1 || need+=(nodejs)
+[ ${#need[@]} -eq 0 ] && exit 0
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+echo "Installing from Debian's packages: ${need[*]}"
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}"

@@ -1,0 +1,82 @@
+"""Fixtures: a migrated database per test (SQLite copy or truncated PostgreSQL), app, client."""
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import text
+
+from backend import create_app
+from backend.extensions import db
+from backend.procedures import store
+
+ROOT = Path(__file__).resolve().parent.parent
+PROCEDURE_FILE = ROOT / "procedure_data" / "child-abuse-and-the-internet" / "v10.json"
+SLUG = "child-abuse-and-the-internet"
+# Set to a PostgreSQL URL to run the whole suite there; SQLite files otherwise.
+TEST_DATABASE_URL = os.environ.get("SAFEVISIT_TEST_DATABASE_URL", "")
+
+
+def base_config(database_url: str) -> dict:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key-that-is-long-enough",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+    }
+
+
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory):
+    """Run the real migrations once; each test then starts from their result."""
+    if TEST_DATABASE_URL:
+        url = TEST_DATABASE_URL
+    else:
+        url = "sqlite:///" + str(tmp_path_factory.mktemp("template") / "template.sqlite3")
+    app = create_app(base_config(url))
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+    return url
+
+
+def _fresh_database(template_url: str, tmp_path) -> str:
+    if TEST_DATABASE_URL:
+        app = create_app(base_config(template_url))
+        with app.app_context():
+            tables = [t.name for t in db.metadata.sorted_tables]
+            with db.engine.begin() as conn:
+                conn.execute(text("TRUNCATE " + ", ".join(tables) + " RESTART IDENTITY CASCADE"))
+            db.engine.dispose()
+        return template_url
+    target = tmp_path / "test.sqlite3"
+    shutil.copy(template_url.removeprefix("sqlite:///"), target)
+    return "sqlite:///" + str(target)
+
+
+@pytest.fixture
+def procedure_document() -> dict:
+    return json.loads(PROCEDURE_FILE.read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def app(migrated_template, tmp_path, procedure_document):
+    app = create_app({**base_config(_fresh_database(migrated_template, tmp_path)),
+                      "INSTANCE_TMP": str(tmp_path)})
+    with app.app_context():
+        store.load(procedure_document)
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
