@@ -21,6 +21,7 @@ venv: $(VENV)/.installed
 run: venv
 	$(FLASK) db upgrade
 	$(FLASK) procedures load $(PROCEDURES)
+	$(FLASK) users seed-demo
 	$(FLASK) run --host 127.0.0.1 --port $${PORT:-5000}
 
 test-deps: $(VENV)/.test-installed

@@ -1,9 +1,11 @@
 """SafeVisit: the Flask application factory."""
+import datetime as dt
 import os
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import config, errors, extensions, headers
+from . import config, database, errors, extensions, headers, origin
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -14,24 +16,39 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.from_mapping(test_config)
     config.check(app.config)
     app.config.update(
-        JSON_SORT_KEYS=False,
         WTF_CSRF_TIME_LIMIT=None,  # tokens live as long as the session that holds them
         WTF_CSRF_SSL_STRICT=False,  # Origin is checked instead (works behind TLS proxies)
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_NAME="safevisit_session",
+        PERMANENT_SESSION_LIFETIME=dt.timedelta(hours=12),
     )
+    app.json.sort_keys = False
+    if app.config["PROXY_HOPS"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_HOPS"],
+                                x_proto=app.config["PROXY_HOPS"], x_host=app.config["PROXY_HOPS"])
 
     extensions.db.init_app(app)
     migrations = os.path.join(os.path.dirname(__file__), "migrations")
     extensions.migrate.init_app(app, extensions.db, directory=migrations)
+    database.init_app(app)
     extensions.csrf.init_app(app)
+    extensions.limiter.init_app(app)
     errors.init_app(app)
+    origin.init_app(app)
     headers.init_app(app)
 
     from . import health
+    from .accounts import cli as users_cli, views as auth_views
+    from .audit import views as audit_views
+    from .concerns import views as concerns_views
     from .procedures import cli as procedures_cli, views as procedures_views
 
     app.register_blueprint(health.bp)
     app.register_blueprint(procedures_views.bp)
     app.register_blueprint(procedures_cli.bp)
+    app.register_blueprint(auth_views.bp)
+    app.register_blueprint(users_cli.bp)
+    app.register_blueprint(concerns_views.bp)
+    app.register_blueprint(audit_views.bp)
     return app

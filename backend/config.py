@@ -34,6 +34,10 @@ def from_environment(instance_path: str) -> dict:
             "SAFEVISIT_PROCEDURE_DATA", str(REPO_ROOT / "procedure_data")
         ),
         "SESSION_COOKIE_SECURE": _bool("SAFEVISIT_SECURE_COOKIES", not development),
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "LOGIN_LIMIT_PER_ACCOUNT": os.environ.get("SAFEVISIT_LOGIN_LIMIT_ACCOUNT", "5 per minute"),
+        "LOGIN_LIMIT_PER_ADDRESS": os.environ.get("SAFEVISIT_LOGIN_LIMIT_ADDRESS", "30 per minute"),
+        "PROXY_HOPS": int(os.environ.get("SAFEVISIT_PROXY_HOPS", "0")),
     }
 
 

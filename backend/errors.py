@@ -90,12 +90,11 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def handle_http_error(err: HTTPException):
         status = err.code or 500
+        if status >= 500:
+            log.error("server error", exc_info=getattr(err, "original_exception", None) or err)
         headers = {}
         if status == 405 and err.valid_methods:
             headers["Allow"] = ", ".join(err.valid_methods)
-        if status == 429:
-            headers.update(dict(err.get_headers())) if hasattr(err, "get_headers") else None
-            headers.pop("Content-Type", None)
         return error_response(status, err.description or CODES.get(status, "error"),
                               headers=headers)
 

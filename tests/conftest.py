@@ -80,3 +80,51 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
+
+
+DEMO_PASSWORD = "demo-password-for-tests"
+
+
+@pytest.fixture
+def demo_users(app):
+    from backend.accounts.demo import seed_demo
+    with app.app_context():
+        seed_demo(DEMO_PASSWORD)
+
+
+class ApiClient:
+    """A device: a test client that signs in and sends the CSRF token like the PWA does."""
+
+    def __init__(self, client):
+        self.client = client
+        self.csrf = None
+
+    def refresh_csrf(self):
+        self.csrf = self.client.get("/api/auth/session").json["csrf_token"]
+        return self.csrf
+
+    def login(self, username, password=DEMO_PASSWORD):
+        self.refresh_csrf()
+        response = self.post("/api/auth/login", {"username": username, "password": password})
+        if response.status_code == 200:
+            self.csrf = response.json["csrf_token"]
+        return response
+
+    def get(self, url, **kwargs):
+        return self.client.get(url, **kwargs)
+
+    def post(self, url, body=None, **kwargs):
+        headers = {"X-CSRFToken": self.csrf or "", **kwargs.pop("headers", {})}
+        return self.client.post(url, json=body if body is not None else {}, headers=headers, **kwargs)
+
+
+@pytest.fixture
+def device(app, demo_users):
+    """Make signed-in devices: device("worker") -> ApiClient."""
+    def make(username=None):
+        api = ApiClient(app.test_client())
+        if username:
+            response = api.login(username)
+            assert response.status_code == 200, response.json
+        return api
+    return make

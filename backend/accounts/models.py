@@ -1,0 +1,51 @@
+"""Teams and users. A user belongs to one team and has one role."""
+import datetime as dt
+import enum
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ..procedures.models import utcnow
+
+
+class Role(str, enum.Enum):
+    FOSTER_CARER = "foster_carer"
+    FIELD_WORKER = "field_worker"
+    DUTY_MANAGER = "duty_manager"
+    ADMIN = "admin"
+
+
+class Team(db.Model):
+    __tablename__ = "teams"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+
+
+class User(db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(40), unique=True)
+    display_name: Mapped[str] = mapped_column(String(80))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), index=True)
+    active: Mapped[bool] = mapped_column(default=True)
+    # Bumped on logout and deactivation: every session cookie carrying an older
+    # value is refused, which ends all of the user's sessions at once.
+    session_epoch: Mapped[int] = mapped_column(default=0)
+    on_duty: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    # Every view that shows a user shows the team too.
+    team: Mapped[Team] = relationship(lazy="joined")
+
+    @property
+    def is_manager(self) -> bool:
+        return self.role == Role.DUTY_MANAGER.value
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN.value

@@ -1,0 +1,30 @@
+"""Request and response bodies of the auth API."""
+from marshmallow import Schema, fields, validate
+
+
+class TeamSchema(Schema):
+    id = fields.Int(dump_only=True)
+    name = fields.Str(dump_only=True)
+
+
+class UserSchema(Schema):
+    id = fields.Int(dump_only=True)
+    username = fields.Str(dump_only=True)
+    display_name = fields.Str(dump_only=True)
+    role = fields.Str(dump_only=True)
+    team = fields.Nested(TeamSchema, dump_only=True)
+    on_duty = fields.Bool(dump_only=True)
+
+
+class LoginSchema(Schema):
+    username = fields.Str(required=True, validate=validate.Length(min=1, max=40))
+    password = fields.Str(required=True, load_only=True, validate=validate.Length(min=1, max=200))
+
+
+class SessionSchema(Schema):
+    user = fields.Nested(UserSchema, allow_none=True, dump_only=True)
+    csrf_token = fields.Str(dump_only=True)
+
+
+class OkSchema(Schema):
+    ok = fields.Bool(dump_only=True)

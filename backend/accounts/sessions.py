@@ -1,0 +1,62 @@
+"""Who is asking: the session cookie, server-side revocation, and role checks."""
+from functools import wraps
+
+from flask import g, session
+from sqlalchemy import select
+
+from ..errors import ApiError
+from ..extensions import db
+from .models import User
+
+
+def log_in(user: User) -> None:
+    # A fresh session on login: nothing from before (a planted id or token) survives.
+    session.clear()
+    session["uid"] = user.id
+    session["epoch"] = user.session_epoch
+    session.permanent = True
+
+
+def end_all_sessions(user: User) -> None:
+    user.session_epoch += 1
+
+
+def current_user() -> User | None:
+    """The signed-in user, or None; raises 401 when the session was revoked."""
+    if "user" in g:
+        return g.user
+    user = None
+    uid = session.get("uid")
+    if uid is not None:
+        candidate = db.session.scalar(select(User).filter_by(id=uid))
+        if candidate is None or candidate.session_epoch != session.get("epoch"):
+            session.clear()
+            g.user = None
+            raise ApiError(401, "Your session has ended. Sign in again.", "session_ended")
+        if not candidate.active:
+            session.clear()
+            g.user = None
+            raise ApiError(401, "This account has been deactivated. Nothing more can be sent from it.",
+                           "account_deactivated")
+        user = candidate
+    g.user = user
+    return user
+
+
+def require_user(*roles: str) -> User:
+    user = current_user()
+    if user is None:
+        raise ApiError(401, "Sign in first.")
+    if roles and user.role not in roles:
+        raise ApiError(403, "Your role cannot do this.")
+    return user
+
+
+def login_required(*roles: str):
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            require_user(*roles)
+            return view(*args, **kwargs)
+        return wrapped
+    return decorator

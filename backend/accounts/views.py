@@ -1,0 +1,67 @@
+"""`/api/auth`: session, login, logout."""
+from flask import Blueprint, current_app, request, session
+from flask_wtf.csrf import generate_csrf
+from sqlalchemy import select
+
+from ..audit.log import record
+from ..errors import ApiError
+from ..extensions import db, limiter
+from ..requests import json_body
+from .models import User
+from .passwords import dummy_verify, verify_password
+from .schemas import LoginSchema, OkSchema, SessionSchema
+from .sessions import current_user, end_all_sessions, log_in, require_user
+
+bp = Blueprint("auth", __name__, url_prefix="/api/auth")
+
+
+def _username_key() -> str:
+    body = request.get_json(silent=True)
+    name = body.get("username") if isinstance(body, dict) else None
+    return "account:" + (name.strip().lower() if isinstance(name, str) else "?")
+
+
+def _failed(response) -> bool:
+    return response.status_code == 401
+
+
+@bp.get("/session")
+def get_session():
+    try:
+        user = current_user()
+    except ApiError as err:
+        if err.status != 401:
+            raise
+        user = None  # a revoked session simply reads as signed out here
+    return SessionSchema().dump({"user": user, "csrf_token": generate_csrf()})
+
+
+@bp.post("/login")
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"])
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"],
+               key_func=_username_key, deduct_when=_failed)
+def login():
+    body = json_body(LoginSchema())
+    user = db.session.scalar(select(User).filter_by(username=body["username"].strip().lower()))
+    if user is None:
+        dummy_verify(body["password"])
+    if user is None or not user.active or not verify_password(user.password_hash, body["password"]):
+        raise ApiError(401, "That username and password do not match an active account.",
+                       "invalid_credentials")
+    log_in(user)
+    record("login", "user", str(user.id), user=user)
+    db.session.commit()
+    return SessionSchema().dump({"user": user, "csrf_token": generate_csrf()})
+
+
+@bp.post("/logout")
+def logout():
+    user = require_user()
+    end_all_sessions(user)
+    record("logout", "user", str(user.id), user=user)
+    db.session.commit()
+    session.clear()
+    response = current_app.json.response(OkSchema().dump({"ok": True}))
+    # The device forgets everything this origin stored about the user.
+    response.headers["Clear-Site-Data"] = '"cache", "storage"'
+    return response

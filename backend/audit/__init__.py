@@ -1,0 +1,1 @@
+"""Who read or changed what, when, from where."""

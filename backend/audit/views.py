@@ -1,0 +1,47 @@
+"""`GET /api/audit`: the trail, for admins only."""
+from flask import Blueprint, request
+from marshmallow import Schema, fields, validate
+from sqlalchemy import select
+
+from ..accounts.models import Role
+from ..accounts.sessions import require_user
+from ..extensions import db
+from .models import AuditEvent
+
+bp = Blueprint("audit", __name__, url_prefix="/api/audit")
+
+
+class AuditQueryArgsSchema(Schema):
+    object_id = fields.Str(validate=validate.Length(max=64))
+    user_id = fields.Int()
+    before = fields.Int(validate=validate.Range(min=1), metadata={"description": "Page back from this event id."})
+    limit = fields.Int(load_default=100, validate=validate.Range(min=1, max=500))
+
+
+class AuditEventSchema(Schema):
+    id = fields.Int(dump_only=True)
+    at = fields.DateTime(dump_only=True)
+    user_id = fields.Int(dump_only=True, allow_none=True)
+    action = fields.Str(dump_only=True)
+    object_type = fields.Str(dump_only=True)
+    object_id = fields.Str(dump_only=True)
+    address = fields.Str(dump_only=True, allow_none=True)
+    detail = fields.Str(dump_only=True, allow_none=True)
+
+
+class AuditPageSchema(Schema):
+    events = fields.List(fields.Nested(AuditEventSchema), dump_only=True)
+
+
+@bp.get("")
+def list_events():
+    require_user(Role.ADMIN.value)
+    args = AuditQueryArgsSchema().load(request.args.to_dict())
+    query = select(AuditEvent).order_by(AuditEvent.id.desc()).limit(args["limit"])
+    if "object_id" in args:
+        query = query.where(AuditEvent.object_id == args["object_id"])
+    if "user_id" in args:
+        query = query.where(AuditEvent.user_id == args["user_id"])
+    if "before" in args:
+        query = query.where(AuditEvent.id < args["before"])
+    return AuditPageSchema().dump({"events": db.session.scalars(query).all()})

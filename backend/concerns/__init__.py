@@ -1,0 +1,1 @@
+"""Concerns: checklists in progress or submitted, their history, and the sync protocol."""

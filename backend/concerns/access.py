@@ -1,0 +1,25 @@
+"""Who may see which concern: the one place that decides."""
+from sqlalchemy import Select, select
+
+from ..accounts.models import User
+from ..errors import ApiError
+from ..extensions import db
+from .models import Concern
+
+
+def visible_to(user: User) -> Select:
+    """Carers and workers: their own. Managers: their team's, once submitted. Admins: all submitted."""
+    query = select(Concern)
+    if user.is_admin:
+        return query.where(Concern.status != "draft")
+    if user.is_manager:
+        return query.where(Concern.team_id == user.team_id, Concern.status != "draft")
+    return query.where(Concern.author_id == user.id)
+
+
+def get_visible(user: User, concern_id: str) -> Concern:
+    """The concern, or 404 — also when it exists but is not this user's to see."""
+    concern = db.session.scalar(visible_to(user).where(Concern.id == concern_id.lower()))
+    if concern is None:
+        raise ApiError(404, "No such concern.")
+    return concern

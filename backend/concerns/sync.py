@@ -1,0 +1,173 @@
+"""Applying one device change to one concern: exactly once, atomically, never silently overwriting.
+
+Results: applied (stored, new version), duplicate (this change_id was stored before:
+the same answer again, nothing stored twice), conflict (the device edited an old
+version: its copy is kept in the history and the server copy returned), rejected
+(field errors; nothing stored).
+"""
+from marshmallow import ValidationError
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+from ..accounts.models import User
+from ..audit.log import record
+from ..errors import flatten_messages
+from ..extensions import db
+from ..procedures import rules, store
+from ..procedures.answers import answer_errors
+from ..procedures.models import ProcedureVersion, utcnow
+from . import events
+from .models import Concern, ConcernRevision
+from .schemas import ChangeSchema
+
+ATTEMPTS = 3
+
+
+def _rejected(raw, errors: dict) -> dict:
+    ids = raw if isinstance(raw, dict) else {}
+    return {"id": ids.get("id") if isinstance(ids.get("id"), str) else None,
+            "change_id": ids.get("change_id") if isinstance(ids.get("change_id"), str) else None,
+            "result": "rejected", "errors": errors}
+
+
+def _result(kind: str, change: dict, concern: Concern, version: int) -> dict:
+    return {"id": concern.id, "change_id": change["change_id"], "result": kind,
+            "version": version, "concern": concern}
+
+
+def apply_change(user: User, raw) -> dict:
+    """Apply one change in its own transaction and return its result."""
+    try:
+        change = ChangeSchema().load(raw if isinstance(raw, dict) else {})
+    except ValidationError as err:
+        return _rejected(raw, flatten_messages(err.messages))
+    change["id"], change["change_id"] = str(change["id"]), str(change["change_id"])
+    for attempt in range(ATTEMPTS):
+        try:
+            result = _apply(user, change)
+            if result["result"] == "rejected":
+                db.session.rollback()
+            else:
+                db.session.commit()
+            return result
+        except (IntegrityError, StaleDataError):
+            # Another request stored this change or this concern first: look again.
+            db.session.rollback()
+            if attempt == ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _apply(user: User, change: dict) -> dict:
+    prior = db.session.scalar(select(ConcernRevision).filter_by(change_id=change["change_id"]))
+    if prior is not None:
+        return _replay(user, change, prior)
+
+    concern = db.session.get(Concern, change["id"], populate_existing=True)
+    if concern is not None and concern.author_id != user.id:
+        return _rejected(change, {"id": ["No such concern."]})
+    procedure = db.session.scalar(select(ProcedureVersion).filter_by(
+        slug=change["procedure"], version=change["procedure_version"]))
+    if procedure is None:
+        return _rejected(change, {"procedure_version": ["This procedure version is not known here."]})
+    if concern is not None and (concern.procedure, concern.procedure_version) != (
+            change["procedure"], change["procedure_version"]):
+        return _rejected(change, {"procedure_version": [
+            f"This concern was started under version {concern.procedure_version} and keeps it."]})
+
+    document = store.document_of(procedure)
+    errors = answer_errors(document, change["answers"], complete=change["status"] == "submitted")
+    if errors:
+        return _rejected(change, errors)
+
+    if concern is None:
+        if change["base_version"] != 0:
+            return _rejected(change, {"base_version": ["The server has no such concern; a new one starts at 0."]})
+        return _create(user, change, document)
+    if concern.status != "draft":
+        return _addendum(user, change, concern)
+    if change["base_version"] != concern.version:
+        return _conflict(user, change, concern)
+    return _update(user, change, concern, document)
+
+
+def _replay(user: User, change: dict, prior: ConcernRevision) -> dict:
+    if prior.concern_id != change["id"] or prior.author_id != user.id:
+        return _rejected(change, {"change_id": ["Already used for another change."]})
+    concern = db.session.get(Concern, prior.concern_id, populate_existing=True)
+    if prior.kind == "conflict":
+        return _result("conflict", change, concern, concern.version)
+    return _result("duplicate", change, concern, prior.version)
+
+
+def _apply_fields(concern: Concern, change: dict, document: dict) -> None:
+    evaluation = rules.evaluate(document, change["answers"])
+    concern.case_reference = change["case_reference"]
+    concern.answers = change["answers"]
+    concern.notes = change["notes"]
+    concern.urgency = evaluation["urgency"]
+    concern.actions = evaluation["actions"]
+    concern.updated_at = utcnow()
+    if change["status"] == "submitted":
+        concern.status = "submitted"
+        concern.submitted_at = concern.updated_at
+
+
+def _revision(concern: Concern, change: dict, kind: str, user: User) -> None:
+    body = {k: change[k] for k in ("case_reference", "answers", "notes", "status") if k in change}
+    if "addendum" in change:
+        body["addendum"] = change["addendum"]
+    db.session.add(ConcernRevision(concern_id=concern.id, change_id=change["change_id"], kind=kind,
+                                   version=concern.version, base_version=change["base_version"],
+                                   body=body, author_id=user.id))
+
+
+def _after_store(user: User, concern: Concern, change: dict, kind: str) -> None:
+    record(f"sync_{kind}", "concern", concern.id, user=user,
+           detail={"version": concern.version, "status": concern.status})
+    if kind == "applied" and change["status"] == "submitted" and concern.urgency in events.URGENT:
+        events.urgent_concern_submitted.send(concern)
+
+
+def _create(user: User, change: dict, document: dict) -> dict:
+    concern = Concern(id=change["id"], procedure=change["procedure"],
+                      procedure_version=change["procedure_version"], author_id=user.id,
+                      team_id=user.team_id, status="draft", version=1)
+    _apply_fields(concern, change, document)
+    db.session.add(concern)
+    db.session.flush()  # the concern row first: the revision refers to it
+    _revision(concern, change, "applied", user)
+    db.session.flush()
+    _after_store(user, concern, change, "applied")
+    return _result("applied", change, concern, concern.version)
+
+
+def _update(user: User, change: dict, concern: Concern, document: dict) -> dict:
+    _apply_fields(concern, change, document)
+    db.session.flush()  # bumps the version, or raises StaleDataError if someone else did
+    _revision(concern, change, "applied", user)
+    db.session.flush()
+    _after_store(user, concern, change, "applied")
+    return _result("applied", change, concern, concern.version)
+
+
+def _conflict(user: User, change: dict, concern: Concern) -> dict:
+    # Both versions are kept: the server copy stays current, the device's copy is
+    # stored in the history for the author (and a manager) to reconcile.
+    _revision(concern, change, "conflict", user)
+    db.session.flush()
+    _after_store(user, concern, change, "conflict")
+    return _result("conflict", change, concern, concern.version)
+
+
+def _addendum(user: User, change: dict, concern: Concern) -> dict:
+    if "addendum" not in change:
+        return _rejected(change, {"status": [
+            "This concern has been submitted and is frozen; send an addendum instead."]})
+    concern.updated_at = utcnow()  # also bumps the version: devices see the addendum
+    db.session.flush()
+    _revision(concern, change, "addendum", user)
+    db.session.flush()
+    _after_store(user, concern, change, "addendum")
+    return _result("applied", change, concern, concern.version)

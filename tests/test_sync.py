@@ -1,0 +1,231 @@
+"""The sync API: exactly once, conflicts kept, items independent, answers checked on the server."""
+import threading
+import uuid
+
+from sqlalchemy import func, select
+
+from backend.concerns.models import Concern, ConcernRevision
+from backend.extensions import db
+
+SLUG = "child-abuse-and-the-internet"
+
+
+def change(concern_id=None, base_version=0, status="draft", **overrides):
+    body = {"id": concern_id or str(uuid.uuid4()), "change_id": str(uuid.uuid4()),
+            "base_version": base_version, "case_reference": "CR-2024/001", "procedure": SLUG,
+            "procedure_version": "10", "answers": {"case_reference": "CR-2024/001", "child_age": 14},
+            "notes": "", "status": status}
+    body.update(overrides)
+    return body
+
+
+def sync(device, *changes):
+    response = device.post("/api/sync", {"changes": list(changes)})
+    assert response.status_code == 200, response.json
+    return response.json["results"]
+
+
+def count(app, model, **filters):
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(model).filter_by(**filters))
+
+
+def test_a_new_concern_is_applied_at_version_1(device):
+    worker = device("worker")
+    [result] = sync(worker, change())
+    assert result["result"] == "applied" and result["version"] == 1
+    assert result["concern"]["status"] == "draft"
+    assert result["concern"]["author"]["username"] == "worker"
+    assert result["concern"]["team"]["name"] == "North"
+
+
+def test_the_same_change_twice_is_stored_once(app, device):
+    worker = device("worker")
+    item = change()
+    first, = sync(worker, item)
+    second, = sync(worker, item)
+    assert first["result"] == "applied" and second["result"] == "duplicate"
+    assert second["version"] == first["version"] == 1
+    assert count(app, Concern, id=item["id"]) == 1
+    assert count(app, ConcernRevision, change_id=item["change_id"]) == 1
+
+
+def test_twenty_threads_sending_the_same_change_store_it_once(app, device):
+    worker = device("worker")
+    item = change(status="submitted", answers={"case_reference": "CR-1", "concern_specific_child": True})
+    results, errors = [], []
+    barrier = threading.Barrier(20)
+
+    def send():
+        try:
+            barrier.wait()
+            response = worker.client.post("/api/sync", json={"changes": [item]},
+                                          headers={"X-CSRFToken": worker.csrf})
+            results.append((response.status_code, response.json["results"][0]["result"]))
+        except Exception as err:  # surfaced below: a thread's failure must fail the test
+            errors.append(err)
+
+    threads = [threading.Thread(target=send) for _ in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    assert sorted(results) == [(200, "applied")] + [(200, "duplicate")] * 19
+    assert count(app, Concern, id=item["id"]) == 1
+    assert count(app, ConcernRevision, concern_id=item["id"]) == 1
+
+
+def test_an_edit_on_the_current_version_is_applied(device):
+    worker = device("worker")
+    first, = sync(worker, change())
+    second, = sync(worker, change(first["id"], base_version=1, answers={"child_age": 15}))
+    assert second["result"] == "applied" and second["version"] == 2
+    assert second["concern"]["answers"] == {"child_age": 15}
+
+
+def test_a_stale_base_version_is_a_conflict_and_both_versions_are_kept(app, device):
+    worker = device("worker")
+    created, = sync(worker, change())
+    cid = created["id"]
+    sync(worker, change(cid, base_version=1, notes="edited on the phone"))
+    stale, = sync(worker, change(cid, base_version=1, notes="edited on the tablet"))
+    assert stale["result"] == "conflict"
+    assert stale["concern"]["notes"] == "edited on the phone"  # the server copy comes back
+    assert stale["version"] == 2
+    history = worker.get(f"/api/concerns/{cid}/history").json["revisions"]
+    assert [r["kind"] for r in history] == ["applied", "applied", "conflict"]
+    assert history[2]["body"]["notes"] == "edited on the tablet"
+    assert history[2]["base_version"] == 1
+
+
+def test_resending_a_conflicting_change_stores_nothing_more(app, device):
+    worker = device("worker")
+    created, = sync(worker, change())
+    sync(worker, change(created["id"], base_version=1))
+    stale = change(created["id"], base_version=1)
+    assert sync(worker, stale)[0]["result"] == "conflict"
+    assert sync(worker, stale)[0]["result"] == "conflict"
+    assert count(app, ConcernRevision, concern_id=created["id"]) == 3
+
+
+def test_one_bad_item_does_not_stop_the_others(app, device):
+    worker = device("worker")
+    good1, good2 = change(), change()
+    bad = change(answers={"child_age": "fourteen"})
+    results = sync(worker, good1, bad, good2, {"not": "a change"})
+    assert [r["result"] for r in results] == ["applied", "rejected", "applied", "rejected"]
+    assert results[1]["errors"] == {"answers.child_age": ["Must be a whole number."]}
+    assert results[1]["id"] == bad["id"]
+    assert "id" in results[3]["errors"]
+    assert count(app, Concern, id=bad["id"]) == 0
+
+
+def test_urgency_and_actions_are_recomputed_on_the_server(device):
+    worker = device("worker")
+    item = change(answers={"case_reference": "CR-9", "adult_concern": True,
+                           "adult_indecent_images": True, "adult_substantial_contact": True})
+    item["urgency"] = "routine"  # a client cannot choose its own urgency
+    rejected, = sync(worker, item)
+    assert rejected["result"] == "rejected" and "urgency" in rejected["errors"]
+    del item["urgency"]
+    applied, = sync(worker, item)
+    assert applied["concern"]["urgency"] == "immediate"
+    assert applied["concern"]["actions"][0]["action"] == "immediate-strategy-meeting"
+
+
+def test_submitting_needs_the_required_answers(device):
+    worker = device("worker")
+    result, = sync(worker, change(status="submitted", answers={"child_age": 3}))
+    assert result["result"] == "rejected"
+    assert result["errors"] == {"answers.case_reference": ["An answer is required before submitting."]}
+
+
+def test_a_submitted_concern_is_frozen_but_takes_addenda(device):
+    worker = device("worker")
+    submitted, = sync(worker, change(status="submitted", answers={"case_reference": "CR-5"}))
+    cid = submitted["id"]
+    edit, = sync(worker, change(cid, base_version=1, answers={"case_reference": "CR-5", "child_age": 9}))
+    assert edit["result"] == "rejected" and "frozen" in edit["errors"]["status"][0]
+    addendum, = sync(worker, change(cid, base_version=1, addendum="The child's mother called back."))
+    assert addendum["result"] == "applied"
+    assert addendum["concern"]["answers"] == {"case_reference": "CR-5"}
+    history = worker.get(f"/api/concerns/{cid}/history").json["revisions"]
+    assert history[-1]["kind"] == "addendum"
+    assert history[-1]["body"]["addendum"] == "The child's mother called back."
+
+
+def test_a_concern_keeps_the_procedure_version_it_was_started_under(device):
+    worker = device("worker")
+    created, = sync(worker, change())
+    moved, = sync(worker, change(created["id"], base_version=1, procedure_version="11"))
+    assert moved["result"] == "rejected" and "procedure_version" in moved["errors"]
+
+
+def test_unknown_fields_and_bad_ids_are_rejected(device):
+    worker = device("worker")
+    results = sync(worker, change(colour="blue"), change(id="not-a-uuid"),
+                   change(base_version=-1), change(case_reference="<script>alert(1)</script>"))
+    assert [r["result"] for r in results] == ["rejected"] * 4
+    assert "colour" in results[0]["errors"]
+    assert "id" in results[1]["errors"]
+    assert "base_version" in results[2]["errors"]
+    assert "case_reference" in results[3]["errors"]
+
+
+def test_script_in_free_text_is_stored_as_text(device):
+    worker = device("worker")
+    note = '<img src=x onerror="alert(1)"> & </textarea>'
+    result, = sync(worker, change(notes=note, answers={"worker_assessment": note}))
+    assert result["result"] == "applied"
+    fetched = worker.get(f"/api/concerns/{result['id']}").json
+    assert fetched["notes"] == note and fetched["answers"]["worker_assessment"] == note
+
+
+def test_sync_needs_csrf_and_changes_nothing_without_it(app, device):
+    worker = device("worker")
+    item = change()
+    for token in (None, "forged-token"):
+        headers = {"X-CSRFToken": token} if token else {}
+        response = worker.client.post("/api/sync", json={"changes": [item]}, headers=headers)
+        assert response.status_code == 403
+        assert response.json["error"]["code"] == "csrf_failed"
+    assert count(app, Concern) == 0
+
+
+def test_sync_needs_a_signed_in_author(device):
+    assert device().post("/api/sync", {"changes": [change()]}).status_code in (401, 403)
+    manager = device("manager")
+    assert manager.post("/api/sync", {"changes": [change()]}).status_code == 403
+
+
+def test_a_batch_has_bounds(device):
+    worker = device("worker")
+    assert worker.post("/api/sync", {"changes": []}).status_code == 422
+    assert worker.post("/api/sync", {"changes": [change() for _ in range(51)]}).status_code == 422
+
+
+def test_a_deactivated_users_queued_changes_are_refused_clearly(app, device):
+    from backend.accounts.service import deactivate
+    worker = device("worker")
+    with app.app_context():
+        deactivate("worker")
+        db.session.commit()
+    response = worker.post("/api/sync", {"changes": [change()]})
+    assert response.status_code == 401
+    assert response.json["error"]["code"] in ("session_ended", "account_deactivated")
+    assert count(app, Concern) == 0
+
+
+def test_changes_since_a_cursor(device):
+    worker, manager = device("worker"), device("manager")
+    first, = sync(worker, change(status="submitted", answers={"case_reference": "CR-1"}))
+    listing = worker.get("/api/concerns").json
+    assert [c["id"] for c in listing["concerns"]] == [first["id"]]
+    cursor = listing["cursor"]
+    assert worker.get(f"/api/concerns?since={cursor}").json["concerns"] == []
+    # A manager's acknowledgement is a change the author's device picks up.
+    assert manager.post(f"/api/concerns/{first['id']}/acknowledge", {}).status_code == 200
+    later = worker.get(f"/api/concerns?since={cursor}").json
+    assert [c["status"] for c in later["concerns"]] == ["acknowledged"]
+    assert later["cursor"] > cursor
