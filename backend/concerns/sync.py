@@ -60,11 +60,14 @@ def apply_change(user: User, raw) -> dict:
 
 
 def _apply(user: User, change: dict) -> dict:
+    # The concern row first, locked: once it is visible, so is every revision committed
+    # with it, and concurrent edits of one concern queue here (PostgreSQL; SQLite's
+    # BEGIN IMMEDIATE already serialises writers).
+    concern = db.session.get(Concern, change["id"], populate_existing=True,
+                             with_for_update={"of": Concern})
     prior = db.session.scalar(select(ConcernRevision).filter_by(change_id=change["change_id"]))
     if prior is not None:
         return _replay(user, change, prior)
-
-    concern = db.session.get(Concern, change["id"], populate_existing=True)
     if concern is not None and concern.author_id != user.id:
         return _rejected(change, {"id": ["No such concern."]})
     procedure = db.session.scalar(select(ProcedureVersion).filter_by(
