@@ -16,6 +16,8 @@ def change(concern_id=None, base_version=0, status="draft", **overrides):
             "procedure_version": "10", "answers": {"case_reference": "CR-2024/001", "child_age": 14},
             "notes": "", "status": status}
     body.update(overrides)
+    if "case_reference" not in overrides:
+        body["case_reference"] = body["answers"].get("case_reference", "CR-2024/001")
     return body
 
 
@@ -160,6 +162,12 @@ def test_a_concern_keeps_the_procedure_version_it_was_started_under(device):
     created, = sync(worker, change())
     moved, = sync(worker, change(created["id"], base_version=1, procedure_version="11"))
     assert moved["result"] == "rejected" and "procedure_version" in moved["errors"]
+
+
+def test_the_case_reference_must_match_its_answer(device):
+    result, = sync(device("worker"), change(case_reference="CR-A", answers={"case_reference": "CR-B"}))
+    assert result["result"] == "rejected"
+    assert result["errors"] == {"answers.case_reference": ["Must be the same as case_reference."]}
 
 
 def test_unknown_fields_and_bad_ids_are_rejected(device):

@@ -81,6 +81,9 @@ def _apply(user: User, change: dict) -> dict:
 
     document = store.document_of(procedure)
     errors = answer_errors(document, change["answers"], complete=change["status"] == "submitted")
+    answered_reference = change["answers"].get("case_reference")
+    if answered_reference is not None and answered_reference != change["case_reference"]:
+        errors["answers.case_reference"] = ["Must be the same as case_reference."]
     if errors:
         return _rejected(change, errors)
 
