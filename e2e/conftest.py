@@ -1,0 +1,138 @@
+"""A live SafeVisit server and a real Chromium at phone size, for the PWA journeys.
+
+The server runs in a thread (werkzeug) on a free port with its own migrated SQLite
+database, the procedure loaded and the demo accounts seeded. Each test gets a fresh
+browser context, so service worker, caches and IndexedDB start empty.
+"""
+import json
+import os
+import threading
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from flask_migrate import upgrade
+from playwright.sync_api import sync_playwright
+from werkzeug.serving import make_server
+
+from backend import create_app
+from backend.accounts.demo import seed_demo
+from backend.extensions import db
+from backend.procedures import store
+
+ROOT = Path(__file__).resolve().parent.parent
+PROCEDURE_FILE = ROOT / "procedure_data" / "child-abuse-and-the-internet" / "v10.json"
+SCREENSHOTS = ROOT / "artifacts" / "screenshots"
+PASSWORD = "e2e-demo-password"
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True,
+         "device_scale_factor": 2, "locale": "en-GB", "timezone_id": "Europe/London"}
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+
+
+def launch_options() -> dict:
+    """SAFEVISIT_CHROMIUM names the browser; the word "playwright" means Playwright's own."""
+    browser = os.environ.get("SAFEVISIT_CHROMIUM", "/usr/bin/chromium")
+    options = {"args": CHROMIUM_ARGS}
+    if browser != "playwright":
+        options["executable_path"] = browser
+    return options
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    database = tmp_path_factory.mktemp("e2e") / "e2e.sqlite3"
+    app = create_app({
+        "TESTING": True,
+        "SECRET_KEY": "e2e-secret-key-that-is-long-enough",
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
+        "SESSION_COOKIE_SECURE": False,  # plain http on 127.0.0.1
+        # Every test signs in from 127.0.0.1; the per-address limit is tested in tests/.
+        "LOGIN_LIMIT_PER_ADDRESS": "1000 per minute",
+    })
+    with app.app_context():
+        upgrade()
+        store.load(json.loads(PROCEDURE_FILE.read_text(encoding="utf-8")))
+        seed_demo(PASSWORD)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield {"url": f"http://127.0.0.1:{server.server_port}", "app": app}
+    server.shutdown()
+    thread.join(timeout=10)
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def playwright_instance():
+    with sync_playwright() as playwright:
+        yield playwright
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_instance):
+    browser = playwright_instance.chromium.launch(**launch_options())
+    yield browser
+    browser.close()
+
+
+class PageErrors(list):
+    """Uncaught errors in the page; a journey that throws has not really passed."""
+
+    def attach(self, page):
+        page.on("pageerror", lambda error: self.append(str(error)))
+        return page
+
+
+@pytest.fixture
+def page_errors():
+    errors = PageErrors()
+    yield errors
+    assert errors == [], f"uncaught errors in the page: {errors}"
+
+
+@pytest.fixture
+def context(browser, live_server):
+    context = browser.new_context(base_url=live_server["url"], **PHONE)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(context, page_errors):
+    return page_errors.attach(context.new_page())
+
+
+def sign_in(page, username="worker", password=PASSWORD):
+    page.goto("/login")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("heading", level=1, name="Hello").wait_for()
+    wait_for_offline_ready(page)
+
+
+def wait_for_offline_ready(page):
+    """The service worker is active (shell and procedure precached) and controls the page."""
+    page.wait_for_function("""async () => {
+        const reg = await navigator.serviceWorker.ready;
+        return reg.active && reg.active.state === 'activated' && !!navigator.serviceWorker.controller;
+    }""")
+
+
+def screenshot(page, name, full_page=False):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=full_page)
+    return path
+
+
+_axe = Axe()
+
+
+def serious_violations(page) -> list[str]:
+    """axe-core's serious and critical findings, as readable lines."""
+    results = _axe.run(page)
+    return [f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+            for v in results.response["violations"] if v["impact"] in ("serious", "critical")]

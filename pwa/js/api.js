@@ -1,0 +1,55 @@
+// The server's JSON API. Every state-changing request carries the CSRF token from the
+// session endpoint; every error comes back as ApiError with the server's stable code.
+
+let csrfToken = null;
+
+export class ApiError extends Error {
+  constructor(status, code, message, fields) {
+    super(message);
+    this.status = status;
+    this.code = code;
+    this.fields = fields || {};
+  }
+}
+
+/** Thrown when the request never reached the server (offline, DNS, dropped connection). */
+export class NetworkError extends Error {}
+
+async function request(method, path, body) {
+  const headers = { Accept: "application/json" };
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  if (method !== "GET" && csrfToken) headers["X-CSRFToken"] = csrfToken;
+  let response;
+  try {
+    response = await fetch(path, {
+      method, headers, credentials: "same-origin",
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch (error) {
+    throw new NetworkError(error.message);
+  }
+  const data = await response.json().catch(() => null);
+  if (!response.ok) {
+    const err = data?.error || {};
+    throw new ApiError(response.status, err.code || "error",
+      err.message || `The server answered ${response.status}.`, err.fields);
+  }
+  if (data && typeof data.csrf_token === "string") csrfToken = data.csrf_token;
+  return data;
+}
+
+export const session = () => request("GET", "/api/auth/session");
+export const login = (username, password) =>
+  request("POST", "/api/auth/login", { username, password });
+export const logout = () => request("POST", "/api/auth/logout", {});
+export const sync = (changes) => request("POST", "/api/sync", { changes });
+export const concerns = () => request("GET", "/api/concerns");
+export const concern = (id) => request("GET", `/api/concerns/${encodeURIComponent(id)}`);
+export const procedure = (slug) => request("GET", `/api/procedures/${encodeURIComponent(slug)}`);
+export const procedureVersion = (slug, version) =>
+  request("GET", `/api/procedures/${encodeURIComponent(slug)}/versions/${encodeURIComponent(version)}`);
+
+/** A token is needed before the first POST of a page's life; fetch one if we have none. */
+export async function ensureCsrf() {
+  if (!csrfToken) await session();
+}

@@ -1,0 +1,65 @@
+// The procedure document on the device: fetched through the service worker (which
+// revalidates by ETag), kept in IndexedDB by version so drafts keep the version they were
+// started under, and compared across versions.
+import * as api from "./api.js";
+import * as store from "./store.js";
+
+export const SLUG = "child-abuse-and-the-internet";
+
+/** The current version: the network's answer when there is one, else the last one stored. */
+export async function current(slug = SLUG) {
+  try {
+    const document = await api.procedure(slug);
+    await store.putProcedure(document);
+    await store.setMeta(`current:${slug}`, document.version);
+    return document;
+  } catch (error) {
+    const version = await store.getMeta(`current:${slug}`);
+    const stored = version && await store.getProcedure(slug, version);
+    if (stored) return stored;
+    throw error;
+  }
+}
+
+/** A given version, from the device or (online) from the server. */
+export async function version(slug, number) {
+  const stored = await store.getProcedure(slug, number);
+  if (stored) return stored;
+  const document = await api.procedureVersion(slug, number);
+  await store.putProcedure(document);
+  return document;
+}
+
+export function questions(document) {
+  return document.checklist.sections.flatMap((s) => s.questions);
+}
+
+export function paragraphsById(document) {
+  return Object.fromEntries(document.paragraphs.map((p) => [p.id, p]));
+}
+
+// The parts of a question that change what it asks or when it is asked.
+function signature(question) {
+  const { label, type, options, when, min, max, required } = question;
+  return JSON.stringify({ label, type, options, when, min, max, required });
+}
+
+/**
+ * What a draft started under `older` should know about `newer`: questions whose wording,
+ * type, options or conditions changed, and questions added or removed.
+ */
+export function changedQuestions(older, newer) {
+  const before = new Map(questions(older).map((q) => [q.id, q]));
+  const after = new Map(questions(newer).map((q) => [q.id, q]));
+  const changes = [];
+  for (const [id, q] of after) {
+    if (!before.has(id)) changes.push({ id, label: q.label, change: "added" });
+    else if (signature(before.get(id)) !== signature(q)) {
+      changes.push({ id, label: q.label, change: "changed" });
+    }
+  }
+  for (const [id, q] of before) {
+    if (!after.has(id)) changes.push({ id, label: q.label, change: "removed" });
+  }
+  return changes;
+}

@@ -1,0 +1,143 @@
+// The home-visit checklist, drawn from the procedure's template. Every answer is stored on
+// the phone as it changes; recommendations are worked out here, offline, as answers come in.
+import { announce, confirmDialog, h, replace } from "../dom.js";
+import * as procedure from "../procedure.js";
+import { evaluate, isAnswered, visibleQuestions } from "../rules.js";
+import * as store from "../store.js";
+import * as sync from "../sync.js";
+import { drawActions } from "./actions.js";
+import { citations, questionField } from "./questions.js";
+
+/** /checklist/new: a fresh draft under the current procedure version, then its page. */
+export async function start(main, ctx) {
+  const document = await procedure.current();
+  const draft = await store.newDraft({ procedure: document.slug,
+    procedureVersion: document.version, owner: ctx.user.id });
+  return ctx.navigate(`/checklist/${draft.id}`, { replace: true });
+}
+
+export async function render(main, ctx) {
+  const draft = await store.getDraft(ctx.params[0]);
+  if (!draft || draft.owner !== ctx.user.id) {
+    replace(main, h("div", { class: "page" }, h("h1", {}, "Draft not found"),
+      h("p", {}, "This draft is not on this phone. It may have been sent or deleted."),
+      h("a", { href: "/", class: "btn" }, "Back to home")));
+    return;
+  }
+  // The draft keeps the version it was started under, even after a newer one arrives.
+  const document = await procedure.version(draft.procedure, draft.procedure_version);
+  const latest = await procedure.current(draft.procedure).catch(() => document);
+  const paragraphs = procedure.paragraphsById(document);
+  const answers = { ...draft.answers };
+  const locked = draft.status !== "draft";
+
+  const panel = h("section", { class: "card actions-panel", id: "actions",
+    "aria-labelledby": "actions-title" });
+  const live = h("p", { class: "sticky-summary-text", id: "actions-summary" });
+  const sticky = h("a", { class: "sticky-summary", href: "#actions" }, live);
+  const errorSummary = h("div", { class: "error-summary", role: "alert", tabindex: "-1", hidden: true });
+  const saved = h("p", { class: "saved muted", role: "status" }, "Saved on this phone");
+  const fields = new Map();
+  const sections = new Map();
+
+  const save = (questionId) => async (value) => {
+    if (value === undefined) delete answers[questionId];
+    else answers[questionId] = value;
+    const field = fields.get(questionId);
+    if (!field.invalid) field.showError("");
+    update();
+    await store.saveAnswer(draft.id, questionId, value);
+    saved.textContent = `Saved on this phone at ${new Date().toLocaleTimeString("en-GB",
+      { hour: "2-digit", minute: "2-digit" })}`;
+  };
+
+  const form = h("form", { class: "checklist", novalidate: true, onsubmit: (e) => submit(e) },
+    errorSummary,
+    document.checklist.sections.map((section) => {
+      const el = h("section", { class: "card checklist-section", "aria-labelledby": `s-${section.id}`,
+        "data-section": section.id },
+      h("h2", { id: `s-${section.id}` }, section.title),
+      citations(section.paragraphs, paragraphs),
+      section.questions.map((question) => {
+        const field = questionField(question, answers[question.id], paragraphs, save(question.id));
+        fields.set(question.id, field);
+        return field;
+      }));
+      sections.set(section.id, el);
+      return el;
+    }),
+    panel,
+    locked ? null : h("div", { class: "submit-bar" },
+      h("button", { type: "submit", class: "btn btn-block btn-primary-lg" }, "Submit concern"),
+      h("p", { class: "muted" }, "Sent to your team now, or when you are next online.")));
+  if (locked) for (const el of form.elements) el.disabled = true;
+
+  let lastSummary = null;
+  function update() {
+    const shown = new Set(visibleQuestions(document, answers).map((q) => q.id));
+    for (const [id, field] of fields) field.hidden = !shown.has(id);
+    for (const section of document.checklist.sections) {
+      sections.get(section.id).hidden = !section.questions.some((q) => shown.has(q.id));
+    }
+    const summary = drawActions(panel, evaluate(document, answers), paragraphs);
+    live.textContent = summary;
+    if (lastSummary !== null && summary !== lastSummary) announce(summary);
+    lastSummary = summary;
+  }
+
+  async function submit(event) {
+    event.preventDefault();
+    const problems = visibleQuestions(document, answers)
+      .filter((q) => (q.required && !isAnswered(answers[q.id])) || fields.get(q.id).invalid);
+    if (problems.length) {
+      for (const q of problems) {
+        if (!fields.get(q.id).invalid) fields.get(q.id).showError("Answer this before you submit.");
+      }
+      replace(errorSummary, h("h2", {}, "Some answers need attention"),
+        h("ul", {}, problems.map((q) => h("li", {}, h("a", { href: `#q-${q.id}` }, q.label)))));
+      errorSummary.hidden = false;
+      errorSummary.focus();
+      return;
+    }
+    errorSummary.hidden = true;
+    const sure = await confirmDialog({ title: "Submit this concern?",
+      body: `The concern for ${answers.case_reference} goes to your team now, or as soon as this phone is back online.`,
+      confirm: "Submit concern" });
+    if (!sure) return;
+    await store.idle();
+    await store.queueSubmission(draft.id);
+    sync.flush();
+    const count = await store.outboxCount();
+    await ctx.navigate("/");
+    announce(`Concern queued. ${count} waiting to send.`);
+  }
+
+  errorSummary.addEventListener("click", (event) => {
+    const link = event.target.closest("a[href^='#q-']");
+    if (!link) return;
+    event.preventDefault();
+    const target = main.querySelector(`${link.getAttribute("href")}`);
+    (target.matches("fieldset") ? target.querySelector("input") : target).focus();
+  });
+
+  replace(main, h("div", { class: "page" },
+    h("h1", {}, locked ? "Concern waiting to send" : "Home-visit checklist"),
+    h("p", { class: "muted" }, `${document.title}, version ${document.version} (${document.updated}).`),
+    versionNotice(draft, document, latest),
+    saved,
+    form,
+    sticky));
+  update();
+}
+
+function versionNotice(draft, document, latest) {
+  if (latest.version === document.version) return null;
+  const changes = procedure.changedQuestions(document, latest);
+  const verb = { changed: "Changed", added: "New", removed: "Removed" };
+  return h("section", { class: "notice", "aria-labelledby": "version-title" },
+    h("h2", { id: "version-title" }, `Version ${latest.version} of the procedure is now current`),
+    h("p", {}, `This draft was started under version ${draft.procedure_version} and keeps it. ` +
+      (changes.length ? "These questions differ in the new version:" : "No questions differ.")),
+    changes.length ? h("ul", {}, changes.map((c) => h("li", { "data-change": c.id },
+      h("strong", {}, `${verb[c.change]}: `), c.label))) : null);
+}

@@ -1,0 +1,59 @@
+// Sign in. Needs a connection once; afterwards the device remembers who signed in.
+import * as api from "../api.js";
+import { h, replace } from "../dom.js";
+import * as store from "../store.js";
+
+const MESSAGES = {
+  invalid_credentials: "That username and password do not match. Check them and try again.",
+  too_many_requests: "Too many attempts. Wait a minute, then try again.",
+};
+
+export async function render(main, ctx) {
+  if (ctx.user) return ctx.navigate("/", { replace: true });
+  const error = h("div", { class: "form-error", role: "alert", id: "login-error" });
+  const username = h("input", { id: "username", name: "username", autocomplete: "username",
+    autocapitalize: "none", spellcheck: "false", required: true });
+  const password = h("input", { id: "password", name: "password", type: "password",
+    autocomplete: "current-password", required: true });
+  const submit = h("button", { type: "submit", class: "btn btn-block" }, "Sign in");
+
+  async function onsubmit(event) {
+    event.preventDefault();
+    error.textContent = "";
+    if (!username.value.trim() || !password.value) {
+      error.textContent = "Enter your username and password.";
+      (username.value.trim() ? password : username).focus();
+      return;
+    }
+    submit.disabled = true;
+    try {
+      await api.ensureCsrf();
+      const { user } = await api.login(username.value.trim(), password.value);
+      const previous = await store.getMeta("user");
+      // Another person's drafts never carry over to this one.
+      if (previous && previous.id !== user.id) await store.wipe();
+      await store.setMeta("user", user);
+      ctx.setUser(user);
+      await ctx.navigate("/", { replace: true });
+    } catch (err) {
+      error.textContent = err instanceof api.NetworkError
+        ? "You are offline. Signing in the first time needs a connection."
+        : MESSAGES[err.code] || err.message;
+      password.value = "";
+      password.focus();
+    } finally {
+      submit.disabled = false;
+    }
+  }
+
+  replace(main, h("div", { class: "page page-narrow" },
+    h("h1", {}, "Sign in to SafeVisit"),
+    h("p", { class: "lede" },
+      "Sign in once with a connection. After that the checklist and the procedure work with no signal."),
+    h("form", { class: "card form", onsubmit, novalidate: true, "aria-describedby": "login-error" },
+      error,
+      h("div", { class: "field" }, h("label", { for: "username" }, "Username"), username),
+      h("div", { class: "field" }, h("label", { for: "password" }, "Password"), password),
+      submit),
+    h("p", { class: "muted" }, h("a", { href: "/procedure" }, "Read the procedure without signing in"))));
+}
