@@ -6,6 +6,7 @@ from sqlalchemy import select
 from ..accounts.models import Role
 from ..accounts.sessions import require_user
 from ..extensions import db
+from ..fields import UtcDateTime
 from .models import AuditEvent
 
 bp = Blueprint("audit", __name__, url_prefix="/api/audit")
@@ -13,14 +14,14 @@ bp = Blueprint("audit", __name__, url_prefix="/api/audit")
 
 class AuditQueryArgsSchema(Schema):
     object_id = fields.Str(validate=validate.Length(max=64))
-    user_id = fields.Int()
-    before = fields.Int(validate=validate.Range(min=1), metadata={"description": "Page back from this event id."})
+    user_id = fields.Int(validate=validate.Range(min=1, max=2**62))
+    before = fields.Int(validate=validate.Range(min=1, max=2**62), metadata={"description": "Page back from this event id."})
     limit = fields.Int(load_default=100, validate=validate.Range(min=1, max=500))
 
 
 class AuditEventSchema(Schema):
     id = fields.Int(dump_only=True)
-    at = fields.DateTime(dump_only=True)
+    at = UtcDateTime(dump_only=True)
     user_id = fields.Int(dump_only=True, allow_none=True)
     action = fields.Str(dump_only=True)
     object_type = fields.Str(dump_only=True)

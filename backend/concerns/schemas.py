@@ -2,6 +2,7 @@
 from marshmallow import Schema, fields, validate
 
 from ..accounts.schemas import TeamSchema
+from ..fields import UtcDateTime
 from ..procedures.schemas import RecommendedActionSchema, answers_field
 
 CASE_REFERENCE = validate.Regexp(
@@ -47,10 +48,10 @@ class ConcernSchema(Schema):
     author = fields.Nested(PersonSchema, dump_only=True)
     team = fields.Nested(TeamSchema, dump_only=True)
     version = fields.Int(dump_only=True)
-    created_at = fields.DateTime(dump_only=True)
-    updated_at = fields.DateTime(dump_only=True)
-    submitted_at = fields.DateTime(dump_only=True, allow_none=True)
-    acknowledged_at = fields.DateTime(dump_only=True, allow_none=True)
+    created_at = UtcDateTime(dump_only=True)
+    updated_at = UtcDateTime(dump_only=True)
+    submitted_at = UtcDateTime(dump_only=True, allow_none=True)
+    acknowledged_at = UtcDateTime(dump_only=True, allow_none=True)
     acknowledged_by = fields.Nested(PersonSchema, dump_only=True, allow_none=True)
     decision = fields.Str(dump_only=True, allow_none=True)
 
@@ -69,7 +70,7 @@ class SyncResponseSchema(Schema):
 
 
 class ConcernListArgsSchema(Schema):
-    since = fields.Int(load_default=0, validate=validate.Range(min=0))
+    since = fields.Int(load_default=0, validate=validate.Range(min=0, max=2**62))
     status = fields.Str(validate=validate.OneOf(["draft", "submitted", "acknowledged", "closed"]))
 
 
@@ -85,7 +86,7 @@ class RevisionSchema(Schema):
     base_version = fields.Int(dump_only=True, allow_none=True)
     body = fields.Dict(dump_only=True)
     author_id = fields.Int(dump_only=True)
-    created_at = fields.DateTime(dump_only=True)
+    created_at = UtcDateTime(dump_only=True)
 
 
 class HistorySchema(Schema):

@@ -1,0 +1,91 @@
+"""`GET /api/openapi.json`: the OpenAPI document, generated from the marshmallow schemas."""
+from functools import lru_cache
+
+from apispec import APISpec
+from apispec.ext.marshmallow import MarshmallowPlugin
+from flask import Blueprint
+from marshmallow import Schema, fields
+
+from .accounts.schemas import LoginSchema, OkSchema, SessionSchema
+from .audit.views import AuditPageSchema, AuditQueryArgsSchema
+from .concerns.schemas import (AcknowledgeSchema, ConcernListArgsSchema, ConcernListSchema,
+                               ConcernSchema, DecisionSchema, HistorySchema, SyncRequestSchema,
+                               SyncResponseSchema)
+from .procedures.schemas import EvaluateRequestSchema, EvaluationSchema, ProcedureListSchema
+
+bp = Blueprint("openapi", __name__)
+
+
+class ErrorBodySchema(Schema):
+    status = fields.Int(required=True)
+    code = fields.Str(required=True)
+    message = fields.Str(required=True)
+    fields_ = fields.Dict(data_key="fields", keys=fields.Str(), values=fields.List(fields.Str()))
+
+
+class ErrorSchema(Schema):
+    error = fields.Nested(ErrorBodySchema, required=True)
+
+
+class HealthSchema(Schema):
+    status = fields.Str(required=True)
+
+
+SLUG = {"name": "slug", "in": "path", "required": True, "schema": {"type": "string"},
+        "example": "child-abuse-and-the-internet"}
+VERSION = {"name": "version", "in": "path", "required": True, "schema": {"type": "string"}}
+CONCERN_ID = {"name": "concern_id", "in": "path", "required": True, "schema": {"type": "string"}}
+
+# (method, path, summary, request body schema, query args schema, 2xx schema, path params, error statuses)
+OPERATIONS = [
+    ("get", "/api/health", "Liveness and database check", None, None, HealthSchema, [], [503]),
+    ("get", "/api/procedures", "Procedures and their versions", None, None, ProcedureListSchema, [], []),
+    ("get", "/api/procedures/{slug}", "The current version's document (ETag, gzip)", None, None, None, [SLUG], [404]),
+    ("get", "/api/procedures/{slug}/versions/{version}", "One version's document", None, None, None, [SLUG, VERSION], [404]),
+    ("post", "/api/procedures/{slug}/evaluate", "Recommended actions for answers", EvaluateRequestSchema, None, EvaluationSchema, [SLUG], [400, 404, 413, 415, 422]),
+    ("get", "/api/auth/session", "The signed-in user and a CSRF token", None, None, SessionSchema, [], []),
+    ("post", "/api/auth/login", "Sign in", LoginSchema, None, SessionSchema, [], [400, 401, 403, 413, 415, 422, 429]),
+    ("post", "/api/auth/logout", "Sign out everywhere", None, None, OkSchema, [], [401, 403]),
+    ("post", "/api/sync", "Send a batch of concern changes", SyncRequestSchema, None, SyncResponseSchema, [], [400, 401, 403, 413, 415, 422]),
+    ("get", "/api/concerns", "Concerns changed since a cursor", None, ConcernListArgsSchema, ConcernListSchema, [], [401, 422]),
+    ("get", "/api/concerns/{concern_id}", "One concern", None, None, ConcernSchema, [CONCERN_ID], [401, 404]),
+    ("get", "/api/concerns/{concern_id}/history", "Every revision of a concern", None, None, HistorySchema, [CONCERN_ID], [401, 404]),
+    ("post", "/api/concerns/{concern_id}/acknowledge", "Acknowledge (duty manager)", AcknowledgeSchema, None, ConcernSchema, [CONCERN_ID], [400, 401, 403, 404, 409, 413, 415, 422]),
+    ("post", "/api/concerns/{concern_id}/decision", "Record the decision (duty manager)", DecisionSchema, None, ConcernSchema, [CONCERN_ID], [400, 401, 403, 404, 409, 413, 415, 422]),
+    ("get", "/api/audit", "The audit trail (admin)", None, AuditQueryArgsSchema, AuditPageSchema, [], [401, 403, 422]),
+]
+
+EXTRA_OPERATIONS: list = []  # other features append theirs (same tuple shape) at import time
+
+
+def _operation(summary, body, query, ok, params, errors) -> dict:
+    responses = {"200": {"description": "OK", "content": {"application/json": {"schema": ok}}}
+                 if ok else {"description": "OK", "content": {"application/json": {"schema": {"type": "object"}}}}}
+    for status in sorted(set(errors) | {500}):
+        responses[str(status)] = {"description": "Error", "content": {"application/json": {"schema": ErrorSchema}}}
+    operation = {"summary": summary, "responses": responses, "parameters": list(params)}
+    if query:
+        operation["parameters"].append({"in": "query", "schema": query})
+    if body:
+        operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": body}}}
+    return operation
+
+
+@lru_cache(maxsize=1)
+def build() -> dict:
+    spec = APISpec(title="SafeVisit API", version="1", openapi_version="3.0.3",
+                   plugins=[MarshmallowPlugin()],
+                   info={"description": "Every error has the shape of ErrorSchema. State-changing "
+                                        "requests need the X-CSRFToken header from /api/auth/session."})
+    spec.components.schema("Error", schema=ErrorSchema)
+    paths: dict[str, dict] = {}
+    for method, path, summary, body, query, ok, params, errors in OPERATIONS + EXTRA_OPERATIONS:
+        paths.setdefault(path, {})[method] = _operation(summary, body, query, ok, params, errors)
+    for path, operations in paths.items():
+        spec.path(path=path, operations=operations)
+    return spec.to_dict()
+
+
+@bp.get("/api/openapi.json")
+def openapi_document():
+    return build()
