@@ -1,0 +1,98 @@
+"""Shared pieces of the benchmarks: a database prepared with the real migrations, a gunicorn
+server on loopback, timing helpers. Benchmarks print figures; they are not tests."""
+import contextlib
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+PROCEDURE = ROOT / "procedure_data" / "child-abuse-and-the-internet" / "v10.json"
+SECRET = "benchmark-secret-key-not-for-production-0123456789"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def prepare_database(database_url: str | None, users: list[tuple[str, str, str]], password: str) -> str:
+    """Migrate, load the procedure, create users; returns the database URL used."""
+    from flask_migrate import upgrade
+    from sqlalchemy import text
+
+    from backend import create_app
+    from backend.accounts.service import create_user
+    from backend.extensions import db
+    from backend.procedures import store
+
+    if not database_url:
+        database_url = "sqlite:///" + os.path.join(tempfile.mkdtemp(prefix="safevisit-bench-"), "bench.sqlite3")
+    app = create_app({"SECRET_KEY": SECRET, "SQLALCHEMY_DATABASE_URI": database_url})
+    with app.app_context():
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.begin() as conn:  # start from an empty schema every run
+                conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        upgrade()
+        store.load(json.loads(PROCEDURE.read_text()))
+        for username, role, team in users:
+            create_user(username, password, role, team)
+        db.session.commit()
+        db.engine.dispose()
+    return database_url
+
+
+@contextlib.contextmanager
+def gunicorn(database_url: str, workers: int, extra_env: dict | None = None):
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": SECRET,
+           "SAFEVISIT_ENV": "production", "SAFEVISIT_SECURE_COOKIES": "0",
+           "SAFEVISIT_LOGIN_LIMIT_ACCOUNT": "1000 per minute",
+           "SAFEVISIT_LOGIN_LIMIT_ADDRESS": "100000 per minute", **(extra_env or {})}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-w", str(workers), "-k", "gthread", "--threads", "4",
+         "-b", f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"],
+        cwd=ROOT, env=env)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            with contextlib.suppress(requests.ConnectionError):
+                if requests.get(base + "/api/health", timeout=2).status_code == 200:
+                    break
+            time.sleep(0.2)
+        else:
+            raise RuntimeError("gunicorn did not start")
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def login(base: str, username: str, password: str) -> requests.Session:
+    session = requests.Session()
+    token = session.get(base + "/api/auth/session", timeout=30).json()["csrf_token"]
+    response = session.post(base + "/api/auth/login", json={"username": username, "password": password},
+                            headers={"X-CSRFToken": token}, timeout=60)
+    response.raise_for_status()
+    session.headers["X-CSRFToken"] = response.json()["csrf_token"]
+    return session
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
+
+
+def describe(latencies: list[float]) -> str:
+    return (f"p50 {percentile(latencies, 50) * 1000:.1f} ms, p99 {percentile(latencies, 99) * 1000:.1f} ms, "
+            f"mean {statistics.fmean(latencies) * 1000:.1f} ms")
