@@ -39,29 +39,47 @@ def launch_options() -> dict:
     return options
 
 
+class LiveServer:
+    """The app in a werkzeug thread; `url` is its origin."""
+
+    def __init__(self, database: Path, **config):
+        self.app = create_app({
+            "TESTING": True,
+            "SECRET_KEY": "e2e-secret-key-that-is-long-enough",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
+            "SESSION_COOKIE_SECURE": False,  # plain http on 127.0.0.1
+            # Every test signs in from 127.0.0.1; the per-address limit is tested in tests/.
+            "LOGIN_LIMIT_PER_ADDRESS": "1000 per minute",
+            **config,
+        })
+        with self.app.app_context():
+            upgrade()
+            store.load(json.loads(PROCEDURE_FILE.read_text(encoding="utf-8")))
+            seed_demo(PASSWORD)
+        self.requests: list[tuple[str, str, int]] = []  # (method, path, status) as the server saw them
+        self.server = make_server("127.0.0.1", 0, self._recording, threaded=True)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def _recording(self, environ, start_response):
+        def record(status, headers, exc_info=None):
+            self.requests.append((environ["REQUEST_METHOD"], environ["PATH_INFO"], int(status[:3])))
+            return start_response(status, headers, exc_info)
+        return self.app(environ, record)
+
+    def stop(self):
+        self.server.shutdown()
+        self.thread.join(timeout=10)
+        with self.app.app_context():
+            db.engine.dispose()
+
+
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
-    database = tmp_path_factory.mktemp("e2e") / "e2e.sqlite3"
-    app = create_app({
-        "TESTING": True,
-        "SECRET_KEY": "e2e-secret-key-that-is-long-enough",
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
-        "SESSION_COOKIE_SECURE": False,  # plain http on 127.0.0.1
-        # Every test signs in from 127.0.0.1; the per-address limit is tested in tests/.
-        "LOGIN_LIMIT_PER_ADDRESS": "1000 per minute",
-    })
-    with app.app_context():
-        upgrade()
-        store.load(json.loads(PROCEDURE_FILE.read_text(encoding="utf-8")))
-        seed_demo(PASSWORD)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield {"url": f"http://127.0.0.1:{server.server_port}", "app": app}
-    server.shutdown()
-    thread.join(timeout=10)
-    with app.app_context():
-        db.engine.dispose()
+    server = LiveServer(tmp_path_factory.mktemp("e2e") / "e2e.sqlite3")
+    yield server
+    server.stop()
 
 
 @pytest.fixture(scope="session")
@@ -94,7 +112,7 @@ def page_errors():
 
 @pytest.fixture
 def context(browser, live_server):
-    context = browser.new_context(base_url=live_server["url"], **PHONE)
+    context = browser.new_context(base_url=live_server.url, **PHONE)
     yield context
     context.close()
 

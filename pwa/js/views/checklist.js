@@ -96,7 +96,8 @@ export async function render(main, ctx) {
       replace(errorSummary, h("h2", {}, "Some answers need attention"),
         h("ul", {}, problems.map((q) => h("li", {}, h("a", { href: `#q-${q.id}` }, q.label)))));
       errorSummary.hidden = false;
-      errorSummary.focus();
+      errorSummary.scrollIntoView({ block: "start" });
+      errorSummary.focus({ preventScroll: true });
       return;
     }
     errorSummary.hidden = true;

@@ -1,0 +1,86 @@
+"""The service worker's update and cache rules, against a server whose shell we can change."""
+import shutil
+
+import pytest
+from playwright.sync_api import expect
+
+from .conftest import PHONE, ROOT, LiveServer, screenshot, sign_in
+
+pytestmark = pytest.mark.e2e
+
+SHELL_CACHES = """async () => (await caches.keys()).filter((k) => k.startsWith('safevisit-shell-')).sort()"""
+
+
+@pytest.fixture
+def changeable_server(tmp_path):
+    pwa = tmp_path / "pwa"
+    shutil.copytree(ROOT / "pwa", pwa)
+    server = LiveServer(tmp_path / "sw.sqlite3", SAFEVISIT_PWA_DIR=str(pwa))
+    yield server, pwa
+    server.stop()
+
+
+def test_a_new_version_waits_for_the_user_and_replaces_only_its_own_cache(browser, changeable_server, page_errors):
+    server, pwa = changeable_server
+    context = browser.new_context(base_url=server.url, **PHONE)
+    page = page_errors.attach(context.new_page())
+    sign_in(page)
+    page.evaluate("caches.open('another-app').then((c) => c.put('/x', new Response('keep')))")
+    [old_cache] = page.evaluate(SHELL_CACHES)
+
+    page.get_by_role("link", name="Start a home-visit checklist").click()
+    page.get_by_label("Case reference").fill("CR-UPD-1")
+    page.evaluate("window.stillThisPage = true")
+
+    css = pwa / "css" / "app.css"
+    css.write_text(css.read_text() + "\n.update { font-weight: 700; }\n")
+    server.app.extensions.pop("safevisit_pwa")  # as a redeploy would
+    page.evaluate("navigator.serviceWorker.getRegistration().then((r) => r.update())")
+
+    banner = page.get_by_role("region", name="Update")
+    expect(banner).to_contain_text("Update available")
+    screenshot(page, "update-available")
+    # Installed and waiting, but the page is untouched and the old version still serves it.
+    caches_now = page.evaluate(SHELL_CACHES)
+    assert old_cache in caches_now and len(caches_now) == 2
+    assert page.evaluate("window.stillThisPage") is True
+    expect(page.get_by_label("Case reference")).to_have_value("CR-UPD-1")
+
+    with page.expect_event("load"):
+        banner.get_by_role("button", name="Reload").click()
+    expect(page.get_by_label("Case reference")).to_have_value("CR-UPD-1")
+    page.wait_for_function(f"""async () => {{
+        const names = await caches.keys();
+        return !names.includes('{old_cache}');
+    }}""")
+    [new_cache] = page.evaluate(SHELL_CACHES)
+    assert new_cache != old_cache
+    assert "another-app" in page.evaluate("caches.keys()")
+    expect(banner).to_be_hidden()
+    context.close()
+
+
+def test_the_procedure_is_revalidated_by_etag_not_downloaded_again(context, page, live_server):
+    sign_in(page)
+    seen = len(live_server.requests)
+    page.reload()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Procedure").click()
+    expect(page.locator("article.paragraph")).to_have_count(15)
+    statuses = [status for method, path, status in live_server.requests[seen:]
+                if path == "/api/procedures/child-abuse-and-the-internet"]
+    assert statuses and set(statuses) == {304}
+
+
+def test_a_paragraph_link_from_a_question_opens_that_paragraph_offline(context, page, live_server):
+    sign_in(page)
+    context.set_offline(True)
+    page.get_by_role("link", name="Start a home-visit checklist").click()
+    question = page.locator("[data-question='adult_arranged_meeting']")
+    question.get_by_role("link", name="Procedure paragraph 10").click()
+    expect(page).to_have_url(f"{live_server.url}/procedure#sexual-communication-offences")
+    target = page.locator("article#sexual-communication-offences")
+    expect(target).to_be_focused()
+    expect(target).to_contain_text("under 16")
+    page.get_by_label("Search the procedure").fill("Outcome 21")
+    expect(page.locator("article.paragraph:visible")).not_to_have_count(15)
+    expect(page.locator("article#outcome-21")).to_be_visible()
