@@ -5,7 +5,7 @@ import os
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import config, database, errors, extensions, headers, origin
+from . import config, database, errors, extensions, headers, origin, push
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -54,4 +54,5 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(concerns_views.bp)
     app.register_blueprint(audit_views.bp)
     app.register_blueprint(pwa_views.bp)
+    push.init_app(app)
     return app

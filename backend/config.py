@@ -4,6 +4,9 @@ from pathlib import Path
 
 DEV_SECRET = "dev-only-not-secret"
 REPO_ROOT = Path(__file__).resolve().parent.parent
+# The real push services' hosts; "*." entries match any subdomain.
+PUSH_SERVICES = ("fcm.googleapis.com,updates.push.services.mozilla.com,web.push.apple.com,"
+                 "*.push.apple.com,*.notify.windows.com")
 
 
 def _bool(name: str, default: bool) -> bool:
@@ -38,6 +41,17 @@ def from_environment(instance_path: str) -> dict:
         "LOGIN_LIMIT_PER_ACCOUNT": os.environ.get("SAFEVISIT_LOGIN_LIMIT_ACCOUNT", "5 per minute"),
         "LOGIN_LIMIT_PER_ADDRESS": os.environ.get("SAFEVISIT_LOGIN_LIMIT_ADDRESS", "30 per minute"),
         "PROXY_HOPS": int(os.environ.get("SAFEVISIT_PROXY_HOPS", "0")),
+        # Web Push (backend/push/): see the README's "Push alerts".
+        "VAPID_PRIVATE_KEY_FILE": os.environ.get(
+            "SAFEVISIT_VAPID_PRIVATE_KEY_FILE", os.path.join(instance_path, "vapid_private.pem")),
+        "VAPID_SUBJECT": os.environ.get(
+            "SAFEVISIT_VAPID_SUBJECT", "mailto:safevisit@example.org" if development else None),
+        "PUSH_ALLOWED_HOSTS": [h.strip().lower() for h in os.environ.get(
+            "SAFEVISIT_PUSH_ALLOWED_HOSTS", PUSH_SERVICES).split(",") if h.strip()],
+        "PUSH_TEST_RECEIVER": _bool("SAFEVISIT_PUSH_TEST_RECEIVER", False),
+        "PUSH_ESCALATION_MINUTES": float(os.environ.get("SAFEVISIT_PUSH_ESCALATION_MINUTES", "15")),
+        "PUSH_SEND_TIMEOUT": float(os.environ.get("SAFEVISIT_PUSH_SEND_TIMEOUT", "10")),
+        "PUSH_TTL": int(os.environ.get("SAFEVISIT_PUSH_TTL", str(24 * 3600))),
     }
 
 
@@ -52,3 +66,6 @@ def check(config: dict) -> None:
         )
     if len(secret) < 16 and not relaxed:
         raise RuntimeError("SECRET_KEY is too short: use at least 32 random characters.")
+    if config.get("PUSH_TEST_RECEIVER") and not config.get("TESTING"):
+        raise RuntimeError("SAFEVISIT_PUSH_TEST_RECEIVER lets push go to a loopback address: "
+                           "it is for the test suite only (TESTING) and refused here.")

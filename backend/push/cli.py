@@ -1,0 +1,62 @@
+"""`flask push init|worker|escalate`."""
+import logging
+import signal
+
+import click
+from flask import Blueprint, current_app
+
+from ..procedures.models import utcnow
+from . import escalation, keys
+from .worker import Worker
+
+bp = Blueprint("push_cli", __name__, cli_group="push")
+
+
+@bp.cli.command("init")
+def init_command():
+    """Create the VAPID key pair if there is none (never overwrites)."""
+    path = current_app.config["VAPID_PRIVATE_KEY_FILE"]
+    created = keys.create(path)
+    click.echo(f"{'created' if created else 'kept existing'} VAPID key {path}")
+    click.echo(f"public key (applicationServerKey): {keys.public_key(path)}")
+
+
+def _worker(threads: int, batch: int) -> Worker:
+    try:
+        return Worker(current_app._get_current_object(), threads=threads, batch=batch)
+    except (RuntimeError, keys.KeyMissing) as err:
+        raise click.ClickException(str(err)) from None
+
+
+@bp.cli.command("worker")
+@click.option("--once", is_flag=True, help="Escalate what is overdue, send what is due, then exit.")
+@click.option("--threads", default=8, show_default=True, help="Concurrent sends.")
+@click.option("--batch", default=64, show_default=True, help="Jobs claimed at a time.")
+@click.option("--poll", default=1.0, show_default=True, help="Seconds between looks at the queue.")
+def worker_command(once, threads, batch, poll):
+    """Deliver queued push alerts and escalate unacknowledged urgent concerns."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    worker = _worker(threads, batch)
+    try:
+        if once:
+            escalated = worker.escalate()
+            counts = worker.drain()
+            click.echo(f"escalated {len(escalated)}; jobs: {dict(counts) or 'none due'}")
+            return
+        # SIGTERM (systemd, docker stop) ends the loop after the current batch.
+        signal.signal(signal.SIGTERM, lambda *_: worker.stop())
+        click.echo("push worker running; Ctrl-C to stop")
+        try:
+            worker.run(poll)
+        except KeyboardInterrupt:
+            worker.stop()
+    finally:
+        worker.close()
+
+
+@bp.cli.command("escalate")
+def escalate_command():
+    """Escalate urgent concerns left unacknowledged past PUSH_ESCALATION_MINUTES, once."""
+    minutes = float(current_app.config["PUSH_ESCALATION_MINUTES"])
+    escalated = escalation.escalate_due(utcnow(), minutes)
+    click.echo(f"escalated {len(escalated)} concern(s)" + (": " + ", ".join(escalated) if escalated else ""))

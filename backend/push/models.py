@@ -1,0 +1,72 @@
+"""Push subscriptions, alert jobs (the delivery queue) and recorded escalations."""
+import datetime as dt
+
+from sqlalchemy import BigInteger, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..extensions import db
+from ..procedures.models import utcnow
+
+JOB_STATUSES = ("pending", "sending", "sent", "failed", "dead", "cancelled")
+JOB_KINDS = ("alert", "escalation")
+
+
+class PushSubscription(db.Model):
+    """One browser's PushSubscription, owned by the user signed in on it."""
+
+    __tablename__ = "push_subscriptions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    # The endpoint names the browser at its push service: one row per endpoint, whoever holds it.
+    endpoint: Mapped[str] = mapped_column(String(1024), unique=True)
+    p256dh: Mapped[str] = mapped_column(String(100))
+    auth: Mapped[str] = mapped_column(String(40))
+    # Milliseconds since the epoch, as the browser gives it: past 32 bits, hence BigInteger.
+    expiration_time: Mapped[int | None] = mapped_column(BigInteger)
+    device_label: Mapped[str] = mapped_column(String(80), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    last_sent_at: Mapped[dt.datetime | None]
+
+
+class AlertJob(db.Model):
+    """One push message to one subscription: a row of the delivery queue."""
+
+    __tablename__ = "push_alert_jobs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    concern_id: Mapped[str] = mapped_column(ForeignKey("concerns.id"), index=True)
+    # SET NULL: when a push service says a subscription is gone its row is deleted,
+    # and the job's history (who, when, what status) stays.
+    subscription_id: Mapped[int | None] = mapped_column(
+        ForeignKey("push_subscriptions.id", ondelete="SET NULL"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    kind: Mapped[str] = mapped_column(String(20), default="alert")
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # While "sending": the claim's token and when it lapses, so that a crashed
+    # worker's jobs are claimed again and a late worker cannot overwrite a new claim.
+    lease_token: Mapped[str | None] = mapped_column(String(36))
+    lease_expires_at: Mapped[dt.datetime | None]
+    last_status_code: Mapped[int | None]
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[dt.datetime | None]
+
+    # The worker's claim query: due jobs by status and time.
+    __table_args__ = (Index("ix_push_alert_jobs_due", "status", "next_attempt_at"),)
+
+
+class Escalation(db.Model):
+    """An urgent concern nobody acknowledged in time; unique, so it is escalated once."""
+
+    __tablename__ = "push_escalations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    concern_id: Mapped[str] = mapped_column(ForeignKey("concerns.id"), unique=True)
+    escalated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    recipients: Mapped[int] = mapped_column(default=0)
+    jobs: Mapped[int] = mapped_column(default=0)

@@ -1,0 +1,101 @@
+"""Claiming due jobs (safely, with several workers) and recording what happened to each.
+
+A claim marks jobs "sending" with a lease token and expiry in one short transaction;
+the sends happen outside any transaction; each outcome is written back only if the
+job still carries that token. On PostgreSQL the claim uses FOR UPDATE SKIP LOCKED, so
+concurrent workers take disjoint jobs without waiting on each other. SQLite has one
+writer at a time (BEGIN IMMEDIATE, see database.py), which serialises claims.
+"""
+import datetime as dt
+import random
+import uuid
+
+from sqlalchemy import and_, delete, or_, select, update
+
+from ..audit.log import record
+from ..concerns.models import Concern
+from ..extensions import db
+from .delivery import Message, Outcome, payload, topic
+from .models import AlertJob, PushSubscription
+
+MAX_ATTEMPTS = 8
+BASE_DELAY = 10.0  # seconds before the first retry; doubles each attempt
+MAX_DELAY = 30 * 60.0
+
+
+def backoff(attempts: int, retry_after: float | None) -> float:
+    delay = min(BASE_DELAY * 2 ** max(attempts - 1, 0), MAX_DELAY)
+    delay *= random.uniform(0.8, 1.2)  # spread retries so they do not arrive in step
+    return max(delay, retry_after or 0.0)
+
+
+def claim(now: dt.datetime, limit: int, lease: dt.timedelta, secret: str) -> list[Message]:
+    """Claim up to `limit` due jobs and commit; returns what to send for each."""
+    due = or_(and_(AlertJob.status == "pending", AlertJob.next_attempt_at <= now),
+              and_(AlertJob.status == "sending", AlertJob.lease_expires_at <= now))
+    query = select(AlertJob).where(due).order_by(AlertJob.next_attempt_at, AlertJob.id).limit(limit)
+    if db.engine.dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    jobs = db.session.scalars(query).all()
+    # Two queries for the whole batch rather than two per job.
+    subscriptions = {s.id: s for s in db.session.scalars(select(PushSubscription).where(
+        PushSubscription.id.in_({j.subscription_id for j in jobs if j.subscription_id})))}
+    concerns = {c.id: c for c in db.session.scalars(select(Concern).where(
+        Concern.id.in_({j.concern_id for j in jobs}))).unique()}
+    messages = []
+    token = str(uuid.uuid4())
+    for job in jobs:
+        subscription = subscriptions.get(job.subscription_id)
+        concern = concerns[job.concern_id]
+        if subscription is None:
+            _close(job, now, "dead", None, "the subscription was removed")
+            continue
+        if job.kind == "escalation" and concern.status != "submitted":
+            # Acknowledged after the escalation was queued: nobody needs waking now.
+            _close(job, now, "cancelled", None, "concern acknowledged")
+            continue
+        job.status, job.lease_token = "sending", token
+        job.lease_expires_at, job.updated_at = now + lease, now
+        job.attempts += 1
+        messages.append(Message(
+            job_id=job.id, lease_token=token, subscription_id=subscription.id,
+            endpoint=subscription.endpoint, p256dh=subscription.p256dh, auth=subscription.auth,
+            payload=payload(concern.id, concern.urgency or "urgent", concern.team_id, job.kind),
+            topic=topic(secret, concern.id)))
+    db.session.commit()
+    return messages
+
+
+def _close(job: AlertJob, now: dt.datetime, status: str, code: int | None, error: str | None):
+    job.status, job.last_status_code, job.last_error = status, code, error
+    job.lease_token, job.lease_expires_at, job.updated_at = None, None, now
+
+
+def finish(message: Message, outcome: Outcome, now: dt.datetime) -> str | None:
+    """Record one outcome; returns the job's new status, or None if the lease was lost."""
+    job = db.session.scalar(select(AlertJob).where(
+        AlertJob.id == message.job_id, AlertJob.lease_token == message.lease_token))
+    if job is None:
+        return None  # another worker re-claimed it after our lease lapsed; its record wins
+    if outcome.result == "sent":
+        _close(job, now, "sent", outcome.status_code, None)
+        job.sent_at = now
+        db.session.execute(update(PushSubscription).where(
+            PushSubscription.id == message.subscription_id).values(last_sent_at=now))
+    elif outcome.result == "gone":
+        _close(job, now, "dead", outcome.status_code, outcome.error)
+        # That exact subscription, and only if it still has the endpoint we sent to:
+        # the browser may have re-subscribed (same row, new endpoint) meanwhile.
+        removed = db.session.execute(delete(PushSubscription).where(
+            PushSubscription.id == message.subscription_id,
+            PushSubscription.endpoint == message.endpoint)).rowcount
+        if removed:
+            record("push_subscription_expired", "push_subscription", str(message.subscription_id),
+                   detail={"status": outcome.status_code, "user_id": job.user_id})
+    elif outcome.result == "retry" and job.attempts < MAX_ATTEMPTS:
+        _close(job, now, "pending", outcome.status_code, outcome.error)
+        job.next_attempt_at = now + dt.timedelta(seconds=backoff(job.attempts, outcome.retry_after))
+    else:
+        error = outcome.error if outcome.result != "retry" else f"gave up: {outcome.error}"
+        _close(job, now, "failed", outcome.status_code, error)
+    return job.status

@@ -1,0 +1,102 @@
+"""The delivery worker: claim due jobs, send them from a few threads, record each outcome."""
+import datetime as dt
+import logging
+import threading
+from collections import Counter
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+
+from flask import Flask
+
+from ..extensions import db
+from ..procedures.models import utcnow
+from . import delivery, escalation, keys, queue
+from .transport import PushSession
+
+log = logging.getLogger(__name__)
+
+
+def settings_from(config) -> delivery.Settings:
+    subject = config.get("VAPID_SUBJECT")
+    if not subject:
+        raise RuntimeError("Set SAFEVISIT_VAPID_SUBJECT (mailto: the team that runs SafeVisit).")
+    return delivery.Settings(
+        vapid=keys.load(config["VAPID_PRIVATE_KEY_FILE"]), subject=subject,
+        ttl=int(config["PUSH_TTL"]), timeout=float(config["PUSH_SEND_TIMEOUT"]),
+        allowed_hosts=tuple(config["PUSH_ALLOWED_HOSTS"]),
+        test_receiver=bool(config.get("PUSH_TEST_RECEIVER")))
+
+
+class Worker:
+    """Drains the queue. `clock` is injectable so that tests control time instead of sleeping."""
+
+    def __init__(self, app: Flask, threads: int = 8, batch: int = 64,
+                 clock: Callable[[], dt.datetime] = utcnow):
+        self.app, self.batch, self.clock = app, batch, clock
+        self.settings = settings_from(app.config)
+        self._local = threading.local()
+        self._sessions: list[PushSession] = []
+        self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="push-send")
+        rounds = -(-batch // threads)  # how many sends one thread may do per batch
+        # The lease outlives a whole batch of sends that all time out, with room to spare.
+        self.lease = dt.timedelta(seconds=self.settings.timeout * (rounds + 1) + 60)
+        self.stopping = threading.Event()
+
+    def _send(self, message: delivery.Message) -> delivery.Outcome:
+        session = getattr(self._local, "session", None)
+        if session is None:  # one keep-alive session per sending thread
+            session = self._local.session = PushSession(self.settings.test_receiver)
+            self._sessions.append(session)
+        return delivery.send(message, self.settings, session)
+
+    def drain(self, now: dt.datetime | None = None) -> Counter:
+        """Send every job due at `now` (default: the clock) once; returns counts by new status."""
+        counts: Counter = Counter()
+        with self.app.app_context():
+            while not self.stopping.is_set():
+                at = now or self.clock()
+                messages = queue.claim(at, self.batch, self.lease, self.app.config["SECRET_KEY"])
+                if not messages:
+                    break
+                for message, outcome in zip(messages, self._pool.map(self._send, messages)):
+                    status = queue.finish(message, outcome, now or self.clock())
+                    counts[status or "lease_lost"] += 1
+                    if outcome.result != "sent":
+                        log.info("push job %s: %s (%s)", message.job_id, status, outcome.error)
+                db.session.commit()
+        return counts
+
+    def escalate(self, now: dt.datetime | None = None) -> list[str]:
+        with self.app.app_context():
+            minutes = float(self.app.config["PUSH_ESCALATION_MINUTES"])
+            return escalation.escalate_due(now or self.clock(), minutes)
+
+    def run(self, poll: float = 1.0) -> None:
+        """Loop until stop(): escalate what is overdue, then drain, then wait `poll` seconds."""
+        while not self.stopping.is_set():
+            try:
+                self.escalate()
+                self.drain()
+            except Exception:  # a database blip must not end the worker; log and go on
+                log.exception("push worker iteration failed")
+                with self.app.app_context():
+                    db.session.rollback()
+            self.stopping.wait(poll)
+
+    def stop(self) -> None:
+        self.stopping.set()
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True)
+        for session in self._sessions:
+            session.close()
+        with self.app.app_context():
+            db.session.remove()
+
+
+def drain_once(app: Flask, now: dt.datetime | None = None, **options) -> Counter:
+    worker = Worker(app, **options)
+    try:
+        return worker.drain(now)
+    finally:
+        worker.close()
