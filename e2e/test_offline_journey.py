@@ -4,7 +4,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import screenshot, sign_in
+from .conftest import PHONE, launch_options, screenshot, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -48,6 +48,8 @@ def test_checklist_opens_and_fills_offline_for_a_looked_after_child(context, pag
     expect(grooming.get_by_role("link", name=re.compile("Procedure paragraph 11"))).to_be_visible()
     expect(page.locator("#actions-summary")).to_contain_text("most urgent: urgent")
     screenshot(page, "checklist-offline")
+    actions.scroll_into_view_if_needed()
+    screenshot(page, "checklist-offline-actions")
 
 
 def test_draft_survives_closing_the_page_offline(context, page, page_errors):
@@ -72,3 +74,26 @@ def test_draft_survives_closing_the_page_offline(context, page, page_errors):
     vulnerable = again.get_by_role("group", name=re.compile("otherwise vulnerable"))
     expect(vulnerable.get_by_label("Yes")).to_be_checked()
     screenshot(again, "home-offline")
+
+
+def test_after_a_browser_restart_the_app_and_draft_open_with_no_network(playwright_instance, live_server, tmp_path):
+    profile = tmp_path / "profile"
+    options = {**launch_options(), **PHONE, "base_url": live_server.url}
+    first = playwright_instance.chromium.launch_persistent_context(profile, **options)
+    page = first.new_page()
+    sign_in(page)
+    page.get_by_role("link", name="Start a home-visit checklist").click()
+    page.get_by_label("Case reference").fill("CR-RESTART")
+    expect(page.locator(".saved")).to_contain_text("Saved on this phone at")
+    first.close()
+
+    second = playwright_instance.chromium.launch_persistent_context(profile, **options)
+    try:
+        second.set_offline(True)
+        page = second.pages[0] if second.pages else second.new_page()
+        page.goto("/")
+        expect(page.locator("#network")).to_have_text("Offline")
+        page.get_by_role("region", name="My drafts").get_by_role("link", name="CR-RESTART").click()
+        expect(page.get_by_label("Case reference (required)")).to_have_value("CR-RESTART")
+    finally:
+        second.close()

@@ -1,10 +1,13 @@
 """The service worker's update and cache rules, against a server whose shell we can change."""
+import json
 import shutil
 
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import PHONE, ROOT, LiveServer, screenshot, sign_in
+from backend.procedures import store
+
+from .conftest import PHONE, PROCEDURE_FILE, ROOT, LiveServer, screenshot, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -84,3 +87,36 @@ def test_a_paragraph_link_from_a_question_opens_that_paragraph_offline(context, 
     page.get_by_label("Search the procedure").fill("Outcome 21")
     expect(page.locator("article.paragraph:visible")).not_to_have_count(15)
     expect(page.locator("article#outcome-21")).to_be_visible()
+
+
+def test_a_draft_keeps_its_version_and_shows_what_changed_in_a_newer_one(browser, tmp_path, page_errors):
+    server = LiveServer(tmp_path / "versions.sqlite3")
+    context = browser.new_context(base_url=server.url, **PHONE)
+    try:
+        page = page_errors.attach(context.new_page())
+        sign_in(page)
+        page.get_by_role("link", name="Start a home-visit checklist").click()
+        page.get_by_label("Case reference").fill("CR-V10")
+        draft_url = page.url
+
+        v11 = json.loads(PROCEDURE_FILE.read_text(encoding="utf-8"))
+        v11["version"] = "11"
+        v11["checklist"]["sections"][0]["questions"][1]["label"] = "Child's age in years"
+        with server.app.app_context():
+            store.load(v11)
+
+        page.goto(draft_url)
+        notice = page.get_by_role("region", name="Version 11 of the procedure is now current")
+        expect(notice).to_contain_text("started under version 10 and keeps it")
+        expect(notice.locator("[data-change='child_age']")).to_contain_text("Changed: Child's age in years")
+        # The draft still asks the version-10 question, offline too.
+        context.set_offline(True)
+        page.reload()
+        expect(page.get_by_label("Child's age", exact=True)).to_be_visible()
+        expect(notice).to_be_visible()
+        screenshot(page, "checklist-new-version")
+        page.goto("/checklist/new")
+        expect(page.get_by_label("Child's age in years")).to_be_visible()
+    finally:
+        context.close()
+        server.stop()

@@ -129,6 +129,14 @@ export async function render(main, ctx) {
     form,
     sticky));
   update();
+  // The bar points at the panel, so it steps aside once the panel itself is on screen.
+  const observer = new IntersectionObserver(([entry]) => {
+    sticky.classList.toggle("is-away", entry.isIntersecting);
+  });
+  observer.observe(panel);
+  ctx.onLeave(() => observer.disconnect());
+  // Read by bench/pwa.py: navigation start to a checklist that can be answered.
+  performance.mark("safevisit:checklist-ready");
 }
 
 function versionNotice(draft, document, latest) {

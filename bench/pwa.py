@@ -1,0 +1,105 @@
+"""The PWA on a phone-sized Chromium: what the first visit downloads, and how fast the
+checklist opens offline.
+
+    .venv/bin/python bench/pwa.py [--runs 15] [--cpu-slowdown 4]
+
+Serves the app with gunicorn (production settings, gzip as a browser asks for it), then:
+1. first load of /login in a fresh browser profile: bytes on the wire (headers and gzip
+   bodies, from Resource Timing) for the page, and what the service worker precaches;
+2. signs in, starts a draft, switches the network off, and opens the draft --runs times in
+   new tabs: the time from navigation start to the checklist being ready to answer (the
+   app's `safevisit:checklist-ready` mark), median and p90, with and without CPU slowdown.
+"""
+import argparse
+import gzip
+import os
+import statistics
+
+from common import ROOT, gunicorn, percentile, prepare_database
+from playwright.sync_api import sync_playwright
+
+from backend.pwa import shell
+
+PASSWORD = "bench-password-123456"
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]
+
+
+def launch(playwright):
+    browser = os.environ.get("SAFEVISIT_CHROMIUM", "/usr/bin/chromium")
+    options = {"args": ARGS}
+    if browser != "playwright":
+        options["executable_path"] = browser
+    return playwright.chromium.launch(**options)
+
+
+def first_load_bytes(page, base: str) -> tuple[int, int]:
+    page.goto(base + "/login")
+    page.get_by_role("heading", level=1).wait_for()
+    page.wait_for_function("() => navigator.serviceWorker.ready.then(() => true)")
+    entries = page.evaluate("""() => [...performance.getEntriesByType('navigation'),
+                                      ...performance.getEntriesByType('resource')]
+        .map((e) => [new URL(e.name).pathname, e.transferSize])""")
+    shell_bytes = sum(size for path, size in entries if not path.startswith("/api/"))
+    return shell_bytes, len(entries)
+
+
+def ready_times(context, url: str, runs: int, cpu_slowdown: float) -> list[float]:
+    times = []
+    for _ in range(runs):
+        page = context.new_page()
+        if cpu_slowdown > 1:
+            cdp = context.new_cdp_session(page)
+            cdp.send("Emulation.setCPUThrottlingRate", {"rate": cpu_slowdown})
+        page.goto(url)
+        page.wait_for_function("() => performance.getEntriesByName('safevisit:checklist-ready').length > 0")
+        times.append(page.evaluate("() => performance.getEntriesByName('safevisit:checklist-ready')[0].startTime"))
+        page.close()
+    return times
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--cpu-slowdown", type=float, default=4.0)
+    args = parser.parse_args()
+
+    built = shell.build(ROOT / "pwa")
+    precache = sum(len(a.gzipped or a.body) for url, a in built.assets.items() if url != "/sw.js")
+    raw = sum(len(a.body) for url, a in built.assets.items() if url != "/sw.js")
+    procedure = gzip.compress((ROOT / "procedure_data/child-abuse-and-the-internet/v10.json").read_bytes())
+
+    database = prepare_database(None, [("bench-worker", "field_worker", "North")], PASSWORD)
+    with gunicorn(database, workers=2) as base, sync_playwright() as playwright:
+        browser = launch(playwright)
+        context = browser.new_context(base_url=base, **PHONE)
+        page = context.new_page()
+        shell_bytes, requests = first_load_bytes(page, base)
+
+        page.get_by_label("Username").fill("bench-worker")
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        page.get_by_role("link", name="Start a home-visit checklist").click()
+        page.get_by_label("Case reference").fill("BENCH-1")
+        page.wait_for_function("() => !!navigator.serviceWorker.controller")
+        draft_url = page.url
+        page.close()
+        context.set_offline(True)
+        fast = ready_times(context, draft_url, args.runs, 1)
+        slow = ready_times(context, draft_url, args.runs, args.cpu_slowdown)
+        browser.close()
+
+    print(f"App shell, first load of /login: {shell_bytes:,} bytes on the wire "
+          f"({requests} requests, gzip, headers included)")
+    print(f"Service worker precache: {len(built.precache())} files, {precache:,} bytes gzip "
+          f"({raw:,} uncompressed), version {built.version}")
+    print(f"Procedure document: {len(procedure):,} bytes gzip")
+    print(f"Offline, navigation to interactive checklist ({args.runs} runs): "
+          f"median {statistics.median(fast):.0f} ms, p90 {percentile(fast, 90):.0f} ms")
+    print(f"  with CPU slowed {args.cpu_slowdown:g}x (a mid-range phone): "
+          f"median {statistics.median(slow):.0f} ms, p90 {percentile(slow, 90):.0f} ms")
+
+
+if __name__ == "__main__":
+    main()
