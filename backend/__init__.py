@@ -5,7 +5,7 @@ import os
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import config, database, errors, extensions, headers, origin, push
+from . import config, database, errors, extensions, headers, origin, push, requests
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -36,6 +36,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     extensions.limiter.init_app(app)
     errors.init_app(app)
     origin.init_app(app)
+    requests.init_app(app)
     headers.init_app(app)
 
     from . import health, openapi

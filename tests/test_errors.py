@@ -92,3 +92,17 @@ def test_api_responses_carry_security_headers(client):
     assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_nul_characters_are_refused_before_they_reach_the_database(client):
+    error = assert_error(client.post(URL, json={"answers": {"worker_assessment": "a\x00b"}}),
+                         422, "validation_failed")
+    assert "NUL" in error["message"]
+    assert_error(client.get("/api/procedures?x=%00"), 400, "bad_request")
+
+
+def test_absurdly_nested_json_is_422(client):
+    nested = {"answers": {"worker_assessment": "x"}}
+    for _ in range(30):
+        nested = {"answers": nested}
+    assert_error(client.post(URL, json=nested), 422, "validation_failed")

@@ -14,8 +14,8 @@ bp = Blueprint("audit", __name__, url_prefix="/api/audit")
 
 class AuditQueryArgsSchema(Schema):
     object_id = fields.Str(validate=validate.Length(max=64))
-    user_id = fields.Int(validate=validate.Range(min=1, max=2**62))
-    before = fields.Int(validate=validate.Range(min=1, max=2**62), metadata={"description": "Page back from this event id."})
+    user_id = fields.Int(validate=validate.Range(min=1, max=2**31 - 1))
+    before = fields.Int(validate=validate.Range(min=1, max=2**31 - 1), metadata={"description": "Page back from this event id."})
     limit = fields.Int(load_default=100, validate=validate.Range(min=1, max=500))
 
 

@@ -70,7 +70,7 @@ class SyncResponseSchema(Schema):
 
 
 class ConcernListArgsSchema(Schema):
-    since = fields.Int(load_default=0, validate=validate.Range(min=0, max=2**62))
+    since = fields.Int(load_default=0, validate=validate.Range(min=0, max=2**31 - 1))
     status = fields.Str(validate=validate.OneOf(["draft", "submitted", "acknowledged", "closed"]))
 
 
