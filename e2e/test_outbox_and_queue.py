@@ -83,3 +83,27 @@ def test_deleting_a_draft_asks_first(page):
     drafts.get_by_role("button", name="Delete draft CR-DEL-1").click()
     page.get_by_role("dialog").get_by_role("button", name="Delete draft").click()
     expect(drafts).to_contain_text("No drafts on this phone")
+
+
+def test_another_person_signing_in_on_the_same_phone_never_sees_the_drafts(context, page):
+    sign_in(page, "worker")
+    page.get_by_role("link", name="Start a home-visit checklist").click()
+    page.get_by_label("Case reference").fill("CR-MINE")
+    context.clear_cookies()  # the session ends without a sign-out, as an expiry would
+    page.goto("/")
+    expect(page.get_by_role("heading", level=1, name="Sign in to SafeVisit")).to_be_visible()
+    sign_in(page, "worker2")
+    expect(page.get_by_role("region", name="My drafts")).to_contain_text("No drafts on this phone")
+
+
+def test_signing_out_warns_about_unsent_work_then_wipes_the_phone(page):
+    sign_in(page)
+    page.get_by_role("link", name="Start a home-visit checklist").click()
+    page.get_by_label("Case reference").fill("CR-OUT")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Home").click()
+    page.get_by_role("button", name="Sign out").click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_contain_text("1 draft will be lost")
+    dialog.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("heading", level=1, name="Sign in to SafeVisit")).to_be_visible()
+    assert page.evaluate("() => indexedDB.databases().then((dbs) => dbs.map((d) => d.name))") == []

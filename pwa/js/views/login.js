@@ -29,9 +29,11 @@ export async function render(main, ctx) {
     try {
       await api.ensureCsrf();
       const { user } = await api.login(username.value.trim(), password.value);
-      const previous = await store.getMeta("user");
-      // Another person's drafts never carry over to this one.
-      if (previous && previous.id !== user.id) await store.wipe();
+      // Another person's drafts never carry over to this one, even if the last session
+      // expired rather than being signed out.
+      const owner = await store.getMeta("owner");
+      if (owner !== undefined && owner !== user.id) await store.wipe();
+      await store.setMeta("owner", user.id);
       await store.setMeta("user", user);
       ctx.setUser(user);
       await ctx.navigate("/", { replace: true });
