@@ -65,7 +65,6 @@ class PushSession(requests.Session):
     def __init__(self, test_receiver: bool = False):
         super().__init__()
         self.trust_env = False  # an environment proxy would bypass the address check
-        self.max_redirects = 0
         adapter = _GuardedAdapter(test_receiver)
         self.mount("https://", adapter)
         self.mount("http://", adapter)
