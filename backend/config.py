@@ -32,6 +32,9 @@ def from_environment(instance_path: str) -> dict:
         "SAFEVISIT_ENV": env,
         "SECRET_KEY": os.environ.get("SECRET_KEY") or (DEV_SECRET if development else None),
         "SQLALCHEMY_DATABASE_URI": database_url,
+        # Checks a pooled connection before use, so a restarted database is picked up
+        # again without restarting the app.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "MAX_CONTENT_LENGTH": int(os.environ.get("SAFEVISIT_MAX_BODY_BYTES", 256 * 1024)),
         "PROCEDURE_DATA_DIR": os.environ.get(
             "SAFEVISIT_PROCEDURE_DATA", str(REPO_ROOT / "procedure_data")

@@ -10,6 +10,7 @@ import logging
 from flask import Flask, jsonify
 from flask_wtf.csrf import CSRFError
 from marshmallow import ValidationError
+from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
@@ -72,6 +73,11 @@ def flatten_messages(messages, prefix: str = "") -> dict:
     return flat
 
 
+def _is_operational(err: DBAPIError) -> bool:
+    from sqlalchemy.exc import InterfaceError, OperationalError
+    return isinstance(err, (OperationalError, InterfaceError))
+
+
 def init_app(app: Flask) -> None:
     @app.errorhandler(ApiError)
     def handle_api_error(err: ApiError):
@@ -97,6 +103,19 @@ def init_app(app: Flask) -> None:
             headers["Allow"] = ", ".join(err.valid_methods)
         return error_response(status, err.description or CODES.get(status, "error"),
                               headers=headers)
+
+    @app.errorhandler(DBAPIError)
+    def handle_database_unavailable(err: DBAPIError):
+        from .extensions import db
+        db.session.rollback()
+        if err.connection_invalidated or _is_operational(err):
+            # The database went away or refused us: tell the client to retry; the pool
+            # reconnects by itself (pool_pre_ping), so no restart is needed.
+            log.warning("database unavailable: %s", err.orig)
+            return error_response(503, "The database is not answering. Nothing was changed; "
+                                  "try again shortly.", headers={"Retry-After": "5"})
+        log.exception("database error")
+        return error_response(500, "Something went wrong on the server. Nothing was changed.")
 
     @app.errorhandler(Exception)
     def handle_unexpected(err: Exception):
