@@ -1,0 +1,76 @@
+"""Two workers draining one queue on PostgreSQL deliver each alert exactly once (SKIP LOCKED).
+
+Runs when SAFEVISIT_TEST_DATABASE_URL points at PostgreSQL (CI provides one); SQLite has a
+single writer, so there is nothing concurrent to prove there.
+"""
+import collections
+import threading
+import uuid
+
+import pytest
+from sqlalchemy import func, select
+
+from backend import create_app
+from backend.accounts.models import User
+from backend.extensions import db
+from backend.push.models import AlertJob, PushSubscription
+from backend.push.worker import Worker
+from tests.conftest import TEST_DATABASE_URL, base_config
+from tests.push_support import push_app, receiver, signed_in, urgent_change  # noqa: F401
+
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.skipif(not TEST_DATABASE_URL.startswith("postgresql"),
+                       reason="needs SAFEVISIT_TEST_DATABASE_URL=postgresql://… (CI sets it)"),
+]
+
+SUBSCRIPTIONS = 300
+
+
+def test_two_workers_draining_one_queue_deliver_each_alert_exactly_once(
+        push_app, receiver, signed_in):
+    with push_app.app_context():
+        manager = db.session.scalar(select(User).filter_by(username="manager"))
+        for n in range(SUBSCRIPTIONS):
+            body = receiver.subscription(f"s{n}")
+            db.session.add(PushSubscription(user_id=manager.id, endpoint=body["endpoint"],
+                                            p256dh=body["keys"]["p256dh"], auth=body["keys"]["auth"]))
+        db.session.commit()
+    concern_id = str(uuid.uuid4())
+    signed_in("worker").post("/api/sync", {"changes": [urgent_change(concern_id)]})
+
+    # Two apps, two engines, two connection pools: as close to two processes as a test gets.
+    apps = [push_app, create_app({**base_config(push_app.config["SQLALCHEMY_DATABASE_URI"]),
+                                  **{k: push_app.config[k] for k in (
+                                      "PUSH_TEST_RECEIVER", "VAPID_PRIVATE_KEY_FILE",
+                                      "VAPID_SUBJECT", "PUSH_SEND_TIMEOUT")}})]
+    # Small batches so that the two keep colliding on the same rows.
+    workers = [Worker(app, threads=4, batch=8) for app in apps]
+    counts, errors = [], []
+    start = threading.Barrier(2)
+
+    def drain(worker):
+        try:
+            start.wait()
+            counts.append(worker.drain())
+        except Exception as err:  # surfaced below: a thread's failure must fail the test
+            errors.append(err)
+
+    threads = [threading.Thread(target=drain, args=(w,)) for w in workers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    for worker in workers:
+        worker.close()
+    with apps[1].app_context():
+        db.engine.dispose()
+
+    assert not errors
+    assert all(c["sent"] > 0 for c in counts), counts  # both took part
+    assert sum(c["sent"] for c in counts) == SUBSCRIPTIONS
+    per_endpoint = collections.Counter(r.name for r in receiver.wait_for(SUBSCRIPTIONS))
+    assert len(per_endpoint) == SUBSCRIPTIONS and set(per_endpoint.values()) == {1}
+    with push_app.app_context():
+        assert dict(db.session.execute(select(AlertJob.status, func.count())
+                                       .group_by(AlertJob.status)).all()) == {"sent": SUBSCRIPTIONS}
