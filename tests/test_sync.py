@@ -16,7 +16,7 @@ def change(concern_id=None, base_version=0, status="draft", **overrides):
             "procedure_version": "10", "answers": {"case_reference": "CR-2024/001", "child_age": 14},
             "notes": "", "status": status}
     body.update(overrides)
-    if "case_reference" not in overrides:
+    if "case_reference" not in overrides and isinstance(body["answers"], dict):
         body["case_reference"] = body["answers"].get("case_reference", "CR-2024/001")
     return body
 
