@@ -20,8 +20,11 @@ venv: $(VENV)/.installed
 
 run: venv
 	$(FLASK) db upgrade
+	$(FLASK) push init
 	$(FLASK) procedures load $(PROCEDURES)
 	$(FLASK) users seed-demo
+# The push worker runs beside the app and is stopped with it (Ctrl-C included).
+	$(FLASK) push worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host 127.0.0.1 --port $${PORT:-5000}
 
 test-deps: $(VENV)/.test-installed
