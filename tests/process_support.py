@@ -1,0 +1,96 @@
+"""Real server processes for the fault tests: gunicorn serving the app, a PostgreSQL cluster."""
+import contextlib
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+SECRET = "fault-test-secret-key-long-enough-0123456789"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Gunicorn:
+    """`gunicorn wsgi:app` as production runs it, on a fixed loopback port so it can be restarted."""
+
+    def __init__(self, database_url: str, workers: int = 2):
+        self.database_url, self.workers = database_url, workers
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.process = None
+
+    def start(self):
+        env = {**os.environ, "DATABASE_URL": self.database_url, "SECRET_KEY": SECRET,
+               "SAFEVISIT_ENV": "production", "SAFEVISIT_SECURE_COOKIES": "0",
+               "SAFEVISIT_LOGIN_LIMIT_ADDRESS": "1000 per minute"}
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "-w", str(self.workers), "-b", f"127.0.0.1:{self.port}",
+             "--log-level", "warning", "wsgi:app"], cwd=ROOT, env=env, start_new_session=True)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            with contextlib.suppress(requests.ConnectionError):
+                if requests.get(self.url + "/api/health", timeout=2).status_code == 200:
+                    return
+            time.sleep(0.1)
+        raise RuntimeError("gunicorn did not start")
+
+    def kill(self):
+        """SIGKILL the master and every worker at once: no graceful shutdown, as in a crash."""
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=10)
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=30)
+
+
+def postgres_bindir() -> str | None:
+    candidates = sorted(Path("/usr/lib/postgresql").glob("*/bin"))
+    return str(candidates[-1]) if candidates else None
+
+
+class PostgresCluster:
+    """A throwaway PostgreSQL server the test can stop and start (Debian's postgresql package)."""
+
+    def __init__(self):
+        self.bindir = postgres_bindir()
+        self.dir = tempfile.mkdtemp(prefix="safevisit-fault-pg-")
+        self.port = free_port()
+        self.as_owner = []
+        if os.geteuid() == 0:  # PostgreSQL refuses to run as root
+            shutil.chown(self.dir, "postgres")
+            self.as_owner = ["runuser", "-u", "postgres", "--"]
+        self.url = f"postgresql+psycopg://safevisit@127.0.0.1:{self.port}/faults"
+
+    def _run(self, *args):
+        subprocess.run([*self.as_owner, *args], check=True, capture_output=True)
+
+    def init(self):
+        self._run(f"{self.bindir}/initdb", "-D", f"{self.dir}/data", "-U", "safevisit", "--auth=trust")
+        self.start()
+        self._run(f"{self.bindir}/createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", "safevisit", "faults")
+
+    def start(self):
+        self._run(f"{self.bindir}/pg_ctl", "-D", f"{self.dir}/data", "-l", f"{self.dir}/log", "-w", "-o",
+                  f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.dir} -c fsync=off", "start")
+
+    def stop(self):
+        self._run(f"{self.bindir}/pg_ctl", "-D", f"{self.dir}/data", "-m", "fast", "-w", "stop")
+
+    def remove(self):
+        with contextlib.suppress(subprocess.CalledProcessError):
+            self.stop()
+        shutil.rmtree(self.dir, ignore_errors=True)

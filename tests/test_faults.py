@@ -1,0 +1,123 @@
+"""Faults: the web process killed in the middle of a sync batch, the database stopped briefly.
+
+Real processes: gunicorn serving the app, SIGKILLed mid-batch; a PostgreSQL server stopped
+and started under a running app.
+"""
+import json
+import threading
+import time
+import uuid
+
+import pytest
+import requests
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, func, select, text
+
+from backend import create_app
+from backend.accounts.demo import seed_demo
+from backend.concerns.models import Concern, ConcernRevision
+from backend.extensions import db
+from backend.procedures import store
+from tests.conftest import DEMO_PASSWORD, PROCEDURE_FILE, base_config
+from tests.process_support import Gunicorn, PostgresCluster, postgres_bindir
+from tests.test_sync import change
+
+
+def sign_in(base: str, username: str) -> requests.Session:
+    session = requests.Session()
+    token = session.get(base + "/api/auth/session").json()["csrf_token"]
+    answer = session.post(base + "/api/auth/login", json={"username": username, "password": DEMO_PASSWORD},
+                          headers={"X-CSRFToken": token})
+    assert answer.status_code == 200, answer.text
+    session.headers["X-CSRFToken"] = answer.json()["csrf_token"]
+    return session
+
+
+def counts(url: str) -> dict[str, int]:
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(text("SELECT concern_id, count(*) FROM concern_revisions GROUP BY concern_id")).all()
+    finally:
+        engine.dispose()
+    return dict(rows)
+
+
+def test_killing_the_server_mid_batch_loses_nothing_and_stores_nothing_twice(app, demo_users):
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    batch = [change(notes="x" * 4000) for _ in range(50)]
+    server = Gunicorn(url)
+    server.start()
+    try:
+        session = sign_in(server.url, "worker")
+        outcome = {}
+
+        def send():
+            try:
+                outcome["response"] = session.post(server.url + "/api/sync", json={"changes": batch}, timeout=60)
+            except requests.RequestException as err:
+                outcome["error"] = err
+
+        sender = threading.Thread(target=send)
+        sender.start()
+        deadline = time.monotonic() + 30
+        while not counts(url) and time.monotonic() < deadline:
+            time.sleep(0.002)
+        server.kill()
+        sender.join(timeout=30)
+        stored_at_kill = counts(url)
+        # The kill landed in the middle: some items were stored, not all, and no answer came back.
+        assert 0 < len(stored_at_kill) < len(batch), len(stored_at_kill)
+        assert "error" in outcome
+
+        server.start()  # the device retries the whole batch, same ids, once the server is back
+        session = sign_in(server.url, "worker")
+        retry = session.post(server.url + "/api/sync", json={"changes": batch}, timeout=60)
+        assert retry.status_code == 200
+        results = {r["id"]: r["result"] for r in retry.json()["results"]}
+        for item in batch:
+            expected = "duplicate" if item["id"] in stored_at_kill else "applied"
+            assert results[item["id"]] == expected
+    finally:
+        server.stop()
+    final = counts(url)
+    assert set(final) == {item["id"] for item in batch}
+    assert set(final.values()) == {1}
+
+
+@pytest.mark.skipif(postgres_bindir() is None,
+                    reason="needs Debian's postgresql package (make test installs it)")
+def test_a_database_stopped_briefly_gives_503_and_recovers_without_a_restart():
+    cluster = PostgresCluster()
+    cluster.init()
+    try:
+        app = create_app(base_config(cluster.url))
+        with app.app_context():
+            upgrade()
+            store.load(json.loads(PROCEDURE_FILE.read_text()))
+            seed_demo(DEMO_PASSWORD)
+        from tests.conftest import ApiClient
+        worker = ApiClient(app.test_client())
+        assert worker.login("worker").status_code == 200
+        first = worker.post("/api/sync", {"changes": [change()]})
+        assert first.json["results"][0]["result"] == "applied"
+
+        cluster.stop()
+        pending = change()
+        for response in (worker.get("/api/health"), worker.get("/api/concerns"),
+                         worker.post("/api/sync", {"changes": [pending]})):
+            assert response.status_code == 503
+            assert response.json["error"]["code"] == "unavailable"
+            assert response.headers["Retry-After"]
+
+        cluster.start()
+        assert worker.get("/api/health").status_code == 200
+        again = worker.post("/api/sync", {"changes": [pending]})
+        assert again.status_code == 200 and again.json["results"][0]["result"] == "applied"
+        with app.app_context():
+            assert db.session.scalar(select(func.count()).select_from(Concern)) == 2
+            assert db.session.scalar(select(func.count()).select_from(ConcernRevision)) == 2
+            db.session.remove()  # give the connection back before the pool is closed
+            db.engine.dispose()
+    finally:
+        cluster.remove()
