@@ -25,8 +25,8 @@ def free_port() -> int:
 class Gunicorn:
     """`gunicorn wsgi:app` as production runs it, on a fixed loopback port so it can be restarted."""
 
-    def __init__(self, database_url: str, workers: int = 2):
-        self.database_url, self.workers = database_url, workers
+    def __init__(self, database_url: str, workers: int = 2, env: dict | None = None):
+        self.database_url, self.workers, self.extra_env = database_url, workers, env or {}
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process = None
@@ -34,7 +34,7 @@ class Gunicorn:
     def start(self):
         env = {**os.environ, "DATABASE_URL": self.database_url, "SECRET_KEY": SECRET,
                "SAFEVISIT_ENV": "production", "SAFEVISIT_SECURE_COOKIES": "0",
-               "SAFEVISIT_LOGIN_LIMIT_ADDRESS": "1000 per minute"}
+               "SAFEVISIT_LOGIN_LIMIT_ADDRESS": "1000 per minute", **self.extra_env}
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "-w", str(self.workers), "-b", f"127.0.0.1:{self.port}",
              "--log-level", "warning", "wsgi:app"], cwd=ROOT, env=env, start_new_session=True)
@@ -94,3 +94,24 @@ class PostgresCluster:
         with contextlib.suppress(subprocess.CalledProcessError):
             self.stop()
         shutil.rmtree(self.dir, ignore_errors=True)
+
+
+class RedisServer:
+    """A private redis-server on a loopback port, nothing persisted (Debian's redis-server)."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}"
+        self.process = subprocess.Popen(
+            [shutil.which("redis-server"), "--port", str(self.port), "--bind", "127.0.0.1",
+             "--save", "", "--appendonly", "no"], stdout=subprocess.DEVNULL)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", self.port), timeout=1):
+                return
+            time.sleep(0.05)
+        raise RuntimeError("redis-server did not start")
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=10)
