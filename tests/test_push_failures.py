@@ -135,7 +135,7 @@ def test_a_crashed_workers_claim_is_taken_over_when_its_lease_lapses(push_app, r
     assert drain_once(push_app, now=now) == {}  # the lease still holds
     assert drain_once(push_app, now=now + dt.timedelta(minutes=6)) == {"sent": 1}
     with push_app.app_context():  # the dead worker's late report changes nothing
-        assert queue.finish(lost, delivery.Outcome("retry", 500), now) is None
+        assert queue.finish([(lost, delivery.Outcome("retry", 500))], now) == [None]
         db.session.commit()
         assert db.session.scalar(select(AlertJob.status)) == "sent"
 

@@ -71,31 +71,44 @@ def _close(job: AlertJob, now: dt.datetime, status: str, code: int | None, error
     job.lease_token, job.lease_expires_at, job.updated_at = None, None, now
 
 
-def finish(message: Message, outcome: Outcome, now: dt.datetime) -> str | None:
-    """Record one outcome; returns the job's new status, or None if the lease was lost."""
-    job = db.session.scalar(select(AlertJob).where(
-        AlertJob.id == message.job_id, AlertJob.lease_token == message.lease_token))
-    if job is None:
-        return None  # another worker re-claimed it after our lease lapsed; its record wins
-    if outcome.result == "sent":
-        _close(job, now, "sent", outcome.status_code, None)
-        job.sent_at = now
-        db.session.execute(update(PushSubscription).where(
-            PushSubscription.id == message.subscription_id).values(last_sent_at=now))
-    elif outcome.result == "gone":
-        _close(job, now, "dead", outcome.status_code, outcome.error)
-        # That exact subscription, and only if it still has the endpoint we sent to:
-        # the browser may have re-subscribed (same row, new endpoint) meanwhile.
-        removed = db.session.execute(delete(PushSubscription).where(
-            PushSubscription.id == message.subscription_id,
-            PushSubscription.endpoint == message.endpoint)).rowcount
-        if removed:
-            record("push_subscription_expired", "push_subscription", str(message.subscription_id),
-                   detail={"status": outcome.status_code, "user_id": job.user_id})
-    elif outcome.result == "retry" and job.attempts < MAX_ATTEMPTS:
-        _close(job, now, "pending", outcome.status_code, outcome.error)
-        job.next_attempt_at = now + dt.timedelta(seconds=backoff(job.attempts, outcome.retry_after))
-    else:
-        error = outcome.error if outcome.result != "retry" else f"gave up: {outcome.error}"
-        _close(job, now, "failed", outcome.status_code, error)
-    return job.status
+def finish(results: list[tuple[Message, Outcome]], now: dt.datetime) -> list[str | None]:
+    """Record each outcome; returns each job's new status, or None where the lease was lost."""
+    rows = db.session.scalars(select(AlertJob).where(
+        AlertJob.id.in_([message.job_id for message, _ in results])))
+    jobs = {job.id: job for job in rows}
+    statuses, delivered = [], []
+    for message, outcome in results:
+        job = jobs.get(message.job_id)
+        if job is None or job.lease_token != message.lease_token:
+            # Another worker re-claimed it after our lease lapsed: its record wins.
+            statuses.append(None)
+            continue
+        if outcome.result == "sent":
+            _close(job, now, "sent", outcome.status_code, None)
+            job.sent_at = now
+            delivered.append(message.subscription_id)
+        elif outcome.result == "gone":
+            _close(job, now, "dead", outcome.status_code, outcome.error)
+            _remove(message, outcome, job.user_id)
+        elif outcome.result == "retry" and job.attempts < MAX_ATTEMPTS:
+            _close(job, now, "pending", outcome.status_code, outcome.error)
+            job.next_attempt_at = now + dt.timedelta(seconds=backoff(job.attempts, outcome.retry_after))
+        else:
+            error = outcome.error if outcome.result != "retry" else f"gave up: {outcome.error}"
+            _close(job, now, "failed", outcome.status_code, error)
+        statuses.append(job.status)
+    if delivered:
+        db.session.execute(update(PushSubscription).where(PushSubscription.id.in_(delivered))
+                           .values(last_sent_at=now))
+    return statuses
+
+
+def _remove(message: Message, outcome: Outcome, user_id: int) -> None:
+    # That exact subscription, and only if it still has the endpoint we sent to:
+    # the browser may have re-subscribed (same row, new endpoint) meanwhile.
+    removed = db.session.execute(delete(PushSubscription).where(
+        PushSubscription.id == message.subscription_id,
+        PushSubscription.endpoint == message.endpoint)).rowcount
+    if removed:
+        record("push_subscription_expired", "push_subscription", str(message.subscription_id),
+               detail={"status": outcome.status_code, "user_id": user_id})

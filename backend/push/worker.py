@@ -58,12 +58,13 @@ class Worker:
                 messages = queue.claim(at, self.batch, self.lease, self.app.config["SECRET_KEY"])
                 if not messages:
                     break
-                for message, outcome in zip(messages, self._pool.map(self._send, messages)):
-                    status = queue.finish(message, outcome, now or self.clock())
+                results = list(zip(messages, self._pool.map(self._send, messages)))
+                statuses = queue.finish(results, now or self.clock())
+                db.session.commit()
+                for (message, outcome), status in zip(results, statuses):
                     counts[status or "lease_lost"] += 1
                     if outcome.result != "sent":
                         log.info("push job %s: %s (%s)", message.job_id, status, outcome.error)
-                db.session.commit()
         return counts
 
     def escalate(self, now: dt.datetime | None = None) -> list[str]:
