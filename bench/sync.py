@@ -1,7 +1,7 @@
 """Sync throughput under a production WSGI server (gunicorn), beside a trivial JSON endpoint.
 
     .venv/bin/python bench/sync.py [--clients 20] [--batches 10] [--batch-size 10] [--workers 4]
-                                   [--database-url postgresql://...]
+                                   [--database-url postgresql://... | --postgres]
 
 Each simulated device signs in, then sends --batches sync requests of --batch-size new
 concerns each. Afterwards the database is checked: every concern stored exactly once,
@@ -58,7 +58,23 @@ def main():
     parser.add_argument("--batch-size", type=int, default=10)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--database-url")
+    parser.add_argument("--postgres", action="store_true",
+                        help="start a throwaway PostgreSQL cluster (Debian's postgresql) for the run")
     args = parser.parse_args()
+    if args.postgres and not args.database_url:
+        from tests.process_support import PostgresCluster
+        cluster = PostgresCluster()
+        cluster.init()
+        try:
+            args.database_url = cluster.url
+            run(args)
+        finally:
+            cluster.remove()
+    else:
+        run(args)
+
+
+def run(args):
 
     users = [(f"bench{i}", "field_worker", "North" if i % 2 else "South") for i in range(args.clients)]
     url = prepare_database(args.database_url, users, PASSWORD)
