@@ -1,4 +1,6 @@
 """Signing in and out: sessions, CSRF, revocation, rate limits."""
+import datetime as dt
+
 from backend.accounts.service import deactivate
 from backend.extensions import db
 
@@ -70,6 +72,29 @@ def test_logout_ends_every_session_of_the_user(device):
     response = laptop.get("/api/concerns")
     assert response.status_code == 401
     assert response.json["error"]["code"] == "session_ended"
+
+
+def test_the_session_endpoint_says_why_a_revoked_session_ended(app, device):
+    phone, laptop = device("worker"), device("worker")
+    phone.post("/api/auth/logout")
+    body = laptop.get("/api/auth/session").json
+    assert body["user"] is None and body["ended"] == "session_ended"
+    assert laptop.get("/api/auth/session").json["ended"] is None  # said once; the cookie is gone
+    manager = device("manager")
+    with app.app_context():
+        deactivate("manager")
+        db.session.commit()
+    assert manager.get("/api/auth/session").json["ended"] in ("session_ended", "account_deactivated")
+
+
+def test_an_expired_session_is_unauthorized_not_ended(app, device):
+    # Expiry keeps a device's unsent work; only revocation tells it to forget (see the PWA).
+    worker = device("worker")
+    app.permanent_session_lifetime = dt.timedelta(seconds=-1)  # every cookie is now too old
+    body = worker.get("/api/auth/session").json
+    assert body["user"] is None and body["ended"] is None
+    response = worker.get("/api/concerns")
+    assert response.status_code == 401 and response.json["error"]["code"] == "unauthorized"
 
 
 def test_deactivation_ends_sessions_at_once(app, device):

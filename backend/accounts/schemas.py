@@ -24,6 +24,8 @@ class LoginSchema(Schema):
 class SessionSchema(Schema):
     user = fields.Nested(UserSchema, allow_none=True, dump_only=True)
     csrf_token = fields.Str(dump_only=True)
+    ended = fields.Str(dump_only=True, allow_none=True, metadata={
+        "description": "Why this request's session stopped counting: session_ended or account_deactivated."})
 
 
 class OkSchema(Schema):

@@ -27,13 +27,16 @@ def _failed(response) -> bool:
 
 @bp.get("/session")
 def get_session():
+    ended = None
     try:
         user = current_user()
     except ApiError as err:
         if err.status != 401:
             raise
-        user = None  # a revoked session simply reads as signed out here
-    return SessionSchema().dump({"user": user, "csrf_token": generate_csrf()})
+        # A revoked session reads as signed out, and says why, so a device can tell "signed
+        # out elsewhere or deactivated" (forget local data) from a plain expiry (keep it).
+        user, ended = None, err.code
+    return SessionSchema().dump({"user": user, "csrf_token": generate_csrf(), "ended": ended})
 
 
 @bp.post("/login")
