@@ -44,6 +44,17 @@ self.addEventListener("message", (event) => {
   if (event.data?.type === "version") event.source?.postMessage({ type: "version", version: SHELL_VERSION });
 });
 
+// Background Sync (Chromium only) wakes an open page to send the outbox. The worker cannot
+// send it itself: the outbox is encrypted and the key lives only in an unlocked page's
+// memory (SECURITY.md). With no page open the app sends on its next open instead.
+const OUTBOX_TAG = "safevisit-outbox";
+self.addEventListener("sync", (event) => {
+  if (event.tag !== OUTBOX_TAG) return;
+  event.waitUntil((async () => {
+    for (const client of await self.clients.matchAll({ type: "window" })) client.postMessage({ type: "flush" });
+  })());
+});
+
 self.addEventListener("fetch", (event) => {
   const request = event.request;
   const url = new URL(request.url);
