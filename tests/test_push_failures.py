@@ -173,3 +173,15 @@ def test_loopback_is_refused_at_send_time_outside_the_test_configuration(receive
         outcome = delivery.send(message, settings, session)
     assert outcome.result == "failed"
     assert receiver.received == []
+
+
+def test_jobs_of_removed_subscriptions_do_not_hide_the_jobs_behind_them(push_app, receiver, signed_in):
+    from sqlalchemy import delete
+    alert(push_app, receiver, signed_in, "gone1", "gone2", "kept")
+    with push_app.app_context():  # the browser unsubscribed after the jobs were queued
+        db.session.execute(delete(PushSubscription).where(~PushSubscription.endpoint.endswith("/kept")))
+        db.session.commit()
+    assert drain_once(push_app, batch=2) == {"sent": 1}  # the first batch is both dead jobs
+    assert [r.name for r in receiver.wait_for(1)] == ["kept"]
+    with push_app.app_context():
+        assert sorted(db.session.scalars(select(AlertJob.status))) == ["dead", "dead", "sent"]

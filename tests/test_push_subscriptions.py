@@ -178,3 +178,26 @@ def test_the_test_receiver_is_accepted_only_in_the_test_configuration(app, devic
     subscription = receiver.subscription("phone")
     assert device("manager").post("/api/push/subscriptions", subscription).status_code == 422
     assert signed_in("manager").post("/api/push/subscriptions", subscription).status_code == 200
+
+
+def test_the_same_new_subscription_sent_from_ten_tabs_at_once_is_stored_once(app, device):
+    import threading
+    manager = device("manager")
+    subscription = body("https://fcm.googleapis.com/fcm/send/racing")
+    barrier, statuses, errors = threading.Barrier(10), [], []
+
+    def send():
+        try:
+            barrier.wait()
+            statuses.append(manager.client.post("/api/push/subscriptions", json=subscription,
+                                                headers={"X-CSRFToken": manager.csrf}).status_code)
+        except Exception as err:  # surfaced below: a thread's failure must fail the test
+            errors.append(err)
+
+    threads = [threading.Thread(target=send) for _ in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors and statuses == [200] * 10
+    assert stored(app) == 1

@@ -30,7 +30,17 @@ def backoff(attempts: int, retry_after: float | None) -> float:
 
 
 def claim(now: dt.datetime, limit: int, lease: dt.timedelta, secret: str) -> list[Message]:
-    """Claim up to `limit` due jobs and commit; returns what to send for each."""
+    """Claim up to `limit` due jobs and commit; returns what to send for each ([] when none is due)."""
+    while True:
+        jobs, messages = _claim_batch(now, limit, lease, secret)
+        db.session.commit()
+        # A batch of only closed jobs (removed subscriptions, cancelled escalations)
+        # says nothing about the jobs behind it: look again.
+        if messages or not jobs:
+            return messages
+
+
+def _claim_batch(now, limit, lease, secret) -> tuple[list[AlertJob], list[Message]]:
     due = or_(and_(AlertJob.status == "pending", AlertJob.next_attempt_at <= now),
               and_(AlertJob.status == "sending", AlertJob.lease_expires_at <= now))
     query = select(AlertJob).where(due).order_by(AlertJob.next_attempt_at, AlertJob.id).limit(limit)
@@ -62,8 +72,7 @@ def claim(now: dt.datetime, limit: int, lease: dt.timedelta, secret: str) -> lis
             endpoint=subscription.endpoint, p256dh=subscription.p256dh, auth=subscription.auth,
             payload=payload(concern.id, concern.urgency or "urgent", concern.team_id, job.kind),
             topic=topic(secret, concern.id)))
-    db.session.commit()
-    return messages
+    return jobs, messages
 
 
 def _close(job: AlertJob, now: dt.datetime, status: str, code: int | None, error: str | None):

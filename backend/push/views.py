@@ -1,6 +1,7 @@
 """`/api/push`: the public key, subscriptions, duty status, and the job list for admins."""
 from flask import Blueprint, current_app, request
 from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
 
 from .. import openapi
 from ..accounts.models import Role
@@ -74,6 +75,18 @@ def subscribe():
     user = require_user(*RECIPIENTS)
     body = json_body(SubscribeSchema())
     host = _checked_endpoint(body["endpoint"])
+    try:
+        row = _store(user, body, host)
+    except IntegrityError:
+        # Two tabs sent the same new endpoint at once and the other insert won:
+        # the row exists now, so this second pass updates it.
+        db.session.rollback()
+        row = _store(user, body, host)
+    # 200 whether new or replaced: the browser re-sends the same subscription on every open.
+    return SubscriptionSchema().dump(row)
+
+
+def _store(user, body: dict, host: str) -> PushSubscription:
     now = utcnow()
     if body.get("replaces") and body["replaces"] != body["endpoint"]:
         # Only the user's own old subscription: an endpoint is no licence to delete others'.
@@ -81,7 +94,6 @@ def subscribe():
             PushSubscription.endpoint == body["replaces"], PushSubscription.user_id == user.id))
         if gone.rowcount:
             record("push_unsubscribe", "push_subscription", "replaced", user=user)
-    # Locked so that two tabs re-subscribing at once update one row (PostgreSQL).
     row = db.session.scalar(select(PushSubscription).filter_by(endpoint=body["endpoint"])
                             .with_for_update())
     created = row is None
@@ -99,8 +111,7 @@ def subscribe():
     record("push_subscribe", "push_subscription", str(row.id), user=user,
            detail={"created": created, "host": host})
     db.session.commit()
-    # 200 whether new or replaced: the browser re-sends the same subscription on every open.
-    return SubscriptionSchema().dump(row)
+    return row
 
 
 @bp.delete("/subscriptions")
