@@ -61,7 +61,8 @@ EXTRA_OPERATIONS: list = []  # other features append theirs (same tuple shape) a
 def _operation(summary, body, query, ok, params, errors) -> dict:
     responses = {"200": {"description": "OK", "content": {"application/json": {"schema": ok}}}
                  if ok else {"description": "OK", "content": {"application/json": {"schema": {"type": "object"}}}}}
-    for status in sorted(set(errors) | {500}):
+    # Any request can be malformed (e.g. a NUL in the query string) or meet a server fault.
+    for status in sorted(set(errors) | {400, 500}):
         responses[str(status)] = {"description": "Error", "content": {"application/json": {"schema": ErrorSchema}}}
     operation = {"summary": summary, "responses": responses, "parameters": list(params)}
     if query:

@@ -16,7 +16,7 @@ from ..errors import flatten_messages
 from ..extensions import db
 from ..procedures import rules, store
 from ..procedures.answers import answer_errors
-from ..procedures.models import ProcedureVersion, utcnow
+from ..procedures.models import utcnow
 from . import events
 from .models import Concern, ConcernRevision
 from .schemas import ChangeSchema
@@ -70,16 +70,14 @@ def _apply(user: User, change: dict) -> dict:
         return _replay(user, change, prior)
     if concern is not None and concern.author_id != user.id:
         return _rejected(change, {"id": ["No such concern."]})
-    procedure = db.session.scalar(select(ProcedureVersion).filter_by(
-        slug=change["procedure"], version=change["procedure_version"]))
-    if procedure is None:
+    document = store.document_for(change["procedure"], change["procedure_version"])
+    if document is None:
         return _rejected(change, {"procedure_version": ["This procedure version is not known here."]})
     if concern is not None and (concern.procedure, concern.procedure_version) != (
             change["procedure"], change["procedure_version"]):
         return _rejected(change, {"procedure_version": [
             f"This concern was started under version {concern.procedure_version} and keeps it."]})
 
-    document = store.document_of(procedure)
     errors = answer_errors(document, change["answers"], complete=change["status"] == "submitted")
     answered_reference = change["answers"].get("case_reference")
     if answered_reference is not None and answered_reference != change["case_reference"]:

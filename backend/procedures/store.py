@@ -63,14 +63,32 @@ def summaries() -> list[dict]:
 
 # Versions are immutable, so parsed and compressed forms are cached by content hash.
 @lru_cache(maxsize=32)
-def parsed(etag: str, body: str) -> dict:
-    return json.loads(body)
-
-
-@lru_cache(maxsize=32)
 def gzipped(etag: str, body: str) -> bytes:
     return gzip.compress(body.encode(), compresslevel=9, mtime=0)
 
 
+_documents_by_etag: dict[str, dict] = {}
+
+
+def _parsed(etag: str, read_body) -> dict:
+    document = _documents_by_etag.get(etag)
+    if document is None:
+        document = json.loads(read_body())
+        if len(_documents_by_etag) > 64:  # versions are few; this only bounds a pathological case
+            _documents_by_etag.clear()
+        _documents_by_etag[etag] = document
+    return document
+
+
 def document_of(row: ProcedureVersion) -> dict:
-    return parsed(row.etag, row.body)
+    return _parsed(row.etag, lambda: row.body)
+
+
+def document_for(slug: str, number: str) -> dict | None:
+    """The parsed document of a version, or None. Only the ETag is read each time; the body
+    only the first time this process meets the version (sync asks for every change)."""
+    etag = db.session.scalar(select(ProcedureVersion.etag).filter_by(slug=slug, version=number))
+    if etag is None:
+        return None
+    return _parsed(etag, lambda: db.session.scalar(
+        select(ProcedureVersion.body).filter_by(slug=slug, version=number)))
