@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PROCEDURE_FILE = ROOT / "procedure_data" / "child-abuse-and-the-internet" / "v10.json"
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 PASSWORD = "e2e-demo-password"
+PASSCODE = "e2e-passcode-2468"  # the device passcode every journey sets at first sign-in
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True,
          "device_scale_factor": 2, "locale": "en-GB", "timezone_id": "Europe/London"}
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update",
@@ -122,13 +123,32 @@ def page(context, page_errors):
     return page_errors.attach(context.new_page())
 
 
-def sign_in(page, username="worker", password=PASSWORD):
+def sign_in(page, username="worker", password=PASSWORD, passcode=PASSCODE):
+    """Signs in; sets the device passcode on first sign-in, or unlocks with it."""
     page.goto("/login")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
-    page.get_by_role("heading", level=1, name="Hello").wait_for()
+    hello = page.get_by_role("heading", level=1, name="Hello")
+    set_code = page.get_by_role("heading", level=1, name="Set a passcode for this phone")
+    locked = page.get_by_role("heading", level=1, name="SafeVisit is locked")
+    hello.or_(set_code).or_(locked).wait_for()
+    if set_code.is_visible():
+        page.get_by_label("New passcode").fill(passcode)
+        page.get_by_label("Type it again").fill(passcode)
+        page.get_by_role("button", name="Set passcode").click()
+    elif locked.is_visible():
+        unlock(page, passcode)
+    hello.wait_for()
     wait_for_offline_ready(page)
+
+
+def unlock(page, passcode=PASSCODE):
+    """The lock screen shown after a reload or a quiet spell; the passcode opens it."""
+    page.get_by_role("heading", level=1, name="SafeVisit is locked").wait_for()
+    page.get_by_label("Passcode", exact=True).fill(passcode)
+    page.get_by_role("button", name="Unlock").click()
+    page.get_by_role("heading", level=1, name="SafeVisit is locked").wait_for(state="detached")
 
 
 def wait_for_offline_ready(page):

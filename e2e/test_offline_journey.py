@@ -4,7 +4,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import PHONE, launch_options, screenshot, sign_in
+from .conftest import PHONE, launch_options, screenshot, sign_in, unlock
 
 pytestmark = pytest.mark.e2e
 
@@ -17,6 +17,7 @@ def test_checklist_opens_and_fills_offline_for_a_looked_after_child(context, pag
     sign_in(page)
     context.set_offline(True)
     page.reload()
+    unlock(page)  # reopening the app needs the passcode; no network needed
     expect(page.get_by_role("heading", level=1, name=re.compile("Hello"))).to_be_visible()
     expect(page.locator("#network")).to_have_text("Offline")
 
@@ -65,6 +66,7 @@ def test_draft_survives_closing_the_page_offline(context, page, page_errors):
 
     again = page_errors.attach(context.new_page())
     again.goto("/")
+    unlock(again)
     drafts = again.get_by_role("region", name="My drafts")
     expect(drafts.get_by_role("link", name="CR-OFF-2")).to_be_visible()
     drafts.get_by_role("link", name="CR-OFF-2").click()
@@ -92,6 +94,7 @@ def test_after_a_browser_restart_the_app_and_draft_open_with_no_network(playwrig
         second.set_offline(True)
         page = second.pages[0] if second.pages else second.new_page()
         page.goto("/")
+        unlock(page)
         expect(page.locator("#network")).to_have_text("Offline")
         page.get_by_role("region", name="My drafts").get_by_role("link", name="CR-RESTART").click()
         expect(page.get_by_label("Case reference (required)")).to_have_value("CR-RESTART")

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from backend.procedures import store
 
-from .conftest import PHONE, PROCEDURE_FILE, ROOT, LiveServer, screenshot, sign_in
+from .conftest import PHONE, PROCEDURE_FILE, ROOT, LiveServer, screenshot, sign_in, unlock
 
 pytestmark = pytest.mark.e2e
 
@@ -51,6 +51,7 @@ def test_a_new_version_waits_for_the_user_and_replaces_only_its_own_cache(browse
 
     with page.expect_event("load"):
         banner.get_by_role("button", name="Reload").click()
+    unlock(page)  # the data key never outlives the page, so a reload locks
     expect(page.get_by_label("Case reference")).to_have_value("CR-UPD-1")
     page.wait_for_function(f"""async () => {{
         const names = await caches.keys();
@@ -67,6 +68,7 @@ def test_the_procedure_is_revalidated_by_etag_not_downloaded_again(context, page
     sign_in(page)
     seen = len(live_server.requests)
     page.reload()
+    unlock(page)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Procedure").click()
     expect(page.locator("article.paragraph")).to_have_count(15)
     statuses = [status for method, path, status in live_server.requests[seen:]
@@ -106,16 +108,19 @@ def test_a_draft_keeps_its_version_and_shows_what_changed_in_a_newer_one(browser
             store.load(v11)
 
         page.goto(draft_url)
+        unlock(page)
         notice = page.get_by_role("region", name="Version 11 of the procedure is now current")
         expect(notice).to_contain_text("started under version 10 and keeps it")
         expect(notice.locator("[data-change='child_age']")).to_contain_text("Changed: Child's age in years")
         # The draft still asks the version-10 question, offline too.
         context.set_offline(True)
         page.reload()
+        unlock(page)
         expect(page.get_by_label("Child's age", exact=True)).to_be_visible()
         expect(notice).to_be_visible()
         screenshot(page, "checklist-new-version")
         page.goto("/checklist/new")
+        unlock(page)
         expect(page.get_by_label("Child's age in years")).to_be_visible()
     finally:
         context.close()

@@ -12,8 +12,20 @@ export class ApiError extends Error {
   }
 }
 
-/** Thrown when the request never reached the server (offline, DNS, dropped connection). */
-export class NetworkError extends Error {}
+/** Thrown when no answer came back (offline, server down, connection dropped mid-way). */
+export class NetworkError extends Error {
+  constructor(message) { super(message); this.name = "NetworkError"; }
+}
+
+// The server ended this user's sessions (signed out elsewhere) or deactivated the account:
+// the device must forget everything at this contact. Expiry is different: it answers
+// `unauthorized` (or a null user) and the device keeps its data for the next sign-in.
+export const ENDED = new Set(["session_ended", "account_deactivated"]);
+let onEnded = () => {};
+
+export function whenSessionEnded(handler) {
+  onEnded = handler;
+}
 
 async function request(method, path, body) {
   const headers = { Accept: "application/json" };
@@ -31,10 +43,12 @@ async function request(method, path, body) {
   const data = await response.json().catch(() => null);
   if (!response.ok) {
     const err = data?.error || {};
+    if (response.status === 401 && ENDED.has(err.code)) await onEnded(err.code);
     throw new ApiError(response.status, err.code || "error",
       err.message || `The server answered ${response.status}.`, err.fields);
   }
   if (data && typeof data.csrf_token === "string") csrfToken = data.csrf_token;
+  if (data && ENDED.has(data.ended)) await onEnded(data.ended);
   return data;
 }
 
@@ -52,4 +66,10 @@ export const procedureVersion = (slug, version) =>
 /** A token is needed before the first POST of a page's life; fetch one if we have none. */
 export async function ensureCsrf() {
   if (!csrfToken) await session();
+}
+
+/** A new token (and who the server thinks we are), as the outbox gets before each batch. */
+export function freshSession() {
+  csrfToken = null;
+  return session();
 }

@@ -1,19 +1,29 @@
-// Start-up and routing. Every page is drawn from the one shell document, so any URL opens
-// offline; the user is remembered on the device after one online sign-in.
+// Start-up, routing and the lock. Every page is drawn from the one shell document, so any
+// URL opens offline; the user is remembered on the device after one online sign-in; pages
+// that show personal data open only once the passcode has put the data key in memory.
 import * as api from "./api.js";
 import { announce, replace } from "./dom.js";
 import * as store from "./store.js";
 import * as sync from "./sync.js";
 import { register } from "./update.js";
+import * as vault from "./vault.js";
 import * as checklist from "./views/checklist.js";
 import * as home from "./views/home.js";
+import * as lock from "./views/lock.js";
 import * as login from "./views/login.js";
 import * as queue from "./views/queue.js";
 import * as reader from "./views/reader.js";
 
 const MANAGERS = new Set(["duty_manager", "admin"]);
+const SENT_KEPT_MS = 7 * 24 * 3600 * 1000; // "sent" stays on the home screen for a week
+const ENDED_NOTICE = {
+  session_ended: "You were signed out on another device or by an administrator, so SafeVisit removed its data from this phone.",
+  account_deactivated: "This account has been deactivated, so SafeVisit removed its data from this phone.",
+  wiped: "SafeVisit's data was removed from this phone. Sign in to start again.",
+};
 const main = document.getElementById("main");
-const state = { user: null, leave: [] };
+// signedIn: someone is signed in on this device, though their profile may still be locked.
+const state = { user: null, signedIn: false, leave: [], notice: null, gate: null, idle: null, started: false };
 
 const ROUTES = [
   [/^\/login$/, login.render, { public: true }],
@@ -39,15 +49,76 @@ async function route() {
   updateNav(pathname);
   if (!match) return notFound();
   const [groups, view, opts] = match;
-  if (!opts.public && !state.user) return navigate("/login", { replace: true });
+  if (!opts.public) {
+    if (!state.user && !state.signedIn) return navigate("/login", { replace: true });
+    if (!store.isUnlocked() && !(await (state.gate ||= gate().finally(() => { state.gate = null; })))) return;
+    if (!state.user) return navigate("/login", { replace: true });
+    if (window.location.pathname !== pathname) return; // moved on while the lock was shown
+  }
   if (opts.managers && !MANAGERS.has(state.user.role)) return navigate("/", { replace: true });
   const ctx = {
-    user: state.user, params: groups.slice(1), navigate, managers: MANAGERS,
+    user: state.user, params: groups.slice(1), navigate, managers: MANAGERS, notice: state.notice,
     onLeave: (fn) => state.leave.push(fn),
-    setUser: (user) => { state.user = user; },
+    setUser: (user) => { state.user = user; state.signedIn = Boolean(user); state.notice = null; },
+    wipe: wipeDevice, setIdleMinutes,
+    signInAgain: () => { state.user = null; state.signedIn = false; return navigate("/login"); },
   };
   await view(main, ctx);
   focusHeading();
+}
+
+/** The passcode screen (set or unlock); true once the data key is in memory. */
+async function gate() {
+  document.getElementById("tabbar").hidden = true;
+  const screen = (await vault.exists()) ? lock.unlock(main) : lock.setPasscode(main).then(() => "unlocked");
+  focusHeading();
+  if ((await screen) === "wiped") {
+    await wipeDevice("wiped");
+    await navigate("/login", { replace: true });
+    return false;
+  }
+  // The profile is kept encrypted; a fresh one from the server replaces it.
+  if (state.user) await store.setSecret("user", state.user);
+  else state.user = (await store.getSecret("user")) || null;
+  if (!state.user) state.signedIn = false;
+  updateNav(window.location.pathname);
+  state.idle = vault.watchIdle(lockNow);
+  store.askToPersist().catch((error) => console.warn("persistent storage not granted", error));
+  store.pruneSent(SENT_KEPT_MS).catch((error) => console.warn("could not prune sent drafts", error));
+  await sync.loadLastSync();
+  sync.flush({ ignoreBackoff: true });
+  return true;
+}
+
+/** Idle for too long: forget the key (after every pending write) and show the lock. */
+async function lockNow() {
+  state.idle?.stop();
+  state.idle = null;
+  document.activeElement?.blur?.(); // commits a field that saves on change
+  await store.idle();
+  for (const dialog of document.querySelectorAll("dialog[open]")) dialog.close();
+  for (const leave of state.leave.splice(0)) leave();
+  store.forgetKey();
+  state.user = null; // the profile too; it comes back from the encrypted copy on unlock
+  replace(main);
+  announce("SafeVisit locked itself after a while without use.");
+  await route();
+}
+
+/** Sign-out, too many wrong passcodes, or a revoked account: forget everything. */
+async function wipeDevice(reason) {
+  state.idle?.stop();
+  state.idle = null;
+  await store.wipe();
+  sync.reset();
+  state.user = null;
+  state.signedIn = false;
+  state.notice = ENDED_NOTICE[reason] || null;
+}
+
+function setIdleMinutes(minutes) {
+  state.idle?.setLimit(minutes);
+  return vault.setIdleMinutes(minutes);
 }
 
 function focusHeading() {
@@ -107,17 +178,31 @@ function showNetwork() {
   badge.classList.toggle("is-offline", !online);
 }
 
+/** Who the server says is signed in; offline, whether someone signed in on this device. */
 async function loadUser() {
-  const cached = (await store.getMeta("user")) || null;
+  const owner = await store.getMeta("owner");
+  let session;
   try {
-    const { user } = await api.session();
-    await store.setMeta("user", user);
-    return user;
+    session = await api.session();
   } catch (error) {
-    // Offline (or the server is unreachable): the device's copy of the sign-in stands.
-    if (error instanceof api.NetworkError || error.status >= 500) return cached;
+    // Offline (or the server is unreachable): the device's sign-in stands.
+    if (error instanceof api.NetworkError || error.status >= 500) {
+      state.signedIn = owner !== undefined;
+      return;
+    }
     throw error;
   }
+  if (session.ended) return; // wiped by onSessionEnded
+  const { user } = session;
+  if (user && owner !== undefined && owner !== user.id) await wipeDevice();
+  if (user) await store.setMeta("owner", user.id);
+  state.user = user;
+  state.signedIn = Boolean(user);
+}
+
+async function onSessionEnded(code) {
+  await wipeDevice(code);
+  if (state.started) await navigate("/login", { replace: true });
 }
 
 async function start() {
@@ -125,14 +210,19 @@ async function start() {
   window.addEventListener("online", () => {
     showNetwork();
     announce("Back online.");
-    sync.flush();
+    sync.flush({ ignoreBackoff: true });
   });
   window.addEventListener("offline", () => { showNetwork(); announce("You are offline. Answers are still saved on this phone."); });
+  // Background Sync fired in the service worker: it cannot read the outbox, we can.
+  navigator.serviceWorker?.addEventListener("message", (event) => {
+    if (event.data?.type === "flush") sync.flush({ ignoreBackoff: true });
+  });
+  api.whenSessionEnded(onSessionEnded);
   interceptLinks();
   register().catch((error) => console.warn("service worker not registered", error));
-  state.user = await loadUser();
+  await loadUser();
+  state.started = true;
   await route();
-  if (state.user) sync.flush();
 }
 
 start();

@@ -1,6 +1,6 @@
 // The home-visit checklist, drawn from the procedure's template. Every answer is stored on
 // the phone as it changes; recommendations are worked out here, offline, as answers come in.
-import { announce, confirmDialog, h, replace } from "../dom.js";
+import { announce, confirmDialog, h, replace, when } from "../dom.js";
 import * as procedure from "../procedure.js";
 import { evaluate, isAnswered, visibleQuestions } from "../rules.js";
 import * as store from "../store.js";
@@ -24,6 +24,12 @@ export async function render(main, ctx) {
       h("a", { href: "/", class: "btn" }, "Back to home")));
     return;
   }
+  if (draft.status === "sent") {
+    replace(main, h("div", { class: "page" }, h("h1", {}, `Concern ${draft.case_reference} sent`),
+      h("p", {}, `Sent ${when(draft.sent_at)}. Its answers are no longer kept on this phone; your team has them.`),
+      h("a", { href: "/", class: "btn" }, "Back to home")));
+    return;
+  }
   // The draft keeps the version it was started under, even after a newer one arrives.
   const document = await procedure.version(draft.procedure, draft.procedure_version);
   const latest = await procedure.current(draft.procedure).catch(() => document);
@@ -37,6 +43,8 @@ export async function render(main, ctx) {
   const sticky = h("a", { class: "sticky-summary", href: "#actions" }, live);
   const errorSummary = h("div", { class: "error-summary", role: "alert", tabindex: "-1", hidden: true });
   const saved = h("p", { class: "saved muted", role: "status" }, "Saved on this phone");
+  // A failed local write (storage full) is said out loud and stays until a write succeeds.
+  const saveError = h("p", { class: "form-error", role: "alert", id: "save-error" });
   const fields = new Map();
   const sections = new Map();
 
@@ -46,7 +54,14 @@ export async function render(main, ctx) {
     const field = fields.get(questionId);
     if (!field.invalid) field.showError("");
     update();
-    await store.saveAnswer(draft.id, questionId, value);
+    try {
+      await store.saveAnswer(draft.id, questionId, value);
+    } catch (error) {
+      saveError.textContent = store.storageProblem(error);
+      saved.textContent = "Not saved";
+      return;
+    }
+    saveError.textContent = "";
     saved.textContent = `Saved on this phone at ${new Date().toLocaleTimeString("en-GB",
       { hour: "2-digit", minute: "2-digit" })}`;
   };
@@ -106,8 +121,15 @@ export async function render(main, ctx) {
       confirm: "Submit concern" });
     if (!sure) return;
     await store.idle();
-    await store.queueSubmission(draft.id);
-    sync.flush();
+    try {
+      await store.queueSubmission(draft.id);
+    } catch (error) {
+      saveError.textContent = store.storageProblem(error);
+      saveError.scrollIntoView({ block: "center" });
+      return;
+    }
+    sync.registerBackgroundSync();
+    sync.flush({ ignoreBackoff: true });
     const count = await store.outboxCount();
     await ctx.navigate("/");
     announce(`Concern queued. ${count} waiting to send.`);
@@ -126,6 +148,7 @@ export async function render(main, ctx) {
     h("p", { class: "muted" }, `${document.title}, version ${document.version} (${document.updated}).`),
     versionNotice(draft, document, latest),
     saved,
+    saveError,
     form,
     sticky));
   update();

@@ -1,19 +1,19 @@
-// Home: my drafts, what is waiting to send, and whether we are online.
+// Home: my drafts and where each one stands, what is waiting to send, settings, sign-out.
 import * as api from "../api.js";
 import { announce, confirmDialog, h, replace, when } from "../dom.js";
 import * as store from "../store.js";
 import * as sync from "../sync.js";
+import * as vault from "../vault.js";
+import { drawOutbox, plural } from "./outbox.js";
 
 const AUTHORS = new Set(["foster_carer", "field_worker"]);
-
-function plural(n, one, many) {
-  return `${n} ${n === 1 ? one : many}`;
-}
 
 export async function render(main, ctx) {
   const { user } = ctx;
   const status = h("section", { class: "card sync", "aria-labelledby": "sync-title" });
   const draftsList = h("div", {});
+  const sentList = h("div", {});
+  const persistence = h("div", {});
   replace(main, h("div", { class: "page" },
     h("h1", {}, `Hello, ${user.display_name}`),
     h("p", { class: "muted" }, `${roleName(user.role)} · ${user.team?.name ?? ""} team`),
@@ -23,8 +23,11 @@ export async function render(main, ctx) {
     ctx.managers.has(user.role)
       ? h("a", { class: "btn btn-block btn-primary-lg", href: "/queue" }, "Open the concern queue")
       : null,
-    status,
+    persistence,
+    AUTHORS.has(user.role) ? status : null,
     draftsList,
+    sentList,
+    await settings(ctx),
     h("section", { class: "card", "aria-labelledby": "account-title" },
       h("h2", { id: "account-title" }, "Account"),
       h("p", {}, `Signed in as ${user.username}.`),
@@ -32,8 +35,12 @@ export async function render(main, ctx) {
         "Sign out"))));
 
   const refresh = async () => {
-    await drawStatus(status);
-    if (AUTHORS.has(user.role)) await drawDrafts(draftsList, user, refresh);
+    if (!store.isUnlocked()) return; // locked meanwhile: the lock screen has the page
+    await drawPersistence(persistence);
+    if (!AUTHORS.has(user.role)) return;
+    await drawOutbox(status, ctx, refresh);
+    await drawDrafts(draftsList, user, refresh);
+    await drawSent(sentList, user);
   };
   ctx.onLeave(sync.onChange(refresh));
   const onNetwork = () => refresh();
@@ -51,23 +58,26 @@ function roleName(role) {
     duty_manager: "Duty manager", admin: "Administrator" }[role] || role;
 }
 
-async function drawStatus(section) {
-  const count = await store.outboxCount();
-  const online = navigator.onLine;
-  const lastSync = sync.state.lastSync || await store.getMeta("lastSync");
-  let detail;
-  if (sync.state.sending) detail = "Sending now…";
-  else if (count && !online) detail = "You are offline. They will send when you are back online.";
-  else if (count && sync.state.lastError) detail = "Not sent yet. SafeVisit will try again.";
-  else if (lastSync) detail = `Last sent ${when(lastSync)}.`;
-  else detail = online ? "Everything is up to date." : "You are offline.";
-  replace(section,
-    h("h2", { id: "sync-title" }, "Sending"),
-    h("p", { class: "outbox-count", id: "outbox-count" },
-      count ? `${plural(count, "concern", "concerns")} waiting to send` : "Nothing waiting to send"),
-    h("p", { class: "muted", id: "sync-state" }, detail),
-    count ? h("button", { type: "button", class: "btn btn-secondary", disabled: !online || sync.state.sending,
-      onclick: () => sync.flush() }, "Send now") : null);
+async function drawPersistence(container) {
+  // Only when the browser said no: it may then clear SafeVisit's data to free space.
+  const refused = (await store.getMeta("persisted")) === false;
+  replace(container, refused ? h("p", { class: "notice", id: "persist-notice" },
+    "This browser has not promised to keep SafeVisit's data when the phone runs low on space. " +
+    "Send concerns as soon as you can; adding SafeVisit to your home screen usually helps.") : null);
+}
+
+async function settings(ctx) {
+  const select = h("select", { id: "idle-minutes", name: "idle-minutes" },
+    vault.IDLE_CHOICES.map((m) => h("option", { value: String(m) }, plural(m, "minute", "minutes"))));
+  select.value = String(await vault.idleMinutes());
+  select.addEventListener("change", async () => {
+    await ctx.setIdleMinutes(Number(select.value));
+    announce(`SafeVisit now locks after ${plural(Number(select.value), "minute", "minutes")} without use.`);
+  });
+  return h("section", { class: "card", "aria-labelledby": "settings-title" },
+    h("h2", { id: "settings-title" }, "Settings"),
+    h("div", { class: "field" }, h("label", { for: "idle-minutes" }, "Lock SafeVisit after this long without use"),
+      select));
 }
 
 async function drawDrafts(container, user, refresh) {
@@ -79,7 +89,7 @@ async function drawDrafts(container, user, refresh) {
       h("div", { class: "draft-text" },
         h("a", { class: "draft-link", href: `/checklist/${draft.id}` }, ref),
         h("span", { class: "muted" },
-          `${plural(answered, "answer", "answers")} · saved ${when(draft.updated_at)} · procedure v${draft.procedure_version}`)),
+          `Saved on this phone ${when(draft.updated_at)} · ${plural(answered, "answer", "answers")} · procedure v${draft.procedure_version}`)),
       h("button", { type: "button", class: "btn btn-quiet", "aria-label": `Delete draft ${ref}`,
         onclick: async () => {
           const sure = await confirmDialog({ title: "Delete this draft?", danger: true,
@@ -98,14 +108,24 @@ async function drawDrafts(container, user, refresh) {
       : h("p", { class: "muted" }, "No drafts on this phone.")));
 }
 
+async function drawSent(container, user) {
+  const sent = (await store.listDrafts()).filter((d) => d.owner === user.id && d.status === "sent");
+  replace(container, sent.length ? h("section", { class: "card", "aria-labelledby": "sent-title" },
+    h("h2", { id: "sent-title" }, "Sent"),
+    h("ul", { class: "drafts" }, sent.map((draft) => h("li", { class: "draft", "data-draft": draft.id },
+      h("div", { class: "draft-text" }, h("strong", {}, draft.case_reference),
+        h("span", { class: "status status-sent" }, "Sent"),
+        h("span", { class: "muted" }, `Sent ${when(draft.sent_at)}. Its answers are no longer kept on this phone.`))))))
+    : null);
+}
+
 async function signOut(ctx) {
   // Offline, the server session could not be ended, so the phone would stay signed in.
   if (!navigator.onLine) {
     announce("Signing out needs a connection. Your answers stay saved on this phone.");
     return;
   }
-  const [count, drafts] = [await store.outboxCount(),
-    (await store.listDrafts()).filter((d) => d.status === "draft").length];
+  const { outbox: count, drafts } = await store.unsentSummary();
   const unsent = [count && `${plural(count, "concern has", "concerns have")} not been sent`,
     drafts && `${plural(drafts, "draft", "drafts")} will be lost`].filter(Boolean);
   const body = unsent.length
@@ -122,7 +142,6 @@ async function signOut(ctx) {
       return;
     }
   }
-  await store.wipe();
-  ctx.setUser(null);
+  await ctx.wipe();
   await ctx.navigate("/login", { replace: true });
 }

@@ -2,6 +2,7 @@
 import * as api from "../api.js";
 import { h, replace } from "../dom.js";
 import * as store from "../store.js";
+import * as sync from "../sync.js";
 
 const MESSAGES = {
   invalid_credentials: "That username and password do not match. Check them and try again.",
@@ -32,10 +33,13 @@ export async function render(main, ctx) {
       // Another person's drafts never carry over to this one, even if the last session
       // expired rather than being signed out.
       const owner = await store.getMeta("owner");
-      if (owner !== undefined && owner !== user.id) await store.wipe();
+      if (owner !== undefined && owner !== user.id) await ctx.wipe();
       await store.setMeta("owner", user.id);
-      await store.setMeta("user", user);
+      // Locked (a reload since the last sign-in): the profile is stored once unlocked.
+      if (store.isUnlocked()) await store.setSecret("user", user);
       ctx.setUser(user);
+      // Sending paused at an expired session goes on with the same items and change ids.
+      sync.resume();
       await ctx.navigate("/", { replace: true });
     } catch (err) {
       error.textContent = err instanceof api.NetworkError
@@ -50,6 +54,7 @@ export async function render(main, ctx) {
 
   replace(main, h("div", { class: "page page-narrow" },
     h("h1", {}, "Sign in to SafeVisit"),
+    ctx.notice ? h("p", { class: "notice", role: "status" }, ctx.notice) : null,
     h("p", { class: "lede" },
       "Sign in once with a connection. After that the checklist and the procedure work with no signal."),
     h("form", { class: "card form", onsubmit, novalidate: true, "aria-describedby": "login-error" },

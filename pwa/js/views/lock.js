@@ -1,0 +1,132 @@
+// The passcode screens: setting one at first sign-in on this phone, and unlocking. Both
+// resolve when the data key is in memory; unlocking works with no network.
+import { announce, confirmDialog, h, replace } from "../dom.js";
+import * as store from "../store.js";
+import * as vault from "../vault.js";
+
+function plural(n, one, many) {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** "2 concerns not yet sent and 1 draft" — what a wipe would destroy, counted without the key. */
+export async function atRisk() {
+  const { outbox, drafts } = await store.unsentSummary();
+  return [outbox && `${plural(outbox, "concern", "concerns")} not yet sent`,
+    drafts && plural(drafts, "draft", "drafts")].filter(Boolean).join(" and ");
+}
+
+function passcodeInput(id, autocomplete) {
+  return h("input", { id, name: id, type: "password", autocomplete, autocapitalize: "none",
+    spellcheck: "false", required: true, minlength: vault.MIN_LENGTH, "aria-describedby": "passcode-error" });
+}
+
+/** First sign-in on this phone: choose the passcode that protects what is stored here. */
+export function setPasscode(main) {
+  return new Promise((resolve) => {
+    const error = h("div", { class: "form-error", role: "alert", id: "passcode-error" });
+    const first = passcodeInput("new-passcode", "new-password");
+    const again = passcodeInput("repeat-passcode", "new-password");
+    const submit = h("button", { type: "submit", class: "btn btn-block" }, "Set passcode");
+    async function onsubmit(event) {
+      event.preventDefault();
+      const problem = vault.passcodeProblem(first.value, again.value);
+      error.textContent = problem || "";
+      if (problem) {
+        (first.value.length < vault.MIN_LENGTH ? first : again).focus();
+        return;
+      }
+      submit.disabled = true;
+      submit.textContent = "Securing this phone…";
+      try {
+        await vault.create(first.value);
+      } catch (err) {
+        error.textContent = store.storageProblem(err);
+        submit.disabled = false;
+        submit.textContent = "Set passcode";
+        return;
+      }
+      resolve();
+    }
+    replace(main, h("div", { class: "page page-narrow" },
+      h("h1", {}, "Set a passcode for this phone"),
+      h("p", { class: "lede" }, "SafeVisit encrypts everything it keeps on this phone with a key that only this " +
+        "passcode opens. You will need it whenever SafeVisit has been closed or left alone for a while."),
+      h("form", { class: "card form", onsubmit, novalidate: true },
+        error,
+        h("div", { class: "field" }, h("label", { for: "new-passcode" }, "New passcode"),
+          h("p", { class: "help", id: "passcode-help" },
+            `At least ${vault.MIN_LENGTH} characters. Not your sign-in password, and not something others can guess.`),
+          first),
+        h("div", { class: "field" }, h("label", { for: "repeat-passcode" }, "Type it again"), again),
+        submit),
+      h("p", { class: "muted" }, `After ${vault.MAX_ATTEMPTS} wrong passcodes in a row, SafeVisit removes its data from this phone.`)));
+    first.setAttribute("aria-describedby", "passcode-help passcode-error");
+  });
+}
+
+/**
+ * The lock screen. Resolves "unlocked", or "wiped" after too many wrong passcodes or when the
+ * user chose to remove the data (the only way back from a forgotten passcode).
+ */
+export function unlock(main) {
+  return new Promise((resolve) => {
+    const error = h("div", { class: "form-error", role: "alert", id: "passcode-error" });
+    const warning = h("div", { class: "notice notice-danger", id: "wipe-warning", hidden: true });
+    const input = passcodeInput("passcode", "current-password");
+    const submit = h("button", { type: "submit", class: "btn btn-block" }, "Unlock");
+
+    async function warn(left) {
+      if (left > vault.WARN_WHEN_LEFT) return;
+      const risk = await atRisk();
+      warning.hidden = false;
+      replace(warning, h("p", {}, h("strong", {}, `${plural(left, "try", "tries")} left. `),
+        `After that SafeVisit removes everything it keeps on this phone` +
+        (risk ? `, including ${risk}. They cannot be recovered.` : ".")));
+    }
+
+    async function onsubmit(event) {
+      event.preventDefault();
+      if (!input.value) {
+        error.textContent = "Enter your passcode.";
+        input.focus();
+        return;
+      }
+      submit.disabled = true;
+      submit.textContent = "Checking…";
+      const outcome = await vault.unlock(input.value);
+      input.value = "";
+      submit.disabled = false;
+      submit.textContent = "Unlock";
+      if (outcome.ok) return resolve("unlocked");
+      if (outcome.wiped) return resolve("wiped");
+      error.textContent = `That passcode is not right. ${plural(outcome.left, "try", "tries")} left.`;
+      await warn(outcome.left);
+      input.focus();
+    }
+
+    async function forgot() {
+      const risk = await atRisk();
+      const sure = await confirmDialog({ title: "Remove SafeVisit's data from this phone?", danger: true,
+        body: (risk ? `${risk[0].toUpperCase()}${risk.slice(1)} will be destroyed and cannot be recovered. ` : "") +
+          "You will then sign in again and set a new passcode.",
+        confirm: "Remove data" });
+      if (!sure) return;
+      await store.wipe();
+      announce("SafeVisit's data was removed from this phone.");
+      resolve("wiped");
+    }
+
+    replace(main, h("div", { class: "page page-narrow" },
+      h("h1", {}, "SafeVisit is locked"),
+      h("p", { class: "lede" }, "Enter your passcode to open your drafts. This works without a connection."),
+      h("form", { class: "card form", onsubmit, novalidate: true },
+        error, warning,
+        h("div", { class: "field" }, h("label", { for: "passcode" }, "Passcode"), input),
+        submit),
+      h("details", { class: "card" }, h("summary", {}, "Forgotten your passcode?"),
+        h("p", {}, "Nobody can recover it: it is not stored anywhere. You can remove SafeVisit's data from " +
+          "this phone, sign in again and set a new one. Anything not yet sent is lost."),
+        h("button", { type: "button", class: "btn btn-danger", onclick: forgot }, "Remove data from this phone"))));
+    vault.attemptsLeft().then(warn);
+  });
+}
