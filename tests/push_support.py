@@ -113,6 +113,7 @@ class Receiver:
                     answer = queue.popleft() if queue else 201
                 if answer == "hang":
                     receiver.release.wait(60)  # never answers while the test runs
+                    self.close_connection = True  # released: hang up, so the sender stops waiting
                     return
                 plaintext = None
                 if answer == 201 and name in receiver.keys:
