@@ -173,3 +173,29 @@ def test_sync_cursor_far_in_the_future_or_negative(device):
     assert worker.get("/api/concerns?since=-1").status_code == 422
     assert worker.get(f"/api/concerns?since={2**40}").status_code == 422
     assert worker.get(f"/api/concerns?since={2**31 - 1}").json["concerns"] == []
+
+
+# --- SSRF through push endpoints ----------------------------------------------------------
+# (The push tests cover the allowlist in depth, and DNS answers checked at send time.)
+
+@pytest.mark.parametrize("endpoint", [
+    "https://169.254.169.254/latest/meta-data/",            # cloud metadata
+    "https://fcm.googleapis.com@169.254.169.254/fcm/send/x",  # userinfo trick
+    "https://[::ffff:127.0.0.1]/push/x",                      # mapped loopback
+    "https://0x7f000001/push/x",                              # hex loopback
+    "https://%66cm.googleapis.com/fcm/send/x",                # percent-encoded host
+    "file:///etc/passwd",
+    "gopher://fcm.googleapis.com/_x",
+    "https://fcm.googleapis.com\\@evil.example/x",
+])
+def test_push_endpoints_cannot_point_the_server_anywhere_else(app, device, endpoint):
+    from backend.push.models import PushSubscription
+    manager = device("manager")
+    response = manager.post("/api/push/subscriptions", {
+        "endpoint": endpoint,
+        "keys": {"p256dh": "BEl62iUYgUivxIkv69yViEuiBIa-Ib9-SkvMeAtA3LFgDzkrxZJjSgSnfckjBJuBkr3qBUYIHBQFLXYp5Nksh8U",
+                 "auth": "tBHItJI5svbpez7KI4CCXg"}})
+    assert response.status_code == 422
+    assert list(response.json["error"]["fields"]) == ["endpoint"]  # the keys themselves are fine
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(PushSubscription)) == 0
