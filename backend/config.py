@@ -1,9 +1,7 @@
 """Configuration read from the environment, once, when the app is built."""
 import os
-from pathlib import Path
 
 DEV_SECRET = "dev-only-not-secret"
-REPO_ROOT = Path(__file__).resolve().parent.parent
 # The real push services' hosts; "*." entries match any subdomain.
 PUSH_SERVICES = ("fcm.googleapis.com,updates.push.services.mozilla.com,web.push.apple.com,"
                  "*.push.apple.com,*.notify.windows.com")
@@ -36,9 +34,6 @@ def from_environment(instance_path: str) -> dict:
         # again without restarting the app.
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "MAX_CONTENT_LENGTH": int(os.environ.get("SAFEVISIT_MAX_BODY_BYTES", 256 * 1024)),
-        "PROCEDURE_DATA_DIR": os.environ.get(
-            "SAFEVISIT_PROCEDURE_DATA", str(REPO_ROOT / "procedure_data")
-        ),
         "SESSION_COOKIE_SECURE": _bool("SAFEVISIT_SECURE_COOKIES", not development),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "LOGIN_LIMIT_PER_ACCOUNT": os.environ.get("SAFEVISIT_LOGIN_LIMIT_ACCOUNT", "5 per minute"),
