@@ -1,7 +1,9 @@
 """Configuration read from the environment, once, when the app is built."""
 import os
+from pathlib import Path
 
 DEV_SECRET = "dev-only-not-secret"
+REPO_ROOT = Path(__file__).resolve().parent.parent
 # The real push services' hosts; "*." entries match any subdomain.
 PUSH_SERVICES = ("fcm.googleapis.com,updates.push.services.mozilla.com,web.push.apple.com,"
                  "*.push.apple.com,*.notify.windows.com")
