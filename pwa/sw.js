@@ -19,6 +19,10 @@ const EXPECTED = new Set([SHELL_CACHE, PROCEDURE_CACHE]);
 const PROCEDURE_PATH = /^\/api\/procedures\/[a-z0-9-]+$/;
 const PROCEDURES = ["/api/procedures/child-abuse-and-the-internet"];
 
+// Push alerts (issue 6): push, notificationclick and pushsubscriptionchange live in their
+// own file; it is part of the hashed shell, so changing it also gives a new worker.
+importScripts("/js/push-sw.js");
+
 self.addEventListener("install", (event) => {
   event.waitUntil((async () => {
     const cache = await caches.open(SHELL_CACHE);

@@ -73,3 +73,10 @@ export function freshSession() {
   csrfToken = null;
   return session();
 }
+
+// Web Push (issue 6; pwa/js/alerts.js): this browser's subscription and the on-duty switch.
+export const pushPublicKey = () => request("GET", "/api/push/public-key");
+export const pushSubscribe = (subscription) => request("POST", "/api/push/subscriptions", subscription);
+export const pushUnsubscribe = (endpoint) => request("DELETE", "/api/push/subscriptions", { endpoint });
+export const duty = () => request("GET", "/api/push/duty");
+export const setDuty = (onDuty) => request("POST", "/api/push/duty", { on_duty: onDuty });

@@ -1,6 +1,7 @@
 // Start-up, routing and the lock. Every page is drawn from the one shell document, so any
 // URL opens offline; the user is remembered on the device after one online sign-in; pages
 // that show personal data open only once the passcode has put the data key in memory.
+import * as alerts from "./alerts.js";
 import * as api from "./api.js";
 import { announce, replace } from "./dom.js";
 import * as store from "./store.js";
@@ -109,6 +110,7 @@ async function lockNow() {
 async function wipeDevice(reason) {
   state.idle?.stop();
   state.idle = null;
+  await alerts.forget(); // push alerts stop coming to this browser for whoever it was
   await store.wipe();
   sync.reset();
   state.user = null;
@@ -221,6 +223,7 @@ async function start() {
   interceptLinks();
   register().catch((error) => console.warn("service worker not registered", error));
   await loadUser();
+  alerts.start(state.user); // a manager with alerts on re-posts the subscription on every open
   state.started = true;
   await route();
 }

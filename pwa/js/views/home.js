@@ -1,4 +1,5 @@
 // Home: my drafts and where each one stands, what is waiting to send, settings, sign-out.
+import * as alerts from "../alerts.js";
 import * as api from "../api.js";
 import { announce, confirmDialog, h, replace, when } from "../dom.js";
 import * as store from "../store.js";
@@ -134,6 +135,8 @@ async function signOut(ctx) {
   const sure = await confirmDialog({ title: "Sign out?", body, confirm: "Sign out", danger: unsent.length > 0 });
   if (!sure) return;
   try {
+    // While the session still stands: remove this browser's push subscription (best effort).
+    await alerts.beforeSignOut();
     await api.ensureCsrf();
     await api.logout();
   } catch (error) {

@@ -1,5 +1,6 @@
 // The duty manager's queue and one concern, read from the concerns API. Managers' data is
 // not kept on the phone: these pages need a connection.
+import { alertsCard } from "../alerts.js";
 import * as api from "../api.js";
 import { h, replace, when } from "../dom.js";
 import * as procedure from "../procedure.js";
@@ -25,6 +26,7 @@ export async function renderQueue(main, ctx) {
   replace(main, h("div", { class: "page" },
     h("h1", {}, "Concern queue"),
     h("p", { class: "muted" }, `${ctx.user.team?.name ?? ""} team · ${concerns.length} concern${concerns.length === 1 ? "" : "s"}`),
+    alertsCard(ctx.user), // turning push alerts on here, after a tap (issue 6)
     concerns.length ? h("ul", { class: "queue" }, concerns.map((c) => h("li", { class: "queue-item" },
       h("a", { href: `/concerns/${encodeURIComponent(c.id)}`, class: "queue-link" },
         h("span", { class: "queue-top" },
