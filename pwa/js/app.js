@@ -74,6 +74,8 @@ async function gate() {
   const screen = (await vault.exists()) ? lock.unlock(main) : lock.setPasscode(main).then(() => "unlocked");
   focusHeading();
   if ((await screen) === "wiped") {
+    // The server session must not outlive the data: whoever holds the phone signs in afresh.
+    await api.ensureCsrf().then(api.logout).catch(() => {});
     await wipeDevice("wiped");
     await navigate("/login", { replace: true });
     return false;
@@ -195,9 +197,13 @@ async function loadUser() {
     throw error;
   }
   if (session.ended) return; // wiped by onSessionEnded
-  const { user } = session;
-  if (user && owner !== undefined && owner !== user.id) await wipeDevice();
-  if (user) await store.setMeta("owner", user.id);
+  // A session on a device that keeps no sign-in (wiped at the lock screen while offline,
+  // so the cookie survived) does not count: the password is asked for again.
+  let user = owner === undefined ? null : session.user;
+  if (user && owner !== user.id) {
+    await wipeDevice(); // someone else's session: their data never meets this one's
+    user = null;
+  }
   state.user = user;
   state.signedIn = Boolean(user);
 }

@@ -69,6 +69,13 @@ export function resume() {
   return flush({ ignoreBackoff: true });
 }
 
+/** Stops sending and waits for a send under way, before sign-out clears the storage. */
+export async function halt() {
+  state.paused = "closing";
+  clearTimeout(timer);
+  await running;
+}
+
 /** Forget everything in memory (after a wipe). */
 export function reset() {
   clearTimeout(timer);

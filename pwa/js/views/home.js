@@ -43,8 +43,10 @@ export async function render(main, ctx) {
     await drawDrafts(draftsList, user, refresh);
     await drawSent(sentList, user);
   };
-  ctx.onLeave(sync.onChange(refresh));
-  const onNetwork = () => refresh();
+  // Redraws come from events and timers, which have no caller to report to.
+  const redraw = () => refresh().catch((error) => console.warn("home not redrawn", error));
+  ctx.onLeave(sync.onChange(redraw));
+  const onNetwork = redraw;
   window.addEventListener("online", onNetwork);
   window.addEventListener("offline", onNetwork);
   ctx.onLeave(() => {
@@ -134,6 +136,10 @@ async function signOut(ctx) {
     : "Signing out removes everything SafeVisit keeps on this phone.";
   const sure = await confirmDialog({ title: "Sign out?", body, confirm: "Sign out", danger: unsent.length > 0 });
   if (!sure) return;
+  // The server's answer clears the site's storage (Clear-Site-Data): nothing may be
+  // reading or writing it then, so sending stops first.
+  await sync.halt();
+  await store.idle();
   try {
     // While the session still stands: remove this browser's push subscription (best effort).
     await alerts.beforeSignOut();
@@ -142,6 +148,7 @@ async function signOut(ctx) {
   } catch (error) {
     if (error.status !== 401) {
       announce(`Could not sign out: ${error.message}`);
+      sync.resume();
       return;
     }
   }

@@ -1,0 +1,179 @@
+"""A lost phone, or another person holding it, must not expose a child's record: what is
+stored is ciphertext, the passcode is the only way in, and the phone wipes itself when told
+to (sign-out, too many wrong passcodes, a session revoked elsewhere)."""
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from .conftest import PASSCODE, PHONE, screenshot, sign_in, unlock
+from .device import DUMP_CACHES, fill_concern, found_in, go_home, indexeddb, submit_concern
+
+pytestmark = pytest.mark.e2e
+
+LOCKED = "SafeVisit is locked"
+
+
+def wrong_passcode(page, passcode="not-the-passcode"):
+    page.get_by_label("Passcode", exact=True).fill(passcode)
+    page.get_by_role("button", name="Unlock").click()
+    expect(page.get_by_role("button", name="Unlock")).to_be_enabled()
+
+
+def test_indexeddb_holds_no_case_reference_answer_or_note_in_clear(context, page):
+    sign_in(page)
+    context.set_offline(True)
+    fill_concern(page, "CR-SECRET-7Q", "Chat with UNIQUE-NOTE-zebra-41 on a game")
+    submit_concern(page)  # offline: it waits in the outbox
+    fill_concern(page, "CR-DRAFT-8W", "Draft only UNIQUE-DRAFT-kiwi-93")
+    go_home(page)
+    expect(page.get_by_role("region", name="My drafts").get_by_role("link", name="CR-DRAFT-8W")).to_be_visible()
+
+    dump = indexeddb(page)
+    assert len(dump["safevisit/drafts"]) == 2 and len(dump["safevisit/outbox"]) == 1
+    # Case references, notes, the answer "13" next to its question, and who signed in.
+    secrets = ["CR-SECRET-7Q", "CR-DRAFT-8W", "UNIQUE-NOTE-zebra-41", "UNIQUE-DRAFT-kiwi-93",
+               "child_age=13", '"child_age":13', "Wren Worker"]
+    assert found_in(dump, secrets) == []
+    # What is there is the wrapped key, never the key itself.
+    vault = next(row for row in dump["safevisit/meta"] if row.startswith("vault"))
+    assert "PBKDF2-SHA-256" in vault and "iterations=600000" in vault and "CryptoKey" not in vault
+
+
+def test_a_wrong_passcode_unlocks_nothing_and_the_right_one_unlocks_offline(context, page):
+    sign_in(page)
+    page.get_by_role("link", name="Start a home-visit checklist").click()
+    page.get_by_label("Case reference").fill("CR-LOCK-1")
+    expect(page.locator(".saved")).to_contain_text("Saved on this phone at")
+    draft_url = page.url
+    context.set_offline(True)
+    page.reload()  # reopening the app: locked
+    expect(page.get_by_role("heading", level=1, name=LOCKED)).to_be_visible()
+    expect(page.get_by_role("navigation", name="Main")).to_be_hidden()
+
+    wrong_passcode(page)
+    expect(page.get_by_role("alert")).to_contain_text("That passcode is not right. 9 tries left.")
+    expect(page.get_by_role("heading", level=1, name=LOCKED)).to_be_visible()
+    assert "CR-LOCK-1" not in page.content()
+    # Nothing in the page can read a draft while locked: the key is not in memory.
+    assert page.evaluate("import('/js/store.js').then((s) => s.isUnlocked())") is False
+    screenshot(page, "locked-wrong-passcode")
+
+    unlock(page)
+    expect(page).to_have_url(draft_url)
+    expect(page.get_by_label("Case reference (required)")).to_have_value("CR-LOCK-1")
+
+
+def test_wrong_passcodes_are_counted_across_reloads_warn_what_would_be_lost_then_wipe(context, page):
+    sign_in(page)
+    context.set_offline(True)
+    fill_concern(page, "CR-WIPE-OUT", "UNIQUE-WIPE-waiting")
+    submit_concern(page)
+    fill_concern(page, "CR-WIPE-DRAFT", "UNIQUE-WIPE-draft")
+    page.reload()
+    for _ in range(4):
+        wrong_passcode(page)
+    page.reload()  # closing the app does not reset the count
+    for _ in range(2):
+        wrong_passcode(page)
+    expect(page.get_by_role("alert")).to_contain_text("4 tries left")
+    expect(page.locator("#wipe-warning")).to_be_hidden()
+    wrong_passcode(page)
+    expect(page.get_by_role("alert")).to_contain_text("3 tries left")
+    warning = page.locator("#wipe-warning")
+    expect(warning).to_contain_text("removes everything it keeps on this phone, including 1 concern not yet sent and 1 draft")
+    screenshot(page, "locked-wipe-warning")
+    for _ in range(2):
+        wrong_passcode(page)
+    expect(page.get_by_role("alert")).to_contain_text("1 try left")
+    page.get_by_label("Passcode", exact=True).fill("still-not-it")
+    page.get_by_role("button", name="Unlock").click()  # the tenth
+    expect(page.get_by_role("heading", level=1, name="Sign in to SafeVisit")).to_be_visible()
+    expect(page.get_by_role("status").filter(has_text="data was removed")).to_be_visible()
+    assert found_in(indexeddb(page), ["CR-WIPE-OUT", "CR-WIPE-DRAFT", "UNIQUE-WIPE"]) == []
+    assert "safevisit" not in [d["name"] for d in page.evaluate("indexedDB.databases()")]
+
+
+def test_the_app_locks_itself_after_the_chosen_idle_time_and_keeps_the_answers(page):
+    page.clock.install()
+    sign_in(page)
+    page.get_by_label("Lock SafeVisit after this long without use").select_option("1")
+    expect(page.get_by_label("Lock SafeVisit after this long without use")).to_have_value("1")
+    page.get_by_role("link", name="Start a home-visit checklist").click()
+    page.get_by_label("Case reference").fill("CR-IDLE-1")
+    expect(page.locator(".saved")).to_contain_text("Saved on this phone at")
+    page.clock.fast_forward("00:50")
+    expect(page.get_by_label("Case reference (required)")).to_be_visible()  # not yet
+    page.clock.fast_forward("00:20")
+    expect(page.get_by_role("heading", level=1, name=LOCKED)).to_be_visible()
+    assert "CR-IDLE-1" not in page.content()
+    unlock(page)
+    expect(page.get_by_label("Case reference (required)")).to_have_value("CR-IDLE-1")
+
+
+def test_signed_out_elsewhere_wipes_the_phone_at_its_next_contact(browser, live_server, context, page):
+    sign_in(page, "carer")
+    page.get_by_role("link", name="Start a home-visit checklist").click()
+    page.get_by_label("Case reference").fill("CR-REVOKED-1")
+    expect(page.locator(".saved")).to_contain_text("Saved on this phone at")
+
+    laptop_context = browser.new_context(base_url=live_server.url, **PHONE)
+    try:
+        laptop = laptop_context.new_page()
+        sign_in(laptop, "carer")
+        laptop.get_by_role("button", name="Sign out").click()
+        laptop.get_by_role("dialog").get_by_role("button", name="Sign out").click()
+        expect(laptop.get_by_role("heading", level=1, name="Sign in to SafeVisit")).to_be_visible()
+    finally:
+        laptop_context.close()
+
+    page.reload()  # the next contact with the server
+    expect(page.get_by_role("heading", level=1, name="Sign in to SafeVisit")).to_be_visible()
+    expect(page.get_by_role("status").filter(has_text="signed out on another device")).to_be_visible()
+    assert found_in(indexeddb(page), ["CR-REVOKED-1"]) == []
+    assert "safevisit" not in [d["name"] for d in page.evaluate("indexedDB.databases()")]
+
+
+def test_sign_out_warns_about_unsent_work_then_leaves_no_concern_data_on_the_phone(context, page):
+    sign_in(page)
+    # The server cannot take the concern just now, so it is still unsent at sign-out.
+    context.route("**/api/sync", lambda route: route.fulfill(
+        status=503, content_type="application/json",
+        body='{"error": {"status": 503, "code": "unavailable", "message": "Try later."}}'))
+    fill_concern(page, "CR-BYE-QUEUED", "UNIQUE-BYE-queued")
+    submit_concern(page)
+    expect(page.locator("#sync-state")).to_contain_text("Not sent yet", timeout=10_000)
+    fill_concern(page, "CR-BYE-DRAFT", "UNIQUE-BYE-draft")
+    go_home(page)
+    assert found_in(indexeddb(page), ["CR-BYE"]) == []  # stored, but only as ciphertext
+
+    page.get_by_role("button", name="Sign out").click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_contain_text("1 concern has not been sent and 1 draft will be lost")
+    screenshot(page, "sign-out-warning")
+    dialog.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("heading", level=1, name="Sign in to SafeVisit")).to_be_visible()
+
+    secrets = ["CR-BYE", "UNIQUE-BYE", "Wren Worker"]
+    assert page.evaluate("indexedDB.databases()") == []
+    assert found_in(page.evaluate(DUMP_CACHES), secrets) == []
+    assert found_in(indexeddb(page), secrets) == []
+
+
+def test_another_person_cannot_sign_in_past_the_lock_without_removing_the_data(context, page):
+    sign_in(page)
+    page.get_by_role("link", name="Start a home-visit checklist").click()
+    page.get_by_label("Case reference").fill("CR-MINE-2")
+    expect(page.locator(".saved")).to_contain_text("Saved on this phone at")
+    page.reload()
+    page.get_by_text("Forgotten your passcode?").click()
+    page.get_by_role("button", name="Remove data from this phone").click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_contain_text(re.compile("1 draft will be destroyed", re.IGNORECASE))
+    dialog.get_by_role("button", name="Cancel").click()
+    expect(page.get_by_role("heading", level=1, name=LOCKED)).to_be_visible()
+    page.get_by_role("button", name="Remove data from this phone").click()
+    page.get_by_role("dialog").get_by_role("button", name="Remove data").click()
+    expect(page.get_by_role("heading", level=1, name="Sign in to SafeVisit")).to_be_visible()
+    sign_in(page, "worker", passcode=PASSCODE + "-new")
+    expect(page.get_by_role("region", name="My drafts")).to_contain_text("No drafts on this phone")
