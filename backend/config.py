@@ -41,6 +41,7 @@ def from_environment(instance_path: str) -> dict:
         "LOGIN_LIMIT_PER_ACCOUNT": os.environ.get("SAFEVISIT_LOGIN_LIMIT_ACCOUNT", "5 per minute"),
         "LOGIN_LIMIT_PER_ADDRESS": os.environ.get("SAFEVISIT_LOGIN_LIMIT_ADDRESS", "30 per minute"),
         "PROXY_HOPS": int(os.environ.get("SAFEVISIT_PROXY_HOPS", "0")),
+        "SYNC_CURSOR_SETTLE_SECONDS": float(os.environ.get("SAFEVISIT_SYNC_CURSOR_SETTLE_SECONDS", "5")),
         # Web Push (backend/push/): see the README's "Push alerts".
         "VAPID_PRIVATE_KEY_FILE": os.environ.get(
             "SAFEVISIT_VAPID_PRIVATE_KEY_FILE", os.path.join(instance_path, "vapid_private.pem")),

@@ -76,7 +76,8 @@ class ConcernListArgsSchema(Schema):
 
 class ConcernListSchema(Schema):
     concerns = fields.List(fields.Nested(ConcernSchema), dump_only=True)
-    cursor = fields.Int(dump_only=True)
+    cursor = fields.Int(dump_only=True, metadata={"description": "Send back as ?since= next time."})
+    more = fields.Bool(dump_only=True, metadata={"description": "Another page is waiting: ask again now."})
 
 
 class RevisionSchema(Schema):

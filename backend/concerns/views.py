@@ -1,6 +1,8 @@
 """`/api/sync` and `/api/concerns`: what devices send and what each role may read or do."""
-from flask import Blueprint, request
-from sqlalchemy import func, select
+import datetime as dt
+
+from flask import Blueprint, current_app, request
+from sqlalchemy import select
 
 from ..accounts.models import Role
 from ..accounts.sessions import require_user
@@ -30,22 +32,37 @@ def sync():
     return SyncResponseSchema().dump({"results": results})
 
 
+PAGE = 500
+
+
 @bp.get("/concerns")
 def list_concerns():
     user = require_user()
     args = ConcernListArgsSchema().load(request.args.to_dict())
     visible = visible_to(user).subquery()
-    changed = (select(ConcernRevision.concern_id)
-               .where(ConcernRevision.id > args["since"]).distinct())
-    query = visible_to(user).where(Concern.id.in_(changed)).order_by(Concern.updated_at.desc())
+    page = db.session.execute(
+        select(ConcernRevision.id, ConcernRevision.concern_id, ConcernRevision.created_at)
+        .join(visible, visible.c.id == ConcernRevision.concern_id)
+        .where(ConcernRevision.id > args["since"]).order_by(ConcernRevision.id).limit(PAGE + 1)).all()
+    more = len(page) > PAGE
+    page = page[:PAGE]
+    # Ids are handed out before commit, so on PostgreSQL a lower id can become visible after
+    # a higher one. The cursor therefore stops short of changes younger than the settle time:
+    # they are sent now and again next time (the device keeps the higher version), never missed.
+    settled = utcnow() - dt.timedelta(seconds=current_app.config["SYNC_CURSOR_SETTLE_SECONDS"])
+    cursor = args["since"]
+    for revision_id, _, created_at in page:
+        if created_at > settled:
+            break
+        cursor = revision_id
+    query = visible_to(user).where(Concern.id.in_({concern_id for _, concern_id, _ in page}))
     if "status" in args:
         query = query.where(Concern.status == args["status"])
-    concerns = db.session.scalars(query.limit(500)).unique().all()
-    cursor = db.session.scalar(select(func.max(ConcernRevision.id))
-                               .where(ConcernRevision.concern_id.in_(select(visible.c.id))))
+    concerns = db.session.scalars(query.order_by(Concern.updated_at.desc())).unique().all()
     record("list", "concern", "*", user=user, detail={"since": args["since"], "count": len(concerns)})
     db.session.commit()
-    return ConcernListSchema().dump({"concerns": concerns, "cursor": max(cursor or 0, args["since"])})
+    return ConcernListSchema().dump({"concerns": concerns, "cursor": cursor,
+                                     "more": more and cursor > args["since"]})
 
 
 @bp.get("/concerns/<concern_id>")
