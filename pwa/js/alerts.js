@@ -32,8 +32,11 @@ function deviceLabel() {
   return `${platform}${navigator.userAgentData?.mobile ? " (mobile)" : ""}`.slice(0, 80);
 }
 
-async function registration() {
-  return navigator.serviceWorker.ready;
+/** The service worker's registration; `ready` never settles if it failed to install. */
+function registration() {
+  return Promise.race([navigator.serviceWorker.ready, new Promise((resolve, reject) => {
+    setTimeout(() => reject(new Error("SafeVisit's service worker is not running in this browser.")), 10_000);
+  })]);
 }
 
 /** Subscribe (or keep the current subscription) and give it to the server. */
@@ -151,8 +154,11 @@ const STATE_TEXT = {
 
 /** The "Alerts" card of the manager's queue screen; fills itself in. */
 export function alertsCard(user) {
-  const card = h("section", { class: "card", id: "alerts", "aria-labelledby": "alerts-title" });
-  draw(card, user).catch((error) => console.warn("alerts card", error));
+  const card = h("section", { class: "card", id: "alerts", "aria-labelledby": "alerts-title" },
+    h("h2", { id: "alerts-title" }, "Alerts on this phone"),
+    h("p", { class: "muted", id: "alerts-state" }, "Checking…"));
+  draw(card, user).catch((error) => replace(card, card.firstChild,
+    h("p", { class: "notice", role: "alert", id: "alerts-error" }, `Alerts cannot be checked: ${error.message}`)));
   return card;
 }
 
@@ -166,7 +172,7 @@ async function draw(card, user, error = null) {
     onclick: () => change(card, user, "alerts-toggle", on ? turnOff : turnOn),
   }, on ? "Turn off alerts" : "Turn on alerts") : null;
   replace(card,
-    h("h2", { id: "alerts-title" }, "Alerts on this phone"),
+    h("h2", { id: "alerts-title", tabindex: "-1" }, "Alerts on this phone"), // focus lands here when the button goes
     h("p", { id: "alerts-state" }, h("span", { class: `badge ${badge}` }, label), " ", detail),
     error ? h("p", { class: "notice", role: "alert", id: "alerts-error" }, error) : null,
     toggle,

@@ -1,0 +1,155 @@
+// The service worker's push side (pwa/js/push-sw.js), run in a VM context with a fake worker
+// scope. Chromium in the Playwright test shows real notifications; here the listeners'
+// wiring and the paths a browser cannot be made to take there (a real notification click,
+// pushsubscriptionchange, no open window) are checked.
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { test } from "node:test";
+import vm from "node:vm";
+
+const SOURCE = readFileSync(new URL("../js/push-sw.js", import.meta.url), "utf8");
+const ORIGIN = "https://safevisit.example";
+const TITLE = "Urgent safeguarding concern — open SafeVisit";
+
+function worker({ windows = [], subscription = null, fetches = {} } = {}) {
+  const listeners = {};
+  const shown = [];
+  const opened = [];
+  const requests = [];
+  const scope = {
+    location: new URL(`${ORIGIN}/sw.js`),
+    navigator: { platform: "Linux armv8l" },
+    addEventListener: (type, fn) => { listeners[type] = fn; },
+    registration: {
+      showNotification: async (title, options) => { shown.push({ title, ...options }); },
+      pushManager: {
+        getSubscription: async () => subscription,
+        subscribe: async (options) => ({ options, toJSON: () => ({ endpoint: "https://fcm.googleapis.com/new", keys: {} }) }),
+      },
+    },
+    clients: {
+      matchAll: async () => windows,
+      openWindow: async (path) => { opened.push(path); return {}; },
+    },
+    fetch: async (url, init = {}) => {
+      requests.push({ url, ...init });
+      const answer = fetches[url];
+      if (answer instanceof Error) throw answer;
+      return { ok: (answer?.status ?? 200) < 300, status: answer?.status ?? 200, json: async () => answer?.body ?? {} };
+    },
+    URL,
+  };
+  scope.self = scope;
+  vm.runInNewContext(SOURCE, scope);
+  // An event whose waitUntil promise the test can await, like the browser would.
+  const fire = async (type, init) => {
+    let pending = Promise.resolve();
+    listeners[type]({ ...init, waitUntil: (p) => { pending = p; } });
+    await pending;
+  };
+  return { scope, fire, shown, opened, requests };
+}
+
+const payload = (message) => ({ json: () => (typeof message === "string" ? JSON.parse(message) : message) });
+const windowClient = (url) => {
+  const client = { url, messages: [], focused: false };
+  client.focus = async () => { client.focused = true; return client; };
+  // structuredClone, as postMessage does; it also brings the object into this realm.
+  client.postMessage = (message) => client.messages.push(structuredClone(message));
+  return client;
+};
+
+test("every push shows one generic notification per concern, urgent ones staying on screen", async () => {
+  const sw = worker();
+  await sw.fire("push", { data: payload({ v: 1, kind: "alert", concern: "c0ffee-1", urgency: "immediate", team: 1, title: TITLE }) });
+  await sw.fire("push", { data: payload({ v: 1, kind: "escalation", concern: "c0ffee-1", urgency: "urgent", team: 1, title: TITLE }) });
+  assert.equal(sw.shown.length, 2);
+  const [alert, escalation] = sw.shown;
+  assert.equal(alert.title, TITLE);
+  assert.equal(alert.body, "Open SafeVisit to see it.");
+  assert.equal(alert.tag, "concern-c0ffee-1");
+  assert.equal(escalation.tag, alert.tag); // the escalation replaces the alert...
+  assert.equal(escalation.renotify, true); // ...and sounds again
+  assert.equal(alert.requireInteraction, true);
+  assert.deepEqual({ ...alert.data }, { concern: "c0ffee-1" });
+  assert.match(escalation.body, /Nobody has acknowledged it yet/);
+});
+
+test("a push with no payload, broken JSON or odd fields still shows the generic text", async () => {
+  const sw = worker();
+  await sw.fire("push", { data: null });
+  await sw.fire("push", { data: payload("{not json") });
+  await sw.fire("push", { data: payload({ concern: "../../admin", title: "x".repeat(500), urgency: "routine" }) });
+  assert.equal(sw.shown.length, 3);
+  for (const shown of sw.shown) {
+    assert.equal(shown.title, TITLE);
+    assert.equal(shown.tag, "safevisit-alert");
+    assert.equal(shown.data.concern, null);
+  }
+  assert.equal(sw.shown[2].requireInteraction, false);
+});
+
+test("a click routes an open SafeVisit window to the concern in place", async () => {
+  const other = windowClient("https://elsewhere.example/");
+  const app = windowClient(`${ORIGIN}/`);
+  const sw = worker({ windows: [other, app] });
+  let closed = false;
+  await sw.fire("notificationclick", { notification: { data: { concern: "abc-123" }, close: () => { closed = true; } } });
+  assert.ok(closed);
+  assert.ok(app.focused);
+  assert.deepEqual(app.messages, [{ type: "open", path: "/concerns/abc-123" }]);
+  assert.deepEqual(other.messages, []);
+  assert.deepEqual(sw.opened, []);
+});
+
+test("with no window open a click opens one on the concern; a bad id opens the queue", async () => {
+  const sw = worker();
+  await sw.fire("notificationclick", { notification: { data: { concern: "abc-123" }, close() {} } });
+  await sw.fire("notificationclick", { notification: { data: { concern: "a/b?c" }, close() {} } });
+  await sw.fire("notificationclick", { notification: { data: null, close() {} } });
+  assert.deepEqual(sw.opened, ["/concerns/abc-123", "/queue", "/queue"]);
+});
+
+test("a window that cannot be focused is still routed", async () => {
+  const app = windowClient(`${ORIGIN}/queue`);
+  app.focus = async () => { throw new Error("InvalidAccessError"); };
+  const sw = worker({ windows: [app] });
+  await sw.scope.openConcern({ concern: "abc-123" });
+  assert.deepEqual(app.messages, [{ type: "open", path: "/concerns/abc-123" }]);
+});
+
+test("pushsubscriptionchange posts the new subscription with replaces and the session's CSRF token", async () => {
+  const sw = worker({ fetches: { "/api/auth/session": { body: { user: { id: 3 }, csrf_token: "tok" } } } });
+  const fresh = { toJSON: () => ({ endpoint: "https://fcm.googleapis.com/fresh", expirationTime: null, keys: { p256dh: "p", auth: "a" } }) };
+  await sw.fire("pushsubscriptionchange", { oldSubscription: { endpoint: "https://fcm.googleapis.com/old" }, newSubscription: fresh });
+  const post = sw.requests.find((r) => r.url === "/api/push/subscriptions");
+  assert.equal(post.method, "POST");
+  assert.equal(post.headers["X-CSRFToken"], "tok");
+  assert.deepEqual(JSON.parse(post.body), {
+    endpoint: "https://fcm.googleapis.com/fresh", expirationTime: null, keys: { p256dh: "p", auth: "a" },
+    device_label: "Linux armv8l", replaces: "https://fcm.googleapis.com/old" });
+});
+
+test("with no new subscription it subscribes again with the old key", async () => {
+  const sw = worker({ fetches: { "/api/auth/session": { body: { user: { id: 3 }, csrf_token: "tok" } } } });
+  const key = new Uint8Array([4, 1, 2]).buffer;
+  await sw.fire("pushsubscriptionchange", { oldSubscription: { endpoint: "https://fcm.googleapis.com/old", options: { applicationServerKey: key } } });
+  const body = JSON.parse(sw.requests.find((r) => r.url === "/api/push/subscriptions").body);
+  assert.equal(body.endpoint, "https://fcm.googleapis.com/new");
+  assert.equal(body.replaces, "https://fcm.googleapis.com/old");
+});
+
+test("signed out or offline, open pages are asked to post it instead", async () => {
+  const app = windowClient(`${ORIGIN}/`);
+  const signedOut = worker({ windows: [app], fetches: { "/api/auth/session": { body: { user: null, csrf_token: "t" } } } });
+  await signedOut.fire("pushsubscriptionchange", { oldSubscription: { endpoint: "https://fcm.googleapis.com/old" },
+    newSubscription: { toJSON: () => ({ endpoint: "https://fcm.googleapis.com/fresh" }) } });
+  assert.equal(signedOut.requests.filter((r) => r.url === "/api/push/subscriptions").length, 0);
+  assert.deepEqual(app.messages, [{ type: "push-resubscribe", replaces: "https://fcm.googleapis.com/old" }]);
+
+  const offlineApp = windowClient(`${ORIGIN}/`);
+  const offline = worker({ windows: [offlineApp], fetches: { "/api/auth/session": new TypeError("Failed to fetch") } });
+  await offline.fire("pushsubscriptionchange", { oldSubscription: null,
+    newSubscription: { toJSON: () => ({ endpoint: "https://fcm.googleapis.com/fresh" }) } });
+  assert.deepEqual(offlineApp.messages, [{ type: "push-resubscribe", replaces: undefined }]);
+});
