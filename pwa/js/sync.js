@@ -90,6 +90,7 @@ async function send(options) {
   state.sending = true;
   changed();
   const remaining = [...ready];
+  state.lastError = null; // set again below by anything that fails in this round
   try {
     for (const batch of batches(ready)) {
       // A fresh CSRF token per batch, and a check that the session still stands.
@@ -98,7 +99,6 @@ async function send(options) {
       await deliver(batch);
       remaining.splice(0, batch.length);
     }
-    state.lastError = null;
   } catch (error) {
     if (isEnded(error)) return; // the device is being wiped (app.js)
     if (needsSignIn(error)) {
