@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import screenshot, serious_violations, sign_in
+from .conftest import PASSCODE, PASSWORD, screenshot, serious_violations, sign_in, wait_for_offline_ready
 
 pytestmark = pytest.mark.e2e
 
@@ -64,3 +64,37 @@ def test_every_target_is_at_least_44px_and_nothing_scrolls_sideways_at_320px(pag
     assert small == []
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
     screenshot(page, "checklist-320px")
+
+
+def test_passcode_lock_and_outbox_screens(context, page):
+    page.goto("/login")
+    page.get_by_label("Username").fill("worker")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", level=1, name="Set a passcode for this phone")).to_be_visible()
+    page.get_by_label("New passcode").fill("short")
+    page.get_by_role("button", name="Set passcode").click()
+    expect(page.get_by_role("alert")).to_contain_text("at least 6 characters")
+    check(page, "passcode-set")
+    page.get_by_label("New passcode").fill(PASSCODE)
+    page.get_by_label("Type it again").fill(PASSCODE)
+    page.get_by_role("button", name="Set passcode").click()
+    expect(page.get_by_role("heading", level=1, name=re.compile("Hello"))).to_be_visible()
+    wait_for_offline_ready(page)
+
+    context.set_offline(True)
+    page.get_by_role("link", name="Start a home-visit checklist").click()
+    page.get_by_label("Case reference").fill("CR-A11Y-OUT")
+    page.get_by_label("Child's age").fill("12")
+    page.get_by_role("button", name="Submit concern").click()
+    page.get_by_role("dialog").get_by_role("button", name="Submit concern").click()
+    expect(page.get_by_role("list", name="Outbox")).to_contain_text("CR-A11Y-OUT")
+    check(page, "home-outbox")
+
+    page.reload()
+    expect(page.get_by_role("heading", level=1, name="SafeVisit is locked")).to_be_visible()
+    page.get_by_label("Passcode", exact=True).fill("wrong-passcode")
+    page.get_by_role("button", name="Unlock").click()
+    expect(page.get_by_role("alert")).to_contain_text("9 tries left")
+    expect(page.get_by_label("Passcode", exact=True)).to_be_focused()
+    check(page, "locked")
