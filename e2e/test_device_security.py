@@ -177,3 +177,16 @@ def test_another_person_cannot_sign_in_past_the_lock_without_removing_the_data(c
     expect(page.get_by_role("heading", level=1, name="Sign in to SafeVisit")).to_be_visible()
     sign_in(page, "worker", passcode=PASSCODE + "-new")
     expect(page.get_by_role("region", name="My drafts")).to_contain_text("No drafts on this phone")
+
+
+def test_a_failed_local_write_is_shown_never_swallowed(page):
+    sign_in(page)
+    page.get_by_role("link", name="Start a home-visit checklist").click()
+    page.get_by_label("Case reference").fill("CR-FULL-1")
+    expect(page.locator(".saved")).to_contain_text("Saved on this phone at")
+    # The phone runs out of space: every IndexedDB write now fails as a full disk does.
+    page.evaluate("""() => { IDBObjectStore.prototype.put = function () {
+        throw new DOMException('The quota has been exceeded.', 'QuotaExceededError'); }; }""")
+    page.get_by_label("Child's age").fill("14")
+    expect(page.get_by_role("alert").filter(has_text="out of storage space")).to_contain_text("NOT saved")
+    expect(page.locator(".saved")).to_have_text("Not saved")
