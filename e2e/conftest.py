@@ -7,12 +7,14 @@ browser context, so service worker, caches and IndexedDB start empty.
 import json
 import os
 import threading
+import uuid
 from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from flask_migrate import upgrade
 from playwright.sync_api import sync_playwright
+from sqlalchemy import create_engine, make_url, text
 from werkzeug.serving import make_server
 
 from backend import create_app
@@ -40,6 +42,22 @@ def launch_options() -> dict:
     return options
 
 
+def database_url(sqlite_path: Path) -> str:
+    """A fresh database for one server: the SQLite file, or with SAFEVISIT_TEST_DATABASE_URL
+    set, a new database of its own on that PostgreSQL server (so servers never share rows)."""
+    base = os.environ.get("SAFEVISIT_TEST_DATABASE_URL")
+    if not base:
+        return f"sqlite:///{sqlite_path}"
+    name = f"e2e_{sqlite_path.stem.replace('-', '_')}_{uuid.uuid4().hex[:8]}"
+    engine = create_engine(base, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        engine.dispose()
+    return make_url(base).set(database=name).render_as_string(hide_password=False)
+
+
 class LiveServer:
     """The app in a werkzeug thread; `url` is its origin."""
 
@@ -47,7 +65,7 @@ class LiveServer:
         self.app = create_app({
             "TESTING": True,
             "SECRET_KEY": "e2e-secret-key-that-is-long-enough",
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
+            "SQLALCHEMY_DATABASE_URI": database_url(database),
             "SESSION_COOKIE_SECURE": False,  # plain http on 127.0.0.1
             # Every test signs in from 127.0.0.1; the per-address limit is tested in tests/.
             "LOGIN_LIMIT_PER_ADDRESS": "1000 per minute",

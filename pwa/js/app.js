@@ -221,9 +221,10 @@ async function start() {
     sync.flush({ ignoreBackoff: true });
   });
   window.addEventListener("offline", () => { showNetwork(); announce("You are offline. Answers are still saved on this phone."); });
-  // Background Sync fired in the service worker: it cannot read the outbox, we can.
+  // Background Sync fired in the service worker: it cannot read the outbox, we can. Backoff
+  // still holds: the `online` event above is the fresh chance after a lost connection.
   navigator.serviceWorker?.addEventListener("message", (event) => {
-    if (event.data?.type === "flush") sync.flush({ ignoreBackoff: true });
+    if (event.data?.type === "flush") sync.flush();
   });
   api.whenSessionEnded(onSessionEnded);
   interceptLinks();

@@ -108,8 +108,13 @@ async function send(options) {
     }
     state.lastError = failureCode(error);
     for (const item of remaining) await later(item, state.lastError);
-    if (!(error instanceof api.NetworkError || serverFault(error))) console.warn("sync failed", error);
-    registerBackgroundSync();
+    if (error instanceof api.NetworkError) {
+      // Only a lost connection is Background Sync's business: it fires as soon as the browser
+      // thinks it is online, so registering after a server error would retry in a tight loop.
+      registerBackgroundSync();
+    } else if (!serverFault(error)) {
+      console.warn("sync failed", error);
+    }
   } finally {
     state.sending = false;
     await schedule();
