@@ -30,7 +30,7 @@ run: venv
 test-deps: $(VENV)/.test-installed
 	bash scripts/install-system-deps.sh
 
-# Every test on SQLite, then the backend suite again on a throwaway PostgreSQL.
+# Every test on SQLite, then every test again on a throwaway PostgreSQL.
 test: test-deps
 	$(PY) -m pytest
-	scripts/with-postgres.sh $(PY) -m pytest tests
+	scripts/with-postgres.sh $(PY) -m pytest
