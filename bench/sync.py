@@ -32,6 +32,19 @@ def change(n: int) -> dict:
             "notes": "benchmark", "status": "submitted" if n % 3 == 0 else "draft"}
 
 
+def resending(send, status: collections.Counter, attempts: int = 3):
+    """Send, and on a dropped connection send the same thing again, as a device does (same
+    ids, so the server stores it once). A keep-alive connection the server closed just as it
+    was reused is the usual cause. Returns None when every attempt failed (counted)."""
+    for _ in range(attempts):
+        try:
+            return send()
+        except requests.ConnectionError as err:
+            status[f"resent after {type(err).__name__}"] += 1
+            print(f"resending after: {err}", file=sys.stderr)
+    return None
+
+
 def run_clients(count: int, work) -> tuple[float, list[float], collections.Counter]:
     latencies: list[float] = []
     statuses: collections.Counter = collections.Counter()
@@ -93,16 +106,9 @@ def run(args):
             barrier.wait()
             for batch in batches:
                 t = time.perf_counter()
-                for attempt in range(3):
-                    try:
-                        response = session.post(base + "/api/sync", json={"changes": batch}, timeout=120)
-                        break
-                    except requests.ConnectionError as err:
-                        # As a device does: send the same batch again (same ids). A keep-alive
-                        # connection the server closed just as it was reused is the usual cause.
-                        status[f"resent after {type(err).__name__}"] += 1
-                        print(f"resending after: {err}", file=sys.stderr)
-                else:
+                response = resending(lambda: session.post(base + "/api/sync", json={"changes": batch},
+                                                          timeout=120), status)
+                if response is None:
                     continue
                 lat.append(time.perf_counter() - t)
                 status[response.status_code] += 1
@@ -115,14 +121,8 @@ def run(args):
             barrier.wait()
             for _ in range(args.batches):
                 t = time.perf_counter()
-                for attempt in range(3):
-                    try:
-                        response = session.get(base + "/api/health", timeout=60)
-                        break
-                    except requests.ConnectionError as err:
-                        status[f"resent after {type(err).__name__}"] += 1
-                        print(f"resending after: {err}", file=sys.stderr)
-                else:
+                response = resending(lambda: session.get(base + "/api/health", timeout=60), status)
+                if response is None:
                     continue
                 lat.append(time.perf_counter() - t)
                 status[response.status_code] += 1
