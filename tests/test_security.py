@@ -199,3 +199,28 @@ def test_push_endpoints_cannot_point_the_server_anywhere_else(app, device, endpo
     assert list(response.json["error"]["fields"]) == ["endpoint"]  # the keys themselves are fine
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(PushSubscription)) == 0
+
+
+@pytest.mark.parametrize("expiration", [-1, 0, 1_000_000_000_000, 10**20, "tomorrow", 1.5e12, True])
+def test_push_subscription_times_in_the_past_or_absurd_future_are_refused(app, device, expiration):
+    from backend.push.models import PushSubscription
+    manager = device("manager")
+    response = manager.post("/api/push/subscriptions", {
+        "endpoint": "https://fcm.googleapis.com/fcm/send/expiry-test", "expirationTime": expiration,
+        "keys": {"p256dh": "BEl62iUYgUivxIkv69yViEuiBIa-Ib9-SkvMeAtA3LFgDzkrxZJjSgSnfckjBJuBkr3qBUYIHBQFLXYp5Nksh8U",
+                 "auth": "tBHItJI5svbpez7KI4CCXg"}})
+    assert response.status_code == 422
+    assert list(response.json["error"]["fields"]) == ["expirationTime"]
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(PushSubscription)) == 0
+
+
+def test_a_push_subscription_expiring_next_year_is_accepted(device):
+    import time
+    next_year = int((time.time() + 365 * 86400) * 1000)
+    response = device("manager").post("/api/push/subscriptions", {
+        "endpoint": "https://fcm.googleapis.com/fcm/send/expiry-ok", "expirationTime": next_year,
+        "keys": {"p256dh": "BEl62iUYgUivxIkv69yViEuiBIa-Ib9-SkvMeAtA3LFgDzkrxZJjSgSnfckjBJuBkr3qBUYIHBQFLXYp5Nksh8U",
+                 "auth": "tBHItJI5svbpez7KI4CCXg"}})
+    assert response.status_code == 200
+    assert response.json["expirationTime"] == next_year

@@ -1,6 +1,7 @@
 """Request and response bodies of the push API."""
 import base64
 import binascii
+import time
 
 from cryptography.hazmat.primitives.asymmetric import ec
 from marshmallow import Schema, ValidationError, fields, validate
@@ -9,6 +10,13 @@ from ..fields import UtcDateTime
 from .models import JOB_KINDS, JOB_STATUSES
 
 ENDPOINT = validate.Length(min=12, max=1024)
+YEAR_2200_MS = 7_258_118_400_000
+
+
+def _not_expired(value: int | None) -> None:
+    """A subscription that has already expired, or claims to last past 2200, is not a browser's."""
+    if value is not None and not time.time() * 1000 < value < YEAR_2200_MS:
+        raise ValidationError("Must be a time in the future (milliseconds since 1970), or null.")
 
 
 def _b64url(value: str) -> bytes:
@@ -44,7 +52,7 @@ class SubscribeSchema(Schema):
     """`PushSubscription.toJSON()` as the browser gives it, plus an optional device label."""
     endpoint = fields.Str(required=True, validate=ENDPOINT)
     expiration_time = fields.Int(data_key="expirationTime", allow_none=True, load_default=None,
-                                 validate=validate.Range(min=0, max=2**53))
+                                 strict=True, validate=_not_expired)
     keys = fields.Nested(KeysSchema, required=True)
     device_label = fields.Str(load_default="", validate=validate.Length(max=80))
     replaces = fields.Str(validate=ENDPOINT, metadata={
