@@ -51,9 +51,10 @@ async function route() {
   if (!match) return notFound();
   const [groups, view, opts] = match;
   if (!opts.public) {
-    if (!state.user && !state.signedIn) return navigate("/login", { replace: true });
+    // Remembered so that signing in goes on to where the user was going (an alert's concern).
+    if (!state.user && !state.signedIn) { state.returnTo = pathname; return navigate("/login", { replace: true }); }
     if (!store.isUnlocked() && !(await (state.gate ||= gate().finally(() => { state.gate = null; })))) return;
-    if (!state.user) return navigate("/login", { replace: true });
+    if (!state.user) { state.returnTo = pathname; return navigate("/login", { replace: true }); }
     if (window.location.pathname !== pathname) return; // moved on while the lock was shown
   }
   if (opts.managers && !MANAGERS.has(state.user.role)) return navigate("/", { replace: true });
@@ -63,6 +64,7 @@ async function route() {
     setUser: (user) => { state.user = user; state.signedIn = Boolean(user); state.notice = null; },
     wipe: wipeDevice, setIdleMinutes,
     signInAgain: () => { state.user = null; state.signedIn = false; return navigate("/login"); },
+    takeReturnTo: () => { const path = state.returnTo || "/"; state.returnTo = null; return path; },
   };
   await view(main, ctx);
   focusHeading();

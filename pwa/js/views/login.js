@@ -40,7 +40,7 @@ export async function render(main, ctx) {
       ctx.setUser(user);
       // Sending paused at an expired session goes on with the same items and change ids.
       sync.resume();
-      await ctx.navigate("/", { replace: true });
+      await ctx.navigate(ctx.takeReturnTo(), { replace: true });
     } catch (err) {
       error.textContent = err instanceof api.NetworkError
         ? "You are offline. Signing in the first time needs a connection."
