@@ -8,13 +8,14 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import requests
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from tests.waiting import stop_process, wait_for_http  # noqa: E402 (needs ROOT on the path)
+
 PROCEDURE = ROOT / "procedure_data" / "child-abuse-and-the-internet" / "v10.json"
 SECRET = "benchmark-secret-key-not-for-production-0123456789"
 
@@ -61,21 +62,13 @@ def gunicorn(database_url: str, workers: int, extra_env: dict | None = None):
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-w", str(workers), "-k", "gthread", "--threads", "4",
          "-b", f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"],
-        cwd=ROOT, env=env)
+        cwd=ROOT, env=env, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            with contextlib.suppress(requests.ConnectionError):
-                if requests.get(base + "/api/health", timeout=2).status_code == 200:
-                    break
-            time.sleep(0.2)
-        else:
-            raise RuntimeError("gunicorn did not start")
+        wait_for_http(base + "/api/health", process=process)
         yield base
     finally:
-        process.terminate()
-        process.wait(timeout=30)
+        stop_process(process, group=True)
 
 
 def login(base: str, username: str, password: str) -> requests.Session:

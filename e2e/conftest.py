@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from flask_migrate import upgrade
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 from sqlalchemy import create_engine, make_url, text
 from werkzeug.serving import make_server
 
@@ -21,6 +21,7 @@ from backend import create_app
 from backend.accounts.demo import seed_demo
 from backend.extensions import db
 from backend.procedures import store
+from tests.waiting import DEADLINE
 
 ROOT = Path(__file__).resolve().parent.parent
 PROCEDURE_FILE = ROOT / "procedure_data" / "child-abuse-and-the-internet" / "v10.json"
@@ -29,6 +30,10 @@ PASSWORD = "e2e-demo-password"
 PASSCODE = "e2e-passcode-2468"  # the device passcode every journey sets at first sign-in
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True,
          "device_scale_factor": 2, "locale": "en-GB", "timezone_id": "Europe/London"}
+# Waits are deadlines: an expectation may take up to the suite's deadline on a slow, loaded
+# machine, and returns as soon as it holds on a fast one (actions keep Playwright's 30 s).
+DEADLINE_MS = DEADLINE * 1000
+expect.set_options(timeout=DEADLINE_MS)
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
 
@@ -89,7 +94,8 @@ class LiveServer:
 
     def stop(self):
         self.server.shutdown()
-        self.thread.join(timeout=10)
+        self.server.server_close()
+        self.thread.join()
         with self.app.app_context():
             db.engine.dispose()
 
@@ -150,23 +156,23 @@ def sign_in(page, username="worker", password=PASSWORD, passcode=PASSCODE):
     hello = page.get_by_role("heading", level=1, name="Hello")
     set_code = page.get_by_role("heading", level=1, name="Set a passcode for this phone")
     locked = page.get_by_role("heading", level=1, name="SafeVisit is locked")
-    hello.or_(set_code).or_(locked).wait_for()
+    hello.or_(set_code).or_(locked).wait_for(timeout=DEADLINE_MS)
     if set_code.is_visible():
         page.get_by_label("New passcode").fill(passcode)
         page.get_by_label("Type it again").fill(passcode)
         page.get_by_role("button", name="Set passcode").click()
     elif locked.is_visible():
         unlock(page, passcode)
-    hello.wait_for()
+    hello.wait_for(timeout=DEADLINE_MS)
     wait_for_offline_ready(page)
 
 
 def unlock(page, passcode=PASSCODE):
     """The lock screen shown after a reload or a quiet spell; the passcode opens it."""
-    page.get_by_role("heading", level=1, name="SafeVisit is locked").wait_for()
+    page.get_by_role("heading", level=1, name="SafeVisit is locked").wait_for(timeout=DEADLINE_MS)
     page.get_by_label("Passcode", exact=True).fill(passcode)
     page.get_by_role("button", name="Unlock").click()
-    page.get_by_role("heading", level=1, name="SafeVisit is locked").wait_for(state="detached")
+    page.get_by_role("heading", level=1, name="SafeVisit is locked").wait_for(state="detached", timeout=DEADLINE_MS)
 
 
 def wait_for_offline_ready(page):
@@ -174,7 +180,7 @@ def wait_for_offline_ready(page):
     page.wait_for_function("""async () => {
         const reg = await navigator.serviceWorker.ready;
         return reg.active && reg.active.state === 'activated' && !!navigator.serviceWorker.controller;
-    }""")
+    }""", timeout=DEADLINE_MS)
 
 
 def screenshot(page, name, full_page=False):

@@ -4,6 +4,8 @@ import re
 
 from playwright.sync_api import expect
 
+from .conftest import DEADLINE_MS
+
 # Every database, every store, every key and value; bytes as Latin-1 so a plaintext that
 # slipped into a buffer would still be found.
 DUMP_INDEXEDDB = """async () => {
@@ -64,12 +66,12 @@ def fill_concern(page, case_reference, note):
 def submit_concern(page):
     page.get_by_role("button", name="Submit concern").click()
     page.get_by_role("dialog").get_by_role("button", name="Submit concern").click()
-    page.get_by_role("heading", level=1, name="Hello").wait_for()
+    page.get_by_role("heading", level=1, name="Hello").wait_for(timeout=DEADLINE_MS)
 
 
 def go_home(page):
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Home").click()
-    page.get_by_role("heading", level=1, name="Hello").wait_for()
+    page.get_by_role("heading", level=1, name="Hello").wait_for(timeout=DEADLINE_MS)
 
 
 def outbox_keys(page) -> list[str]:

@@ -45,7 +45,7 @@ class FaultServer(LiveServer):
         """Stop listening: connections are refused, as with a crashed or restarting server."""
         self.server.shutdown()
         self.server.server_close()
-        self.thread.join(timeout=10)
+        self.thread.join()
         self.up = False
 
     def come_back(self):

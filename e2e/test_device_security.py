@@ -142,7 +142,7 @@ def test_sign_out_warns_about_unsent_work_then_leaves_no_concern_data_on_the_pho
         body='{"error": {"status": 503, "code": "unavailable", "message": "Try later."}}'))
     fill_concern(page, "CR-BYE-QUEUED", "UNIQUE-BYE-queued")
     submit_concern(page)
-    expect(page.locator("#sync-state")).to_contain_text("Not sent yet", timeout=10_000)
+    expect(page.locator("#sync-state")).to_contain_text("Not sent yet")
     fill_concern(page, "CR-BYE-DRAFT", "UNIQUE-BYE-draft")
     go_home(page)
     assert found_in(indexeddb(page), ["CR-BYE"]) == []  # stored, but only as ciphertext

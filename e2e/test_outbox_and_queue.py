@@ -30,7 +30,7 @@ def test_submit_offline_waits_in_the_outbox_then_sends_when_back_online(context,
     screenshot(page, "home-outbox")
 
     context.set_offline(False)
-    expect(page.locator("#outbox-count")).to_have_text("Nothing waiting to send", timeout=10_000)
+    expect(page.locator("#outbox-count")).to_have_text("Nothing waiting to send")
 
     manager_context = browser.new_context(base_url=live_server.url, viewport={"width": 390, "height": 844},
                                           is_mobile=True, has_touch=True)

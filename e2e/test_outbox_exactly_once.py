@@ -54,7 +54,7 @@ def test_submitted_offline_it_waits_then_sends_itself_once_back_online(context, 
     screenshot(page, "home-outbox-waiting")
 
     context.set_offline(False)  # nothing pressed: the `online` event sends it
-    expect(page.locator("#outbox-count")).to_have_text(NOTHING_WAITING, timeout=5_000)
+    expect(page.locator("#outbox-count")).to_have_text(NOTHING_WAITING)
     expect(sent(page, "CR-EO-1")).to_contain_text("Sent")
     expect(page.locator("#last-sync")).to_contain_text("Last successful sync")
     [(concern_id, status, _)] = fault_server.concerns("CR-EO-1")
@@ -68,12 +68,12 @@ def test_sent_once_when_the_server_was_down_at_reconnection_and_came_back(contex
     fault_server.go_down()
     try:
         context.set_offline(False)
-        expect(page.locator("#sync-state")).to_contain_text("Not sent yet", timeout=10_000)
+        expect(page.locator("#sync-state")).to_contain_text("Not sent yet")
         expect(page.locator("#outbox-count")).to_have_text("1 concern waiting to send")
     finally:
         fault_server.come_back()
     # The retry timer (backoff) sends it; nobody presses anything.
-    expect(page.locator("#outbox-count")).to_have_text(NOTHING_WAITING, timeout=30_000)
+    expect(page.locator("#outbox-count")).to_have_text(NOTHING_WAITING)
     expect(sent(page, "CR-EO-DOWN")).to_be_visible()
     [(concern_id, _, _)] = fault_server.concerns("CR-EO-DOWN")
     assert len(fault_server.revisions(concern_id)) == 1
@@ -87,7 +87,7 @@ def test_an_answer_lost_after_the_server_stored_it_still_gives_one_record_and_sa
     posts_before = fault_server.sync_posts()
     fault_server.drop_sync_answers = 1
     context.set_offline(False)
-    expect(page.locator("#outbox-count")).to_have_text(NOTHING_WAITING, timeout=30_000)
+    expect(page.locator("#outbox-count")).to_have_text(NOTHING_WAITING)
     expect(sent(page, "CR-EO-LOST")).to_contain_text("Sent")
     assert fault_server.dropped == 1
     assert fault_server.sync_posts() - posts_before >= 1  # the resend, answered `duplicate`
@@ -113,7 +113,7 @@ def test_an_expired_session_keeps_every_item_and_signing_in_again_sends_them_wit
     page.get_by_label("Username").fill("worker")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    expect(page.locator("#outbox-count")).to_have_text(NOTHING_WAITING, timeout=10_000)
+    expect(page.locator("#outbox-count")).to_have_text(NOTHING_WAITING)
     stored = fault_server.concerns("CR-EO-EXP-1") + fault_server.concerns("CR-EO-EXP-2")
     assert sorted(concern_id for concern_id, _, _ in stored) == concern_ids
     assert sorted(change for cid, _, _ in stored for _, change in fault_server.revisions(cid)) == change_ids
@@ -141,7 +141,7 @@ def test_a_concern_the_server_fails_on_stays_queued_while_the_others_go(context,
     expect(poison).to_contain_text("2 tries")
     context.unroute("**/api/sync")
     # Fixed on the server: the backoff timer sends it with nobody pressing anything.
-    expect(page.locator("#outbox-count")).to_have_text(NOTHING_WAITING, timeout=15_000)
+    expect(page.locator("#outbox-count")).to_have_text(NOTHING_WAITING)
     assert len(fault_server.concerns("CR-EO-POISON")) == 1
 
 
@@ -163,7 +163,7 @@ def test_a_conflict_shows_both_versions_and_mine_can_be_sent_as_the_latest(conte
 
     context.set_offline(False)
     item = page.get_by_role("list", name="Outbox").locator("li", has_text="CR-EO-CONFLICT")
-    expect(item).to_contain_text("Needs attention", timeout=10_000)
+    expect(item).to_contain_text("Needs attention")
     expect(page.locator("#outbox-attention")).to_have_text("1 concern needs your attention")
     expect(item.locator(".version").filter(has_text="On this phone")).to_contain_text("Child's age13")
     expect(item.locator(".version").filter(has_text="On the server")).to_contain_text("Child's age9")
@@ -182,7 +182,7 @@ def test_a_rejected_concern_shows_the_field_errors_and_can_be_corrected(context,
     fill_concern(page, "CR EO REJ!", "Assessment to correct")  # "!" is not allowed by the server
     submit_concern(page)
     item = page.get_by_role("list", name="Outbox").locator("li", has_text="CR EO REJ!")
-    expect(item).to_contain_text("Needs attention", timeout=10_000)
+    expect(item).to_contain_text("Needs attention")
     expect(item).to_contain_text(re.compile(r"Case reference: Use letters, digits"))
     screenshot(page, "home-outbox-rejected")
     assert serious_violations(page) == []

@@ -21,7 +21,6 @@ The live server here accepts the loopback receiver (PUSH_TEST_RECEIVER, test con
 and has its own VAPID key, so this module brings its own `live_server`.
 """
 import json
-import time
 import uuid
 
 import pytest
@@ -34,6 +33,7 @@ from backend.push.models import PushSubscription
 from backend.push.worker import drain_once
 from tests.conftest import ApiClient
 from tests.push_support import Receiver, urgent_change
+from tests.waiting import wait_until
 
 from .conftest import PASSWORD, LiveServer, screenshot, serious_violations, sign_in, unlock
 
@@ -119,13 +119,6 @@ def on_duty(live_server, username="manager") -> bool:
         value = db.session.scalar(select(User.on_duty).filter_by(username=username))
         db.session.commit()
         return value
-
-
-def wait_until(check, timeout=10.0):
-    deadline = time.monotonic() + timeout
-    while not check():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.1)
 
 
 def open_queue(page):

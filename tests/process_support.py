@@ -7,10 +7,9 @@ import socket
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-import requests
+from tests.waiting import stop_process, wait_for_http, wait_until
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "fault-test-secret-key-long-enough-0123456789"
@@ -38,23 +37,21 @@ class Gunicorn:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "-w", str(self.workers), "-b", f"127.0.0.1:{self.port}",
              "--log-level", "warning", "wsgi:app"], cwd=ROOT, env=env, start_new_session=True)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            with contextlib.suppress(requests.ConnectionError):
-                if requests.get(self.url + "/api/health", timeout=2).status_code == 200:
-                    return
-            time.sleep(0.1)
-        raise RuntimeError("gunicorn did not start")
+        try:
+            wait_for_http(self.url + "/api/health", process=self.process)
+        except BaseException:
+            self.stop()  # a server that never answered is still a process to clean up
+            raise
 
     def kill(self):
         """SIGKILL the master and every worker at once: no graceful shutdown, as in a crash."""
         os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait(timeout=10)
+        self.process.wait()
 
     def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=30)
+        """Safe to call at any point, twice included; the master and its workers are gone after."""
+        if self.process:
+            stop_process(self.process, group=True)
 
 
 def postgres_bindir() -> str | None:
@@ -105,13 +102,17 @@ class RedisServer:
         self.process = subprocess.Popen(
             [shutil.which("redis-server"), "--port", str(self.port), "--bind", "127.0.0.1",
              "--save", "", "--appendonly", "no"], stdout=subprocess.DEVNULL)
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", self.port), timeout=1):
-                return
-            time.sleep(0.05)
-        raise RuntimeError("redis-server did not start")
+        def accepting():
+            if self.process.poll() is not None:
+                raise RuntimeError(f"redis-server exited with {self.process.returncode}")
+            with socket.create_connection(("127.0.0.1", self.port), timeout=1):
+                return True
+
+        try:
+            wait_until(accepting, what="redis-server", transient=(OSError,))
+        except BaseException:
+            self.stop()
+            raise
 
     def stop(self):
-        self.process.terminate()
-        self.process.wait(timeout=10)
+        stop_process(self.process)

@@ -27,6 +27,7 @@ from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 from backend import create_app
 from backend.extensions import db
 from tests.conftest import DEMO_PASSWORD, ApiClient, base_config
+from tests.waiting import DEADLINE
 
 
 def b64url(data: bytes) -> str:
@@ -86,7 +87,7 @@ class Receiver:
         with self.lock:
             return [r for r in self.received if r.name == name]
 
-    def wait_for(self, count: int, timeout: float = 10.0) -> list[Received]:
+    def wait_for(self, count: int, timeout: float = DEADLINE) -> list[Received]:
         with self.arrived:
             self.arrived.wait_for(lambda: len(self.received) >= count, timeout)
             return list(self.received)

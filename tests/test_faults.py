@@ -5,7 +5,6 @@ and started under a running app.
 """
 import json
 import threading
-import time
 import uuid
 
 import pytest
@@ -21,6 +20,7 @@ from backend.procedures import store
 from tests.conftest import DEMO_PASSWORD, PROCEDURE_FILE, base_config
 from tests.process_support import Gunicorn, PostgresCluster, postgres_bindir
 from tests.test_sync import change
+from tests.waiting import wait_until
 
 
 def sign_in(base: str, username: str) -> requests.Session:
@@ -47,8 +47,8 @@ def test_killing_the_server_mid_batch_loses_nothing_and_stores_nothing_twice(app
     url = app.config["SQLALCHEMY_DATABASE_URI"]
     batch = [change(notes="x" * 4000) for _ in range(50)]
     server = Gunicorn(url)
-    server.start()
     try:
+        server.start()
         session = sign_in(server.url, "worker")
         outcome = {}
 
@@ -60,11 +60,11 @@ def test_killing_the_server_mid_batch_loses_nothing_and_stores_nothing_twice(app
 
         sender = threading.Thread(target=send)
         sender.start()
-        deadline = time.monotonic() + 30
-        while not counts(url) and time.monotonic() < deadline:
-            time.sleep(0.002)
-        server.kill()
-        sender.join(timeout=30)
+        try:
+            wait_until(lambda: counts(url), interval=0.002, what="the first item of the batch to be stored")
+        finally:
+            server.kill()
+            sender.join()  # the killed server ends the request: an error, and the thread with it
         stored_at_kill = counts(url)
         # The kill landed in the middle: some items were stored, not all, and no answer came back.
         assert 0 < len(stored_at_kill) < len(batch), len(stored_at_kill)

@@ -1,7 +1,6 @@
 """Faults at the push service never reach the worker's sync: a stalled or failing push service
 leaves every sync answered while the delivery worker is stuck or retrying."""
 import threading
-import time
 import uuid
 
 from sqlalchemy import select
@@ -9,6 +8,7 @@ from sqlalchemy import select
 from backend.extensions import db
 from backend.push.models import AlertJob
 from backend.push.worker import Worker
+from tests.waiting import wait_until
 from tests.push_support import receiver, push_app, signed_in, urgent_change  # noqa: F401 (fixtures)
 
 
@@ -17,15 +17,6 @@ def job_statuses(app) -> list[str]:
         statuses = list(db.session.scalars(select(AlertJob.status).order_by(AlertJob.id)))
         db.session.remove()
         return statuses
-
-
-def wait_until(predicate, timeout=15.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.02)
-    return False
 
 
 def test_a_stalled_push_service_does_not_block_or_fail_sync(push_app, receiver, signed_in):
@@ -40,7 +31,7 @@ def test_a_stalled_push_service_does_not_block_or_fail_sync(push_app, receiver, 
         first = worker_device.post("/api/sync", {"changes": [urgent_change(str(uuid.uuid4()))]})
         assert first.json["results"][0]["result"] == "applied"
         # The worker has taken the alert and is stuck in the push service's silence.
-        assert wait_until(lambda: job_statuses(push_app) == ["sending"])
+        wait_until(lambda: job_statuses(push_app) == ["sending"], what="the job to be claimed")
 
         for n in range(10):
             response = worker_device.post("/api/sync", {"changes": [urgent_change(str(uuid.uuid4()), f"CR-{n}")]})
