@@ -39,13 +39,14 @@ def wait_until(check, *, timeout: float = DEADLINE, interval: float = 0.05, what
         time.sleep(interval)
 
 
-def wait_for_http(url: str, *, process: subprocess.Popen | None = None, timeout: float = DEADLINE) -> None:
+def wait_for_http(url: str, *, process: subprocess.Popen | None = None, timeout: float = DEADLINE,
+                  attempt: float = 5) -> None:
     """Until `url` answers 200. Every request error is transient (refused, reset, a read that
     outlasts its short attempt while a worker boots); a server process that has exited is not."""
     def answered():
         if process is not None and process.poll() is not None:
             raise RuntimeError(f"the server exited with {process.returncode} before answering {url}")
-        return requests.get(url, timeout=5).status_code == 200
+        return requests.get(url, timeout=attempt).status_code == 200
 
     wait_until(answered, timeout=timeout, interval=0.1, what=url, transient=(requests.RequestException,))
 
