@@ -74,3 +74,25 @@ def test_two_workers_draining_one_queue_deliver_each_alert_exactly_once(
     with push_app.app_context():
         assert dict(db.session.execute(select(AlertJob.status, func.count())
                                        .group_by(AlertJob.status)).all()) == {"sent": SUBSCRIPTIONS}
+
+
+def test_a_worker_is_woken_by_the_commit_not_by_its_poll(push_app, receiver, signed_in):
+    """NOTIFY in the transaction that writes the jobs wakes a LISTENing worker at once: with a
+    safety-net poll of ten minutes, only the notification can deliver within the deadline."""
+    manager, device = signed_in("manager"), signed_in("worker")
+    assert manager.post("/api/push/subscriptions", receiver.subscription("woken")).status_code == 200
+    worker = Worker(push_app, threads=1)
+    loop = threading.Thread(target=worker.run, kwargs={"fallback": 600.0}, daemon=True)
+    loop.start()
+    try:
+        # The first alert may go out in the loop's first look at the queue; once it has
+        # arrived the worker is idle, and only a wake-up can bring it the second one.
+        concerns = [str(uuid.uuid4()), str(uuid.uuid4())]
+        for n, concern_id in enumerate(concerns, start=1):
+            assert device.post("/api/sync", {"changes": [urgent_change(concern_id)]}).status_code == 200
+            arrived = receiver.wait_for(n)
+            assert [r.message["concern"] for r in arrived] == concerns[:n]
+    finally:
+        worker.stop()
+        loop.join()
+        worker.close()

@@ -9,6 +9,7 @@ from ..concerns import events
 from ..concerns.models import Concern
 from ..extensions import db
 from ..procedures.models import utcnow
+from . import wakeup
 from .models import AlertJob, PushSubscription
 
 log = logging.getLogger(__name__)
@@ -39,7 +40,9 @@ def enqueue(concern: Concern, users: list[User], kind: str, now: dt.datetime | N
         db.session.add(AlertJob(concern_id=concern.id, subscription_id=subscription.id,
                                 user_id=subscription.user_id, kind=kind, status="pending",
                                 next_attempt_at=now, created_at=now, updated_at=now))
-    if not subscriptions:
+    if subscriptions:
+        wakeup.announce()
+    else:
         # Nobody can be reached by push: say so loudly; escalation will still follow.
         log.warning("urgent concern %s: no push subscription among %d recipient(s)",
                     concern.id, len(ids))

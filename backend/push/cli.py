@@ -32,8 +32,11 @@ def _worker(threads: int, batch: int) -> Worker:
 @click.option("--once", is_flag=True, help="Escalate what is overdue, send what is due, then exit.")
 @click.option("--threads", default=8, show_default=True, help="Concurrent sends.")
 @click.option("--batch", default=64, show_default=True, help="Jobs claimed at a time.")
-@click.option("--poll", default=1.0, show_default=True, help="Seconds between looks at the queue.")
-def worker_command(once, threads, batch, poll):
+@click.option("--poll", default=1.0, show_default=True,
+              help="SQLite: seconds between looks at the queue.")
+@click.option("--fallback", default=5.0, show_default=True,
+              help="PostgreSQL: workers wake on each new job; this is the safety-net poll.")
+def worker_command(once, threads, batch, poll, fallback):
     """Deliver queued push alerts and escalate unacknowledged urgent concerns."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     worker = _worker(threads, batch)
@@ -47,7 +50,7 @@ def worker_command(once, threads, batch, poll):
         signal.signal(signal.SIGTERM, lambda *_: worker.stop())
         click.echo("push worker running; Ctrl-C to stop")
         try:
-            worker.run(poll)
+            worker.run(poll, fallback)
         except KeyboardInterrupt:
             worker.stop()
     finally:

@@ -10,7 +10,7 @@ from flask import Flask
 
 from ..extensions import db
 from ..procedures.models import utcnow
-from . import delivery, escalation, keys, queue
+from . import delivery, escalation, keys, queue, wakeup
 from .transport import PushSession
 
 log = logging.getLogger(__name__)
@@ -72,17 +72,35 @@ class Worker:
             minutes = float(self.app.config["PUSH_ESCALATION_MINUTES"])
             return escalation.escalate_due(now or self.clock(), minutes)
 
-    def run(self, poll: float = 1.0) -> None:
-        """Loop until stop(): escalate what is overdue, then drain, then wait `poll` seconds."""
-        while not self.stopping.is_set():
-            try:
-                self.escalate()
-                self.drain()
-            except Exception:  # a database blip must not end the worker; log and go on
-                log.exception("push worker iteration failed")
-                with self.app.app_context():
-                    db.session.rollback()
-            self.stopping.wait(poll)
+    def run(self, poll: float = 1.0, fallback: float = 5.0) -> None:
+        """Loop until stop(): escalate what is overdue, drain what is due, then wait. On
+        PostgreSQL the wait ends the moment a job commits (NOTIFY), or after `fallback` seconds;
+        on SQLite it is a `poll`-second pause."""
+        listener = self._listener()
+        try:
+            while not self.stopping.is_set():
+                try:
+                    if listener:
+                        listener.listen()  # before the look at the queue: nothing slips between
+                    self.escalate()
+                    self.drain()
+                except Exception:  # a database blip must not end the worker; log and go on
+                    log.exception("push worker iteration failed")
+                    with self.app.app_context():
+                        db.session.rollback()
+                    if listener:
+                        listener.close()
+                if listener:
+                    listener.wait(fallback, self.stopping)
+                else:
+                    self.stopping.wait(poll)
+        finally:
+            if listener:
+                listener.close()
+
+    def _listener(self) -> wakeup.Listener | None:
+        with self.app.app_context():
+            return wakeup.Listener.for_engine(db.engine)
 
     def stop(self) -> None:
         self.stopping.set()
