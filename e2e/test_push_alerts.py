@@ -74,7 +74,7 @@ def live_server(tmp_path_factory):
     directory = tmp_path_factory.mktemp("e2e-push")
     server = LiveServer(directory / "e2e.sqlite3", PUSH_TEST_RECEIVER=True,
                         VAPID_PRIVATE_KEY_FILE=str(directory / "vapid.pem"),
-                        VAPID_SUBJECT="mailto:duty-desk@example.org", PUSH_SEND_TIMEOUT=2.0)
+                        VAPID_SUBJECT="mailto:duty-desk@example.org", PUSH_SEND_TIMEOUT=5.0)
     result = server.app.test_cli_runner().invoke(args=["push", "init"])
     assert result.exit_code == 0, result.output
     yield server
