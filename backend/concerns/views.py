@@ -26,7 +26,7 @@ AUTHORS = (Role.FOSTER_CARER.value, Role.FIELD_WORKER.value)
 @bp.post("/sync")
 def sync():
     user = require_user(*AUTHORS)
-    body = json_body(SyncRequestSchema())
+    body = json_body(SyncRequestSchema(), items_checked_apart="changes")
     # Each change commits or fails on its own: one bad item never holds back the rest.
     results = [apply_change(user, raw) for raw in body["changes"]]
     return SyncResponseSchema().dump({"results": results})
