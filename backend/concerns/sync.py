@@ -127,9 +127,12 @@ def _apply_fields(concern: Concern, change: dict, document: dict) -> None:
 
 
 def _revision(concern: Concern, change: dict, kind: str, user: User) -> None:
-    body = {k: change[k] for k in ("case_reference", "answers", "notes", "status") if k in change}
-    if "addendum" in change:
-        body["addendum"] = change["addendum"]
+    if kind == "addendum":
+        # Only what is added: the answers the device sent along are not the concern's
+        # answers (those are frozen), and must not sit in its history as if they were.
+        body = {"addendum": change["addendum"]}
+    else:
+        body = {k: change[k] for k in ("case_reference", "answers", "notes", "status") if k in change}
     db.session.add(ConcernRevision(concern_id=concern.id, change_id=change["change_id"], kind=kind,
                                    version=concern.version, base_version=change["base_version"],
                                    body=body, author_id=user.id))
@@ -177,6 +180,9 @@ def _addendum(user: User, change: dict, concern: Concern) -> dict:
     if "addendum" not in change:
         return _rejected(change, {"status": [
             "This concern has been submitted and is frozen; send an addendum instead."]})
+    if concern.status == "closed":
+        return _rejected(change, {"addendum": [
+            "This concern has been closed; nothing more can be added to it. Raise a new concern."]})
     concern.updated_at = utcnow()  # also bumps the version: devices see the addendum
     db.session.flush()
     _revision(concern, change, "addendum", user)

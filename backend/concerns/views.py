@@ -59,7 +59,9 @@ def list_concerns():
     if "status" in args:
         query = query.where(Concern.status == args["status"])
     concerns = db.session.scalars(query.order_by(Concern.updated_at.desc())).unique().all()
-    record("list", "concern", "*", user=user, detail={"since": args["since"], "count": len(concerns)})
+    # Which concerns were disclosed, not only how many: the trail must answer "who saw this one".
+    record("list", "concern", "*", user=user, detail={"since": args["since"], "count": len(concerns),
+                                                      "ids": [c.id for c in concerns]})
     db.session.commit()
     return ConcernListSchema().dump({"concerns": concerns, "cursor": cursor,
                                      "more": more and cursor > args["since"]})
