@@ -8,10 +8,10 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
 # and notifications are asked for by the Notifications/Push APIs, which this header does not
 # govern. Only names Chromium knows, so the console stays free of warnings.
 PERMISSIONS_POLICY = ", ".join(f"{feature}=()" for feature in (
-    "accelerometer", "autoplay", "bluetooth", "camera", "display-capture", "encrypted-media",
+    "accelerometer", "autoplay", "camera", "display-capture", "encrypted-media",
     "fullscreen", "geolocation", "gyroscope", "hid", "idle-detection", "local-fonts",
     "magnetometer", "microphone", "midi", "payment", "picture-in-picture",
-    "publickey-credentials-get", "screen-wake-lock", "serial", "usb", "web-share",
+    "publickey-credentials-get", "screen-wake-lock", "serial", "usb",
     "xr-spatial-tracking"))
 
 
