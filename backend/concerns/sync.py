@@ -177,12 +177,12 @@ def _conflict(user: User, change: dict, concern: Concern) -> dict:
 
 
 def _addendum(user: User, change: dict, concern: Concern) -> dict:
+    if concern.status == "closed":
+        return _rejected(change, {"addendum" if "addendum" in change else "status": [
+            "This concern has been closed; nothing more can be added to it. Raise a new concern."]})
     if "addendum" not in change:
         return _rejected(change, {"status": [
             "This concern has been submitted and is frozen; send an addendum instead."]})
-    if concern.status == "closed":
-        return _rejected(change, {"addendum": [
-            "This concern has been closed; nothing more can be added to it. Raise a new concern."]})
     concern.updated_at = utcnow()  # also bumps the version: devices see the addendum
     db.session.flush()
     _revision(concern, change, "addendum", user)
