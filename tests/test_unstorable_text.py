@@ -5,12 +5,14 @@ encoding, so the database driver fails on it. The bodies below are written as ra
 the escape reaches the server exactly as an attacker would send it.
 """
 import json
+import shutil
 import uuid
 
 import pytest
 
 from backend.audit.models import AuditEvent
 from backend.concerns.models import Concern, ConcernRevision
+from backend.extensions import db
 from tests.test_sync import change, count
 
 LONE = "\\ud800"  # as it appears in the JSON text
@@ -115,3 +117,29 @@ def test_a_nul_in_a_batch_item_is_rejected_for_that_item_only(app, device):
     assert "NUL" in response.json["results"][0]["errors"]["notes"][0]
     assert count(app, Concern, id=bad["id"]) == 0
     assert uuid.UUID(response.json["results"][1]["id"])
+
+
+@pytest.mark.skipif(shutil.which("redis-server") is None,
+                    reason="needs Debian's redis-server (make test installs it)")
+def test_a_lone_surrogate_username_is_422_with_a_shared_limiter_store(migrated_template, tmp_path):
+    # The login limit's key is read from the body before json_body sees it; a shared store
+    # (several processes, RATELIMIT_STORAGE_URI=redis://…) cannot encode a lone surrogate.
+    from backend import create_app
+    from tests.conftest import _fresh_database, base_config
+    from tests.process_support import RedisServer
+    redis = RedisServer()
+    try:
+        app = create_app({**base_config(_fresh_database(migrated_template, tmp_path)),
+                          "RATELIMIT_STORAGE_URI": redis.url})
+        client = app.test_client()
+        token = client.get("/api/auth/session").json["csrf_token"]
+        response = client.post("/api/auth/login", content_type="application/json",
+                               data='{"username": "man' + LONE + 'ager", "password": "whatever-it-is"}',
+                               headers={"X-CSRFToken": token})
+        assert response.status_code == 422, response.data
+        assert list(response.json["error"]["fields"]) == ["username"]
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+    finally:
+        redis.stop()
