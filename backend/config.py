@@ -32,9 +32,10 @@ def from_environment(instance_path: str) -> dict:
         "SAFEVISIT_ENV": env,
         "SECRET_KEY": os.environ.get("SECRET_KEY") or (DEV_SECRET if development else None),
         "SQLALCHEMY_DATABASE_URI": database_url,
-        # Checks a pooled connection before use, so a restarted database is picked up
-        # again without restarting the app.
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # pool_pre_ping checks a pooled connection before use, so a restarted database is
+        # picked up again without restarting the app. hide_parameters keeps bound values
+        # (answers, notes, case references) out of every logged database error.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
         "MAX_CONTENT_LENGTH": int(os.environ.get("SAFEVISIT_MAX_BODY_BYTES", 256 * 1024)),
         "SESSION_COOKIE_SECURE": _bool("SAFEVISIT_SECURE_COOKIES", not development),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),

@@ -24,33 +24,74 @@ def read_json():
 
 
 MAX_DEPTH = 20
+UNSTORABLE = ("Text must not contain NUL characters or lone UTF-16 surrogates "
+              "(\\ud800-\\udfff escapes that are not a pair): no database can store them.")
 
 
-def _check_text(data) -> None:
-    """Refuse NUL characters (PostgreSQL cannot store them) and absurd nesting, anywhere."""
+def _check_depth(data) -> None:
     stack = [(data, 0)]
     while stack:
         value, depth = stack.pop()
         if depth > MAX_DEPTH:
             raise ApiError(422, f"The body is nested more than {MAX_DEPTH} levels deep.",
                            fields={"_schema": ["Too deeply nested."]})
-        if isinstance(value, str):
-            if "\x00" in value:
-                raise ApiError(422, "Text must not contain NUL characters.",
-                               fields={"_schema": ["Text must not contain NUL characters."]})
-        elif isinstance(value, dict):
-            stack.extend((k, depth + 1) for k in value)
+        if isinstance(value, dict):
             stack.extend((v, depth + 1) for v in value.values())
         elif isinstance(value, list):
             stack.extend((v, depth + 1) for v in value)
 
 
-def json_body(schema: Schema):
-    """Return the request's JSON loaded through `schema`, or raise an ApiError."""
+def _storable(text: str) -> bool:
+    if "\x00" in text:  # PostgreSQL refuses NUL in text
+        return False
+    try:
+        # JSON lets "\ud800" through as a lone surrogate: valid Python, but no UTF-8
+        # encoding exists, so the database driver would fail (a 500) on it.
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def text_errors(data, prefix: str = "") -> dict:
+    """Field errors ({"a.b": [...]}) for every string, keys included, that cannot be stored.
+
+    The one definition of acceptable text: every JSON body goes through it (json_body), and
+    sync applies it to each change of a batch on its own so one bad item is rejected alone.
+    """
+    errors: dict[str, list[str]] = {}
+    stack = [(data, prefix)]
+    while stack:
+        value, path = stack.pop()
+        if isinstance(value, str):
+            if not _storable(value):
+                errors[path or "_schema"] = [UNSTORABLE]
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if not _storable(key):
+                    # The key itself cannot be echoed back: name the object holding it.
+                    errors[path or "_schema"] = ["A key here is not storable text. " + UNSTORABLE]
+                    continue
+                stack.append((item, f"{path}.{key}" if path else key))
+        elif isinstance(value, list):
+            stack.extend((item, f"{path}.{i}" if path else str(i)) for i, item in enumerate(value))
+    return errors
+
+
+def json_body(schema: Schema, items_checked_apart: str | None = None):
+    """Return the request's JSON loaded through `schema`, or raise an ApiError.
+
+    `items_checked_apart` names a list whose items the caller checks one by one with
+    text_errors (sync: one unstorable change is rejected, the rest still applied).
+    """
     data = read_json()
-    _check_text(data)
+    _check_depth(data)
     if not isinstance(data, dict):
         raise ApiError(422, "The body must be a JSON object.", fields={"_schema": ["Expected an object."]})
+    errors = text_errors({k: v for k, v in data.items()
+                          if k != items_checked_apart or not isinstance(v, list)})
+    if errors:
+        raise ApiError(422, UNSTORABLE, fields=errors)
     return schema.load(data)
 
 

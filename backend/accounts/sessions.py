@@ -29,15 +29,16 @@ def current_user() -> User | None:
     uid = session.get("uid")
     if uid is not None:
         candidate = db.session.scalar(select(User).filter_by(id=uid))
-        if candidate is None or candidate.session_epoch != session.get("epoch"):
-            session.clear()
-            g.user = None
-            raise ApiError(401, "Your session has ended. Sign in again.", "session_ended")
-        if not candidate.active:
+        # Deactivation also ends every session (a new epoch): say the more specific thing.
+        if candidate is not None and not candidate.active:
             session.clear()
             g.user = None
             raise ApiError(401, "This account has been deactivated. Nothing more can be sent from it.",
                            "account_deactivated")
+        if candidate is None or candidate.session_epoch != session.get("epoch"):
+            session.clear()
+            g.user = None
+            raise ApiError(401, "Your session has ended. Sign in again.", "session_ended")
         user = candidate
     g.user = user
     return user

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from ..audit.log import record
 from ..errors import ApiError
 from ..extensions import db, limiter
-from ..requests import json_body
+from ..requests import json_body, text_errors
 from .models import User
 from .passwords import dummy_verify, verify_password
 from .schemas import LoginSchema, OkSchema, SessionSchema
@@ -18,7 +18,10 @@ bp = Blueprint("auth", __name__, url_prefix="/api/auth")
 def _username_key() -> str:
     body = request.get_json(silent=True)
     name = body.get("username") if isinstance(body, dict) else None
-    return "account:" + (name.strip().lower() if isinstance(name, str) else "?")
+    # This runs before json_body refuses unstorable text (a 422): a lone surrogate must not
+    # reach a shared limiter store (Redis cannot encode it, which would be a 500).
+    usable = isinstance(name, str) and not text_errors(name)
+    return "account:" + (name.strip().lower() if usable else "?")
 
 
 def _failed(response) -> bool:

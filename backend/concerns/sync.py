@@ -17,6 +17,7 @@ from ..extensions import db
 from ..procedures import rules, store
 from ..procedures.answers import answer_errors
 from ..procedures.models import utcnow
+from ..requests import text_errors
 from . import events
 from .models import Concern, ConcernRevision
 from .schemas import ChangeSchema
@@ -24,10 +25,14 @@ from .schemas import ChangeSchema
 ATTEMPTS = 3
 
 
+def _echo(value):
+    # Echo the device's ids so it can match the result, unless they are not storable text.
+    return value if isinstance(value, str) and not text_errors(value) else None
+
+
 def _rejected(raw, errors: dict) -> dict:
     ids = raw if isinstance(raw, dict) else {}
-    return {"id": ids.get("id") if isinstance(ids.get("id"), str) else None,
-            "change_id": ids.get("change_id") if isinstance(ids.get("change_id"), str) else None,
+    return {"id": _echo(ids.get("id")), "change_id": _echo(ids.get("change_id")),
             "result": "rejected", "errors": errors}
 
 
@@ -38,6 +43,9 @@ def _result(kind: str, change: dict, concern: Concern, version: int) -> dict:
 
 def apply_change(user: User, raw) -> dict:
     """Apply one change in its own transaction and return its result."""
+    unstorable = text_errors(raw)  # the body check left the items of a batch to us
+    if unstorable:
+        return _rejected(raw, unstorable)
     try:
         change = ChangeSchema().load(raw if isinstance(raw, dict) else {})
     except ValidationError as err:
@@ -119,9 +127,12 @@ def _apply_fields(concern: Concern, change: dict, document: dict) -> None:
 
 
 def _revision(concern: Concern, change: dict, kind: str, user: User) -> None:
-    body = {k: change[k] for k in ("case_reference", "answers", "notes", "status") if k in change}
-    if "addendum" in change:
-        body["addendum"] = change["addendum"]
+    if kind == "addendum":
+        # Only what is added: the answers the device sent along are not the concern's
+        # answers (those are frozen), and must not sit in its history as if they were.
+        body = {"addendum": change["addendum"]}
+    else:
+        body = {k: change[k] for k in ("case_reference", "answers", "notes", "status") if k in change}
     db.session.add(ConcernRevision(concern_id=concern.id, change_id=change["change_id"], kind=kind,
                                    version=concern.version, base_version=change["base_version"],
                                    body=body, author_id=user.id))
@@ -166,6 +177,9 @@ def _conflict(user: User, change: dict, concern: Concern) -> dict:
 
 
 def _addendum(user: User, change: dict, concern: Concern) -> dict:
+    if concern.status == "closed":
+        return _rejected(change, {"addendum" if "addendum" in change else "status": [
+            "This concern has been closed; nothing more can be added to it. Raise a new concern."]})
     if "addendum" not in change:
         return _rejected(change, {"status": [
             "This concern has been submitted and is frozen; send an addendum instead."]})

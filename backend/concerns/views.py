@@ -26,7 +26,7 @@ AUTHORS = (Role.FOSTER_CARER.value, Role.FIELD_WORKER.value)
 @bp.post("/sync")
 def sync():
     user = require_user(*AUTHORS)
-    body = json_body(SyncRequestSchema())
+    body = json_body(SyncRequestSchema(), items_checked_apart="changes")
     # Each change commits or fails on its own: one bad item never holds back the rest.
     results = [apply_change(user, raw) for raw in body["changes"]]
     return SyncResponseSchema().dump({"results": results})
@@ -59,7 +59,9 @@ def list_concerns():
     if "status" in args:
         query = query.where(Concern.status == args["status"])
     concerns = db.session.scalars(query.order_by(Concern.updated_at.desc())).unique().all()
-    record("list", "concern", "*", user=user, detail={"since": args["since"], "count": len(concerns)})
+    # Which concerns were disclosed, not only how many: the trail must answer "who saw this one".
+    record("list", "concern", "*", user=user, detail={"since": args["since"], "count": len(concerns),
+                                                      "ids": [c.id for c in concerns]})
     db.session.commit()
     return ConcernListSchema().dump({"concerns": concerns, "cursor": cursor,
                                      "more": more and cursor > args["since"]})

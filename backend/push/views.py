@@ -1,4 +1,6 @@
 """`/api/push`: the public key, subscriptions, duty status, and the job list for admins."""
+import hmac
+
 from flask import Blueprint, current_app, request
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
@@ -30,7 +32,7 @@ openapi.EXTRA_OPERATIONS.extend([
     ("get", "/api/push/subscriptions", "This user's push subscriptions", None, None,
      SubscriptionListSchema, [], [401, 403]),
     ("post", "/api/push/subscriptions", "Store (or replace) this browser's push subscription",
-     SubscribeSchema, None, SubscriptionSchema, [], _BODY_ERRORS),
+     SubscribeSchema, None, SubscriptionSchema, [], _BODY_ERRORS + [409]),
     ("delete", "/api/push/subscriptions", "Remove this browser's push subscription",
      UnsubscribeSchema, None, OkSchema, [], _BODY_ERRORS + [404]),
     ("get", "/api/push/duty", "Whether this manager is on duty", None, None, DutySchema, [],
@@ -102,6 +104,14 @@ def _store(user, body: dict, host: str) -> PushSubscription:
         db.session.add(row)
     elif row.user_id != user.id:
         # Another account signed in on this browser before: the browser now alerts this user.
+        # But an endpoint is no secret (it is in localStorage and push-service logs): only
+        # the browser holding the subscription has its auth secret, so without the same keys
+        # the subscription stays with its owner.
+        if not (hmac.compare_digest(row.auth, body["keys"]["auth"])
+                and row.p256dh == body["keys"]["p256dh"]):
+            db.session.rollback()
+            raise ApiError(409, "This push subscription belongs to another browser.",
+                           "push_subscription_taken")
         record("push_subscription_moved", "push_subscription", str(row.id), user=user,
                detail={"from_user_id": row.user_id})
     row.user_id, row.p256dh, row.auth = user.id, body["keys"]["p256dh"], body["keys"]["auth"]
@@ -156,6 +166,7 @@ def list_jobs():
     counts = dict(db.session.execute(select(AlertJob.status, func.count())
                                      .group_by(AlertJob.status)).all())
     jobs = db.session.scalars(query).all()
-    record("list", "push_job", "*", user=user, detail={"count": len(jobs)})
+    record("list", "push_job", "*", user=user, detail={
+        "count": len(jobs), "concern_ids": sorted({job.concern_id for job in jobs})})
     db.session.commit()
     return JobListSchema().dump({"jobs": jobs, "counts": counts})

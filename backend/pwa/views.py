@@ -31,10 +31,12 @@ def _send(asset: shell_module.Asset) -> Response:
     if request.if_none_match.contains(asset.etag) or request.if_none_match.contains(asset.etag + "-gzip"):
         response = Response(status=304)
     elif wants_gzip:
-        response = Response(asset.gzipped, mimetype=asset.mimetype)
+        # content_type, not mimetype: the asset's type already names its charset, and
+        # werkzeug would append "; charset=utf-8" to a text/* mimetype a second time.
+        response = Response(asset.gzipped, content_type=asset.mimetype)
         response.headers["Content-Encoding"] = "gzip"
     else:
-        response = Response(asset.body, mimetype=asset.mimetype)
+        response = Response(asset.body, content_type=asset.mimetype)
     response.set_etag(etag)
     response.headers["Vary"] = "Accept-Encoding"
     # The service worker keeps its own versioned copy; the HTTP cache only revalidates.
