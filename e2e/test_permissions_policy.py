@@ -18,5 +18,5 @@ def test_powerful_features_are_off_without_console_warnings_and_the_app_still_si
         .filter((f) => document.featurePolicy && document.featurePolicy.allowsFeature(f))""")
     assert blocked == []
     sign_in(page)
-    expect(page.get_by_role("link", name="Start a home-visit checklist")).to_be_visible(timeout=30_000)
+    expect(page.get_by_role("link", name="Start a home-visit checklist")).to_be_visible()
     assert [m for m in messages if "Permissions-Policy" in m or "Unrecognized feature" in m] == []
