@@ -17,7 +17,7 @@ from ..extensions import db
 from ..procedures import rules, store
 from ..procedures.answers import answer_errors
 from ..procedures.models import utcnow
-from . import events
+from . import events, lifecycle
 from .models import Concern, ConcernRevision
 from .schemas import ChangeSchema
 
@@ -114,8 +114,7 @@ def _apply_fields(concern: Concern, change: dict, document: dict) -> None:
     concern.actions = evaluation["actions"]
     concern.updated_at = utcnow()
     if change["status"] == "submitted":
-        concern.status = "submitted"
-        concern.submitted_at = concern.updated_at
+        lifecycle.submit(concern, evaluation)
 
 
 def _revision(concern: Concern, change: dict, kind: str, user: User) -> None:
