@@ -167,6 +167,8 @@ def test_admins_choose_the_team_and_managers_cannot(app, device, team):
     only_south = admin.get(f"/api/queue?team={south_team}").json["concerns"]
     assert [c["id"] for c in only_south] == [south["id"]]
     assert device("manager").get(f"/api/queue?team={south_team}").status_code == 403
+    assert [t["name"] for t in admin.get("/api/queue").json["teams"]] == ["North", "South"]
+    assert device("manager").get("/api/queue").json["teams"] == []
 
 
 @pytest.mark.parametrize("query", ["after=bm90LWpzb24", "after=%5B%5D", "limit=0", "limit=101",

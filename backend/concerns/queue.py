@@ -12,7 +12,7 @@ import json
 
 from sqlalchemy import and_, case, func, or_, select
 
-from ..accounts.models import User
+from ..accounts.models import Team, User
 from ..errors import ApiError
 from ..extensions import db
 from ..procedures.models import utcnow
@@ -95,7 +95,9 @@ def page(user: User, args: dict) -> dict:
     items = [_item(concern, now) for concern in rows]
     last = rows[-1] if rows else None
     cursor = _encode(_rank(last.urgency), last.submitted_at or EPOCH, last.id) if more else None
-    return {"concerns": items, "next": cursor, "counts": counts(user, args, now)}
+    # The teams the `team` filter may name: every team for an admin, none for anyone else.
+    teams = db.session.scalars(select(Team).order_by(Team.name)).all() if user.is_admin else []
+    return {"concerns": items, "next": cursor, "counts": counts(user, args, now), "teams": teams}
 
 
 def _rank(urgency: str | None) -> int:

@@ -188,6 +188,8 @@ class QueueSchema(Schema):
     next = fields.Str(dump_only=True, allow_none=True, metadata={"description": "Send as ?after= for the next page."})
     counts = fields.Dict(keys=fields.Str(), values=fields.Int(), dump_only=True,
                          metadata={"description": "Concerns per status under the same filters, status aside."})
+    teams = fields.List(fields.Nested(TeamSchema), dump_only=True,
+                        metadata={"description": "What `team` may name: every team for admins, empty otherwise."})
 
 
 class ChronologyEntrySchema(Schema):

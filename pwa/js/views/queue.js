@@ -2,7 +2,7 @@
 // first, with filters and pages. It refreshes when a push arrives while it is open and every
 // 30 seconds while it is visible.
 import * as api from "../api.js";
-import { can, RECEIVE_ALERTS } from "../capabilities.js";
+import { ALL_TEAMS, can, RECEIVE_ALERTS } from "../capabilities.js";
 import { announce, h, replace } from "../dom.js";
 import { urgencyBadge } from "./actions.js";
 import { alertsCard } from "./alerts-card.js";
@@ -12,12 +12,15 @@ const REFRESH_MS = 30_000;
 const PAGE = 25;
 
 export async function render(main, ctx) {
-  const filters = { status: "", urgency: "", unacknowledged: false, overdue: false, mine: false };
+  const filters = { status: "", urgency: "", unacknowledged: false, overdue: false, mine: false, team: "" };
   const view = { items: [], next: null };
   const connection = h("div", {});
   const summary = h("p", { class: "muted", id: "queue-counts", "aria-live": "polite" });
   const list = h("div", { id: "queue-list" });
   const more = h("div", {});
+  // Admins choose the team; the server lists the teams with the first page.
+  const teamSelect = can(ctx.user, ALL_TEAMS) ? h("select", { id: "filter-team", onchange: (e) => onFilter("team")(e) },
+    h("option", { value: "" }, "Every team")) : null;
 
   const query = (extra = {}) => {
     const params = { limit: String(PAGE), ...extra };
@@ -26,6 +29,7 @@ export async function render(main, ctx) {
     if (filters.unacknowledged) params.unacknowledged = "true";
     if (filters.overdue) params.overdue = "true";
     if (filters.mine) params.assigned_to = String(ctx.user.id);
+    if (filters.team) params.team = filters.team;
     return params;
   };
 
@@ -42,6 +46,9 @@ export async function render(main, ctx) {
     }
     view.items = data.concerns;
     view.next = data.next;
+    if (teamSelect && teamSelect.options.length === 1) {
+      teamSelect.append(...data.teams.map((t) => h("option", { value: String(t.id) }, t.name)));
+    }
     draw(data.counts);
   };
 
@@ -60,7 +67,7 @@ export async function render(main, ctx) {
 
   const draw = (counts) => {
     const total = Object.values(counts).reduce((a, b) => a + b, 0);
-    replace(summary, `${ctx.user.team?.name ?? ""} team · ` + (total
+    replace(summary, (teamSelect ? "" : `${ctx.user.team?.name ?? ""} team · `) + (total
       ? Object.entries(counts).filter(([, n]) => n).map(([s, n]) => `${n} ${STATUS[s].toLowerCase()}`).join(" · ")
       : "no concerns"));
     replace(list, view.items.length
@@ -90,6 +97,7 @@ export async function render(main, ctx) {
         h("select", { id: "filter-urgency", onchange: onFilter("urgency") },
           h("option", { value: "" }, "Any"),
           ["immediate", "urgent", "soon", "routine"].map((u) => h("option", { value: u }, u[0].toUpperCase() + u.slice(1))))),
+      teamSelect ? h("div", { class: "field" }, h("label", { for: "filter-team" }, "Team"), teamSelect) : null,
       checkbox("filter-unacknowledged", "Not yet acknowledged", onFilter("unacknowledged")),
       checkbox("filter-overdue", "With overdue actions", onFilter("overdue")),
       checkbox("filter-mine", "Assigned to me", onFilter("mine"))),
