@@ -22,7 +22,7 @@ from backend.extensions import db
 from backend.push.models import AlertJob, Escalation
 from backend.push.worker import Worker, drain_once
 
-from .conftest import PHONE, serious_violations, sign_in
+from .conftest import PHONE, screenshot, serious_violations, sign_in
 from .test_push_alerts import (live_server, manager_page, notifications, receiver,  # noqa: F401 (fixtures)
                                service_worker_registration_id, wait_until)
 
@@ -47,6 +47,7 @@ def submit_offline(browser, live_server, case_reference):
 
 
 def check(page, name):
+    screenshot(page, f"desk-{name}", full_page=True)
     assert serious_violations(page) == [], name
 
 
