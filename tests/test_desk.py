@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from backend.audit.models import AuditEvent
-from backend.concerns.models import Concern, ConcernAction
+from backend.concerns.models import Concern
 from backend.extensions import db
 from backend.push.models import AlertJob
 from tests.test_sync import change, sync
