@@ -16,6 +16,21 @@ def _bool(name: str, default: bool) -> bool:
     return raw.strip().lower() in {"1", "true", "yes", "on"}
 
 
+# How long after submission each recommended action is due, by its urgency (hours).
+ACTION_DUE_HOURS = "immediate=0,urgent=24,soon=72,routine=240"
+
+
+def _due_hours(raw: str) -> dict[str, float]:
+    hours = {}
+    for item in raw.split(","):
+        name, _, value = item.partition("=")
+        hours[name.strip()] = float(value)
+    missing = {"immediate", "urgent", "soon", "routine"} - set(hours)
+    if missing:
+        raise RuntimeError(f"SAFEVISIT_ACTION_DUE_HOURS lacks {', '.join(sorted(missing))}.")
+    return hours
+
+
 def from_environment(instance_path: str) -> dict:
     """Build the config mapping; every setting here is documented in the README."""
     env = os.environ.get("SAFEVISIT_ENV", "production")
@@ -53,6 +68,8 @@ def from_environment(instance_path: str) -> dict:
         "PUSH_TEST_RECEIVER": _bool("SAFEVISIT_PUSH_TEST_RECEIVER", False),
         "PUSH_ESCALATION_MINUTES": float(os.environ.get("SAFEVISIT_PUSH_ESCALATION_MINUTES", "15")),
         "PUSH_SEND_TIMEOUT": float(os.environ.get("SAFEVISIT_PUSH_SEND_TIMEOUT", "10")),
+        # Recommended actions (backend/concerns/lifecycle.py): hours after submission, by urgency.
+        "ACTION_DUE_HOURS": _due_hours(os.environ.get("SAFEVISIT_ACTION_DUE_HOURS", ACTION_DUE_HOURS)),
         "PUSH_TTL": int(os.environ.get("SAFEVISIT_PUSH_TTL", str(24 * 3600))),
     }
 

@@ -8,9 +8,11 @@ from marshmallow import Schema, fields
 
 from .accounts.schemas import LoginSchema, OkSchema, SessionSchema
 from .audit.views import AuditPageSchema, AuditQueryArgsSchema
-from .concerns.schemas import (AcknowledgeSchema, ConcernListArgsSchema, ConcernListSchema,
-                               ConcernSchema, DecisionSchema, HistorySchema, SyncRequestSchema,
-                               SyncResponseSchema)
+from .concerns.schemas import (AcknowledgeSchema, ActionUpdateSchema, AssigneesSchema,
+                               AssignSchema, ChronologySchema, CloseSchema, ConcernListArgsSchema,
+                               ConcernListSchema, ConcernSchema, DecisionSchema, HistorySchema,
+                               PrintRecordSchema, PrintRequestSchema, QueueArgsSchema, QueueSchema,
+                               SyncRequestSchema, SyncResponseSchema)
 from .procedures.schemas import EvaluateRequestSchema, EvaluationSchema, ProcedureListSchema
 
 bp = Blueprint("openapi", __name__)
@@ -35,6 +37,10 @@ SLUG = {"name": "slug", "in": "path", "required": True, "schema": {"type": "stri
         "example": "child-abuse-and-the-internet"}
 VERSION = {"name": "version", "in": "path", "required": True, "schema": {"type": "string"}}
 CONCERN_ID = {"name": "concern_id", "in": "path", "required": True, "schema": {"type": "string"}}
+ACTION = {"name": "action", "in": "path", "required": True, "schema": {"type": "string"},
+          "description": "The recommended action's id, as in tracked_actions."}
+CASE_REFERENCE = {"name": "case_reference", "in": "path", "required": True, "schema": {"type": "string"}}
+CHANGE = [400, 401, 403, 404, 409, 413, 415, 422]
 
 # (method, path, summary, request body schema, query args schema, 2xx schema, path params, error statuses)
 OPERATIONS = [
@@ -51,7 +57,14 @@ OPERATIONS = [
     ("get", "/api/concerns/{concern_id}", "One concern", None, None, ConcernSchema, [CONCERN_ID], [401, 404]),
     ("get", "/api/concerns/{concern_id}/history", "Every revision of a concern", None, None, HistorySchema, [CONCERN_ID], [401, 404]),
     ("post", "/api/concerns/{concern_id}/acknowledge", "Acknowledge (duty manager)", AcknowledgeSchema, None, ConcernSchema, [CONCERN_ID], [400, 401, 403, 404, 409, 413, 415, 422]),
-    ("post", "/api/concerns/{concern_id}/decision", "Record the decision (duty manager)", DecisionSchema, None, ConcernSchema, [CONCERN_ID], [400, 401, 403, 404, 409, 413, 415, 422]),
+    ("post", "/api/concerns/{concern_id}/decision", "Record the decision note (duty manager)", DecisionSchema, None, ConcernSchema, [CONCERN_ID], CHANGE),
+    ("get", "/api/concerns/{concern_id}/assignees", "Who may take the concern on (duty manager)", None, None, AssigneesSchema, [CONCERN_ID], [401, 403, 404]),
+    ("post", "/api/concerns/{concern_id}/assign", "Assign or hand over (duty manager)", AssignSchema, None, ConcernSchema, [CONCERN_ID], CHANGE),
+    ("patch", "/api/concerns/{concern_id}/actions/{action}", "A recommended action done or not needed (duty manager)", ActionUpdateSchema, None, ConcernSchema, [CONCERN_ID, ACTION], CHANGE),
+    ("post", "/api/concerns/{concern_id}/close", "Close with an outcome (duty manager)", CloseSchema, None, ConcernSchema, [CONCERN_ID], CHANGE),
+    ("post", "/api/concerns/{concern_id}/pack-prints", "Record a print of the meeting pack, before it prints", PrintRequestSchema, None, PrintRecordSchema, [CONCERN_ID], [400, 401, 403, 404, 413, 415, 422]),
+    ("get", "/api/queue", "Open concerns, most urgent and newest first (managers, admins)", None, QueueArgsSchema, QueueSchema, [], [401, 403, 422]),
+    ("get", "/api/cases/{case_reference}/chronology", "Everything that happened about one case reference", None, None, ChronologySchema, [CASE_REFERENCE], [401, 403, 404]),
     ("get", "/api/audit", "The audit trail (admin)", None, AuditQueryArgsSchema, AuditPageSchema, [], [401, 403, 422]),
 ]
 

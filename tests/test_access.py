@@ -72,15 +72,26 @@ def test_only_the_teams_manager_acknowledges_and_decides(device, north_concern):
     assert acked.status_code == 200
     assert acked.json["status"] == "acknowledged"
     assert acked.json["acknowledged_by"]["username"] == "manager"
+    # A double tap is a step that no longer fits: 409, and the first acknowledgement stands.
     again = manager.post(f"/api/concerns/{north_concern}/acknowledge", {})
-    assert again.status_code == 200 and again.json["acknowledged_at"] == acked.json["acknowledged_at"]
+    assert again.status_code == 409 and again.json["error"]["code"] == "transition_not_allowed"
+    assert manager.get(f"/api/concerns/{north_concern}").json["acknowledged_at"] == acked.json["acknowledged_at"]
+    # The decision closes only once every recommended action is marked (issue 11).
+    early = manager.post(f"/api/concerns/{north_concern}/decision",
+                         {"decision": "Strategy Meeting convened for tomorrow 9am", "close": True})
+    assert early.status_code == 409 and early.json["error"]["code"] == "actions_to_do"
+    for action in acked.json["tracked_actions"]:
+        marked = manager.client.patch(f"/api/concerns/{north_concern}/actions/{action['action']}",
+                                      json={"state": "done"}, headers={"X-CSRFToken": manager.csrf})
+        assert marked.status_code == 200, marked.json
     decided = manager.post(f"/api/concerns/{north_concern}/decision",
                            {"decision": "Strategy Meeting convened for tomorrow 9am", "close": True})
     assert decided.status_code == 200
     assert decided.json["status"] == "closed"
     assert decided.json["decision"] == "Strategy Meeting convened for tomorrow 9am"
+    assert decided.json["outcome"] == "Strategy Meeting convened for tomorrow 9am"
     late = manager.post(f"/api/concerns/{north_concern}/decision", {"decision": "again"})
-    assert late.status_code == 409 and late.json["error"]["code"] == "conflict"
+    assert late.status_code == 409 and late.json["error"]["code"] == "transition_not_allowed"
 
 
 def test_acknowledge_needs_csrf(device, north_concern):

@@ -14,6 +14,12 @@ class UserSchema(Schema):
     role = fields.Str(dump_only=True)
     team = fields.Nested(TeamSchema, dump_only=True)
     on_duty = fields.Bool(dump_only=True)
+    capabilities = fields.Method("_capabilities", dump_only=True, metadata={
+        "description": "What this user may do (backend/accounts/capabilities.py); the PWA reads it."})
+
+    def _capabilities(self, user) -> list[str]:
+        from .capabilities import capabilities_of  # schemas stay importable without models
+        return capabilities_of(user)
 
 
 class LoginSchema(Schema):

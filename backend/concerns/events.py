@@ -9,6 +9,11 @@ signals = Namespace()
 # sender: the Concern, just submitted (or re-submitted) with an urgent urgency.
 urgent_concern_submitted = signals.signal("urgent-concern-submitted")
 # sender: the Concern, acknowledged by a manager.
+# Also sent when a later step (assign, an action, a decision, close) comes first.
 concern_acknowledged = signals.signal("concern-acknowledged")
+# sender: the Concern (backend/concerns/lifecycle.py), after each later step.
+concern_assigned = signals.signal("concern-assigned")
+concern_action_updated = signals.signal("concern-action-updated")  # action=the ConcernAction
+concern_closed = signals.signal("concern-closed")
 
 URGENT = ("immediate", "urgent")

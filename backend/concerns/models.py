@@ -1,14 +1,17 @@
 """A concern and the append-only history of every change made to it."""
 import datetime as dt
 
-from sqlalchemy import JSON, ForeignKey, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import Team, User
 from ..extensions import db
 from ..procedures.models import utcnow
 
-STATUSES = ("draft", "submitted", "acknowledged", "closed")
+# The lifecycle (draft, then submitted → acknowledged → in_progress → closed) lives in
+# lifecycle.py; this tuple is what the column may hold.
+STATUSES = ("draft", "submitted", "acknowledged", "in_progress", "closed")
+ACTION_STATES = ("to_do", "done", "not_needed")
 
 
 class Concern(db.Model):
@@ -34,12 +37,25 @@ class Concern(db.Model):
     acknowledged_at: Mapped[dt.datetime | None]
     acknowledged_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     decision: Mapped[str | None] = mapped_column(Text)
+    # Who has taken it on now; earlier holders are in the revisions (kind "assignment").
+    assigned_to_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    assigned_at: Mapped[dt.datetime | None]
+    outcome: Mapped[str | None] = mapped_column(Text)
+    closed_at: Mapped[dt.datetime | None]
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     # Author and team are shown with every concern.
     author: Mapped[User] = relationship(foreign_keys=[author_id], lazy="joined")
     team: Mapped[Team] = relationship(lazy="joined")
     acknowledged_by: Mapped[User | None] = relationship(foreign_keys=[acknowledged_by_id],
                                                         lazy="joined")
+    assigned_to: Mapped[User | None] = relationship(foreign_keys=[assigned_to_id], lazy="joined")
+    closed_by: Mapped[User | None] = relationship(foreign_keys=[closed_by_id], lazy="joined")
+    # The recommended actions as tracked work, in the order they were recommended. Loaded
+    # with a second query (selectin) so a list of concerns does not multiply its rows.
+    tracked_actions: Mapped[list["ConcernAction"]] = relationship(
+        back_populates="concern", order_by="ConcernAction.position", lazy="selectin",
+        cascade="all, delete-orphan")
 
     # Optimistic locking: an UPDATE that finds another version raises StaleDataError,
     # so two concurrent edits of the same base can never both win.
@@ -65,3 +81,37 @@ class ConcernRevision(db.Model):
     body: Mapped[dict] = mapped_column(JSON)
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class ConcernAction(db.Model):
+    """One recommended action of a submitted concern, followed to done or not needed.
+
+    The set is written once, when the concern is submitted, from the evaluation made then
+    (under the concern's procedure version); it is never recomputed. `action` is the
+    procedure's opaque action id.
+    """
+
+    __tablename__ = "concern_actions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    concern_id: Mapped[str] = mapped_column(ForeignKey("concerns.id"), index=True)
+    action: Mapped[str] = mapped_column(String(80))
+    position: Mapped[int] = mapped_column(default=0)
+    title: Mapped[str] = mapped_column(String(200))
+    urgency: Mapped[str] = mapped_column(String(20))
+    # The paragraphs and reasons as recommended at submission, for the concern page and pack.
+    recommendation: Mapped[dict] = mapped_column(JSON, default=dict)
+    state: Mapped[str] = mapped_column(String(20), default="to_do")
+    due_at: Mapped[dt.datetime]
+    note: Mapped[str] = mapped_column(Text, default="")
+    reference: Mapped[str] = mapped_column(String(120), default="")
+    # When and by whom the state last changed (done: when it was done, and by whom).
+    changed_at: Mapped[dt.datetime | None]
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    concern: Mapped[Concern] = relationship(back_populates="tracked_actions")
+    changed_by: Mapped[User | None] = relationship(lazy="joined")
+
+    __table_args__ = (UniqueConstraint("concern_id", "action", name="uq_concern_actions_action"),
+                      # The queue's "overdue" filter: open actions by due time.
+                      Index("ix_concern_actions_due", "state", "due_at"))

@@ -3,7 +3,11 @@ from marshmallow import Schema, fields, validate
 
 from ..accounts.schemas import TeamSchema
 from ..fields import UtcDateTime
+from ..procedures.models import utcnow
 from ..procedures.schemas import RecommendedActionSchema, answers_field
+from .models import ACTION_STATES, STATUSES
+
+URGENCIES = ["immediate", "urgent", "soon", "routine"]
 
 CASE_REFERENCE = validate.Regexp(
     r"^[A-Za-z0-9][A-Za-z0-9 /_.-]{0,39}$",
@@ -35,6 +39,25 @@ class PersonSchema(Schema):
     display_name = fields.Str(dump_only=True)
 
 
+class TrackedActionSchema(Schema):
+    """A recommended action as tracked work."""
+    action = fields.Str(dump_only=True)
+    title = fields.Str(dump_only=True)
+    urgency = fields.Str(dump_only=True)
+    paragraphs = fields.Function(lambda a: a.recommendation.get("paragraphs", []), dump_only=True)
+    reasons = fields.Function(lambda a: a.recommendation.get("reasons", []), dump_only=True)
+    state = fields.Str(dump_only=True, validate=validate.OneOf(["to_do", "done", "not_needed"]))
+    due_at = UtcDateTime(dump_only=True)
+    overdue = fields.Method("_overdue", dump_only=True)
+    note = fields.Str(dump_only=True)
+    reference = fields.Str(dump_only=True)
+    changed_at = UtcDateTime(dump_only=True, allow_none=True)
+    changed_by = fields.Nested(PersonSchema, dump_only=True, allow_none=True)
+
+    def _overdue(self, action) -> bool:
+        return action.state == "to_do" and action.due_at <= utcnow()
+
+
 class ConcernSchema(Schema):
     id = fields.Str(dump_only=True)
     case_reference = fields.Str(dump_only=True)
@@ -54,6 +77,13 @@ class ConcernSchema(Schema):
     acknowledged_at = UtcDateTime(dump_only=True, allow_none=True)
     acknowledged_by = fields.Nested(PersonSchema, dump_only=True, allow_none=True)
     decision = fields.Str(dump_only=True, allow_none=True)
+    assigned_to = fields.Nested(PersonSchema, dump_only=True, allow_none=True)
+    assigned_at = UtcDateTime(dump_only=True, allow_none=True)
+    outcome = fields.Str(dump_only=True, allow_none=True)
+    closed_at = UtcDateTime(dump_only=True, allow_none=True)
+    closed_by = fields.Nested(PersonSchema, dump_only=True, allow_none=True)
+    tracked_actions = fields.List(fields.Nested(TrackedActionSchema), dump_only=True, metadata={
+        "description": "The recommendations made at submission, each followed to done or not needed."})
 
 
 class SyncResultSchema(Schema):
@@ -71,7 +101,7 @@ class SyncResponseSchema(Schema):
 
 class ConcernListArgsSchema(Schema):
     since = fields.Int(load_default=0, validate=validate.Range(min=0, max=2**31 - 1))
-    status = fields.Str(validate=validate.OneOf(["draft", "submitted", "acknowledged", "closed"]))
+    status = fields.Str(validate=validate.OneOf(STATUSES))
 
 
 class ConcernListSchema(Schema):
@@ -100,4 +130,87 @@ class AcknowledgeSchema(Schema):
 
 class DecisionSchema(Schema):
     decision = fields.Str(required=True, validate=validate.Length(min=1, max=8000))
-    close = fields.Bool(load_default=False)
+    close = fields.Bool(load_default=False, metadata={
+        "description": "Also close the concern, with the decision as its outcome (as POST .../close)."})
+
+
+class AssignSchema(Schema):
+    user = fields.Int(required=True, strict=True, validate=validate.Range(min=1, max=2**31 - 1),
+                      metadata={"description": "A worker or manager of the concern's team."})
+
+
+class AssigneesSchema(Schema):
+    people = fields.List(fields.Nested(PersonSchema), dump_only=True)
+
+
+class CloseSchema(Schema):
+    outcome = fields.Str(required=True, validate=validate.Length(min=1, max=8000))
+
+
+class ActionUpdateSchema(Schema):
+    state = fields.Str(required=True, validate=validate.OneOf(ACTION_STATES))
+    note = fields.Str(load_default="", validate=validate.Length(max=2000), metadata={
+        "description": "Required (the reason) when the state is not_needed."})
+    reference = fields.Str(load_default="", validate=validate.Length(max=120), metadata={
+        "description": "E.g. a police or IWF reference."})
+
+
+class QueueArgsSchema(Schema):
+    status = fields.Str(validate=validate.OneOf([s for s in STATUSES if s != "draft"]),
+                        metadata={"description": "Default: every open status."})
+    urgency = fields.Str(validate=validate.OneOf(URGENCIES))
+    unacknowledged = fields.Bool()
+    overdue = fields.Bool(metadata={"description": "Only concerns with an action past its due time."})
+    assigned_to = fields.Int(validate=validate.Range(min=1, max=2**31 - 1))
+    team = fields.Int(validate=validate.Range(min=1, max=2**31 - 1), metadata={"description": "Admins only."})
+    after = fields.Str(validate=validate.Length(min=1, max=200),
+                       metadata={"description": "The `next` of the previous page."})
+    limit = fields.Int(load_default=25, validate=validate.Range(min=1, max=100))
+
+
+class QueueItemSchema(Schema):
+    id = fields.Str(dump_only=True)
+    case_reference = fields.Str(dump_only=True)
+    status = fields.Str(dump_only=True)
+    urgency = fields.Str(dump_only=True, allow_none=True)
+    author = fields.Nested(PersonSchema, dump_only=True)
+    team = fields.Nested(TeamSchema, dump_only=True)
+    submitted_at = UtcDateTime(dump_only=True, allow_none=True)
+    acknowledged_at = UtcDateTime(dump_only=True, allow_none=True)
+    assigned_to = fields.Nested(PersonSchema, dump_only=True, allow_none=True)
+    actions_to_do = fields.Int(dump_only=True)
+    actions_overdue = fields.Int(dump_only=True)
+    next_due_at = UtcDateTime(dump_only=True, allow_none=True)
+
+
+class QueueSchema(Schema):
+    concerns = fields.List(fields.Nested(QueueItemSchema), dump_only=True)
+    next = fields.Str(dump_only=True, allow_none=True, metadata={"description": "Send as ?after= for the next page."})
+    counts = fields.Dict(keys=fields.Str(), values=fields.Int(), dump_only=True,
+                         metadata={"description": "Concerns per status under the same filters, status aside."})
+    teams = fields.List(fields.Nested(TeamSchema), dump_only=True,
+                        metadata={"description": "What `team` may name: every team for admins, empty otherwise."})
+
+
+class ChronologyEntrySchema(Schema):
+    at = UtcDateTime(dump_only=True)
+    concern_id = fields.Str(dump_only=True)
+    kind = fields.Str(dump_only=True, metadata={"description": "submitted, addendum, acknowledged, "
+                      "assigned, action, decision, closed, alert_sent, escalated"})
+    who = fields.Nested(PersonSchema, dump_only=True, allow_none=True)
+    detail = fields.Dict(dump_only=True)
+
+
+class ChronologySchema(Schema):
+    case_reference = fields.Str(dump_only=True)
+    concerns = fields.List(fields.Nested(QueueItemSchema), dump_only=True)
+    entries = fields.List(fields.Nested(ChronologyEntrySchema), dump_only=True)
+
+
+class PrintRequestSchema(Schema):
+    """Empty: the print is of the concern in the path, by whoever is signed in."""
+
+
+class PrintRecordSchema(Schema):
+    printed_by = fields.Nested(PersonSchema, dump_only=True)
+    printed_at = UtcDateTime(dump_only=True)

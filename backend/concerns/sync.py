@@ -18,7 +18,7 @@ from ..procedures import rules, store
 from ..procedures.answers import answer_errors
 from ..procedures.models import utcnow
 from ..requests import text_errors
-from . import events
+from . import events, lifecycle
 from .models import Concern, ConcernRevision
 from .schemas import ChangeSchema
 
@@ -122,8 +122,7 @@ def _apply_fields(concern: Concern, change: dict, document: dict) -> None:
     concern.actions = evaluation["actions"]
     concern.updated_at = utcnow()
     if change["status"] == "submitted":
-        concern.status = "submitted"
-        concern.submitted_at = concern.updated_at
+        lifecycle.submit(concern, evaluation)
 
 
 def _revision(concern: Concern, change: dict, kind: str, user: User) -> None:
@@ -177,7 +176,7 @@ def _conflict(user: User, change: dict, concern: Concern) -> dict:
 
 
 def _addendum(user: User, change: dict, concern: Concern) -> dict:
-    if concern.status == "closed":
+    if concern.status == lifecycle.Status.CLOSED:
         return _rejected(change, {"addendum" if "addendum" in change else "status": [
             "This concern has been closed; nothing more can be added to it. Raise a new concern."]})
     if "addendum" not in change:

@@ -4,6 +4,7 @@ import datetime as dt
 from flask import Blueprint, current_app, request
 from sqlalchemy import select
 
+from ..accounts import capabilities
 from ..accounts.models import Role
 from ..accounts.sessions import require_user
 from ..audit.log import record
@@ -11,11 +12,15 @@ from ..errors import ApiError
 from ..extensions import db
 from ..procedures.models import utcnow
 from ..requests import json_body
-from . import events
+from . import chronology, lifecycle
+from . import queue as desk_queue
 from .access import get_visible, visible_to
 from .models import Concern, ConcernRevision
-from .schemas import (AcknowledgeSchema, ConcernListArgsSchema, ConcernListSchema, ConcernSchema,
-                      DecisionSchema, HistorySchema, SyncRequestSchema, SyncResponseSchema)
+from .schemas import (AcknowledgeSchema, ActionUpdateSchema, AssigneesSchema, AssignSchema,
+                      ChronologySchema, CloseSchema, ConcernListArgsSchema, ConcernListSchema,
+                      ConcernSchema, DecisionSchema, HistorySchema, PrintRecordSchema,
+                      PrintRequestSchema, QueueArgsSchema, QueueSchema, SyncRequestSchema,
+                      SyncResponseSchema)
 from .sync import apply_change
 
 bp = Blueprint("concerns", __name__, url_prefix="/api")
@@ -88,49 +93,93 @@ def concern_history(concern_id: str):
 
 
 def _managed(concern_id: str):
-    user = require_user(Role.DUTY_MANAGER.value)
+    user = capabilities.require(capabilities.MANAGE_CONCERNS)
     return user, get_visible(user, concern_id)
 
 
-def _status_change(user, concern: Concern, detail: dict) -> None:
-    concern.updated_at = utcnow()
-    db.session.flush()
-    db.session.add(ConcernRevision(concern_id=concern.id, change_id=None, kind="status",
-                                   version=concern.version, base_version=None,
-                                   body={"status": concern.status, **detail}, author_id=user.id))
+def _done(concern: Concern):
+    db.session.commit()
+    return ConcernSchema().dump(concern)
 
 
 @bp.post("/concerns/<concern_id>/acknowledge")
 def acknowledge(concern_id: str):
     user, concern = _managed(concern_id)
     body = json_body(AcknowledgeSchema())
-    if concern.status == "submitted":
-        concern.status = "acknowledged"
-        concern.acknowledged_at = utcnow()
-        concern.acknowledged_by_id = user.id
-        _status_change(user, concern, {"note": body.get("note", "")})
-        record("acknowledge", "concern", concern.id, user=user)
-        events.concern_acknowledged.send(concern)
-        db.session.commit()
-    elif concern.status == "closed":
-        raise ApiError(409, "This concern is already closed.")
-    # Acknowledging twice is harmless: the first acknowledgement stands.
-    return ConcernSchema().dump(concern)
+    return _done(lifecycle.acknowledge(user, concern, body.get("note", "")))
+
+
+@bp.get("/concerns/<concern_id>/assignees")
+def assignees(concern_id: str):
+    user, concern = _managed(concern_id)
+    return AssigneesSchema().dump({"people": lifecycle.assignees(concern)})
+
+
+@bp.post("/concerns/<concern_id>/assign")
+def assign(concern_id: str):
+    user, concern = _managed(concern_id)
+    body = json_body(AssignSchema())
+    return _done(lifecycle.assign(user, concern, body["user"]))
+
+
+@bp.patch("/concerns/<concern_id>/actions/<action>")
+def update_action(concern_id: str, action: str):
+    user, concern = _managed(concern_id)
+    body = json_body(ActionUpdateSchema())
+    lifecycle.update_action(user, concern, action, body["state"], body["note"], body["reference"])
+    return _done(concern)
 
 
 @bp.post("/concerns/<concern_id>/decision")
 def decide(concern_id: str):
+    # The decision note, kept from before the lifecycle; `close` goes through close() and
+    # its checks, with the decision as the outcome.
     user, concern = _managed(concern_id)
     body = json_body(DecisionSchema())
-    if concern.status == "closed":
-        raise ApiError(409, "This concern is already closed.")
-    if concern.status == "submitted":
-        concern.acknowledged_at = utcnow()
-        concern.acknowledged_by_id = user.id
-        events.concern_acknowledged.send(concern)
-    concern.decision = body["decision"]
-    concern.status = "closed" if body["close"] else "acknowledged"
-    _status_change(user, concern, {"decision": body["decision"]})
-    record("decide", "concern", concern.id, user=user, detail={"close": body["close"]})
+    concern = lifecycle.decide(user, concern, body["decision"])
+    if body["close"]:
+        concern = lifecycle.close(user, concern, body["decision"])
+    return _done(concern)
+
+
+@bp.post("/concerns/<concern_id>/close")
+def close(concern_id: str):
+    user, concern = _managed(concern_id)
+    body = json_body(CloseSchema())
+    return _done(lifecycle.close(user, concern, body["outcome"]))
+
+
+@bp.post("/concerns/<concern_id>/pack-prints")
+def record_print(concern_id: str):
+    """Called by the pack page before it opens the print dialog: every print is on record."""
+    user = capabilities.require(capabilities.READ_QUEUE)
+    concern = get_visible(user, concern_id)
+    json_body(PrintRequestSchema())
+    printed_at = utcnow()
+    record("print_pack", "concern", concern.id, user=user,
+           detail={"case_reference": concern.case_reference})
     db.session.commit()
-    return ConcernSchema().dump(concern)
+    return PrintRecordSchema().dump({"printed_by": user, "printed_at": printed_at})
+
+
+@bp.get("/queue")
+def queue():
+    user = capabilities.require(capabilities.READ_QUEUE)
+    args = QueueArgsSchema().load(request.args.to_dict())
+    result = desk_queue.page(user, args)
+    record("list_queue", "concern", "*", user=user,
+           detail={"count": len(result["concerns"]), **{k: v for k, v in args.items() if k != "after"}})
+    db.session.commit()
+    return QueueSchema().dump(result)
+
+
+@bp.get("/cases/<path:case_reference>/chronology")
+def case_chronology(case_reference: str):
+    user = capabilities.require(capabilities.READ_QUEUE)
+    result = chronology.build(user, case_reference)
+    if not result["concerns"]:
+        raise ApiError(404, "No concern you may see has that case reference.")
+    record("read_chronology", "case", case_reference[:64], user=user,
+           detail={"concerns": [c["id"] for c in result["concerns"]]})
+    db.session.commit()
+    return ChronologySchema().dump(result)

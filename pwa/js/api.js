@@ -80,3 +80,17 @@ export const pushSubscribe = (subscription) => request("POST", "/api/push/subscr
 export const pushUnsubscribe = (endpoint) => request("DELETE", "/api/push/subscriptions", { endpoint });
 export const duty = () => request("GET", "/api/push/duty");
 export const setDuty = (onDuty) => request("POST", "/api/push/duty", { on_duty: onDuty });
+
+// The duty manager's desk (issue 11): the queue, one concern's lifecycle, chronology, pack.
+const concernPath = (id) => `/api/concerns/${encodeURIComponent(id)}`;
+export const queue = (params) => request("GET", `/api/queue?${new URLSearchParams(params)}`);
+export const acknowledge = (id) => request("POST", `${concernPath(id)}/acknowledge`, {});
+export const assignees = (id) => request("GET", `${concernPath(id)}/assignees`);
+export const assign = (id, user) => request("POST", `${concernPath(id)}/assign`, { user });
+export const updateAction = (id, action, change) =>
+  request("PATCH", `${concernPath(id)}/actions/${encodeURIComponent(action)}`, change);
+export const decide = (id, decision) => request("POST", `${concernPath(id)}/decision`, { decision });
+export const closeConcern = (id, outcome) => request("POST", `${concernPath(id)}/close`, { outcome });
+export const recordPrint = (id) => request("POST", `${concernPath(id)}/pack-prints`, {});
+export const chronology = (caseReference) =>
+  request("GET", `/api/cases/${encodeURIComponent(caseReference)}/chronology`);

@@ -3,19 +3,25 @@
 // that show personal data open only once the passcode has put the data key in memory.
 import * as alerts from "./alerts.js";
 import * as api from "./api.js";
+import { can, READ_QUEUE } from "./capabilities.js";
 import { announce, replace } from "./dom.js";
 import * as store from "./store.js";
 import * as sync from "./sync.js";
 import { register } from "./update.js";
 import * as vault from "./vault.js";
 import * as checklist from "./views/checklist.js";
+import * as chronology from "./views/chronology.js";
+import * as concern from "./views/concern.js";
 import * as home from "./views/home.js";
 import * as lock from "./views/lock.js";
 import * as login from "./views/login.js";
+import * as pack from "./views/pack.js";
 import * as queue from "./views/queue.js";
 import * as reader from "./views/reader.js";
 
-const MANAGERS = new Set(["duty_manager", "admin"]);
+// Where a tapped notification may send the app: the queue or a concern (optionally to
+// acknowledge it, from the notification's Acknowledge action).
+const ROUTABLE = /^\/(queue|concerns\/[A-Za-z0-9_-]{1,64}(\?acknowledge=1)?)$/;
 const SENT_KEPT_MS = 7 * 24 * 3600 * 1000; // "sent" stays on the home screen for a week
 const ENDED_NOTICE = {
   session_ended: "You were signed out on another device or by an administrator, so SafeVisit removed its data from this phone.",
@@ -32,8 +38,10 @@ const ROUTES = [
   [/^\/checklist\/new$/, checklist.start],
   [/^\/checklist\/([0-9a-f-]{36})$/, checklist.render],
   [/^\/procedure$/, reader.render, { public: true }],
-  [/^\/queue$/, queue.renderQueue, { managers: true }],
-  [/^\/concerns\/([\w-]+)$/, queue.renderConcern, { managers: true }],
+  [/^\/queue$/, queue.render, { capability: READ_QUEUE }],
+  [/^\/concerns\/([\w-]+)$/, concern.render, { capability: READ_QUEUE }],
+  [/^\/concerns\/([\w-]+)\/pack$/, pack.render, { capability: READ_QUEUE }],
+  [/^\/cases\/([^/]+)\/chronology$/, chronology.render, { capability: READ_QUEUE }],
 ];
 
 export function navigate(path, { replace: replaceEntry = false } = {}) {
@@ -57,9 +65,9 @@ async function route() {
     if (!state.user) { state.returnTo = pathname; return navigate("/login", { replace: true }); }
     if (window.location.pathname !== pathname) return; // moved on while the lock was shown
   }
-  if (opts.managers && !MANAGERS.has(state.user.role)) return navigate("/", { replace: true });
+  if (opts.capability && !can(state.user, opts.capability)) return navigate("/", { replace: true });
   const ctx = {
-    user: state.user, params: groups.slice(1), navigate, managers: MANAGERS, notice: state.notice,
+    user: state.user, params: groups.slice(1), navigate, notice: state.notice,
     onLeave: (fn) => state.leave.push(fn),
     setUser: (user) => { state.user = user; state.signedIn = Boolean(user); state.notice = null; },
     wipe: wipeDevice, setIdleMinutes,
@@ -155,7 +163,7 @@ function updateNav(pathname) {
       : pathname.startsWith(target) || (target === "/queue" && pathname.startsWith("/concerns"));
     if (current) link.setAttribute("aria-current", "page");
     else link.removeAttribute("aria-current");
-    if (link.dataset.managers !== undefined) link.hidden = !MANAGERS.has(state.user?.role);
+    if (link.dataset.managers !== undefined) link.hidden = !can(state.user, READ_QUEUE);
   }
 }
 
@@ -210,6 +218,29 @@ async function loadUser() {
   state.signedIn = Boolean(user);
 }
 
+// Every message from the service worker comes through here, by type.
+const WORKER_MESSAGES = {
+  // Background Sync fired in the service worker: it cannot read the outbox, we can. Backoff
+  // still holds: the `online` event is the fresh chance after a lost connection.
+  flush: () => sync.flush(),
+  // A notification was tapped: route in place, as a link tap would, so an unlocked app
+  // stays unlocked and a locked one asks for the passcode first.
+  open: ({ path }) => {
+    if (!ROUTABLE.test(path || "")) return;
+    history.pushState(null, "", path);
+    route();
+  },
+  // The worker could not post a replaced push subscription itself.
+  "push-resubscribe": ({ replaces }) => alerts.resubscribe(replaces),
+  // A push arrived: open screens that list concerns refresh (views/queue.js, concern.js).
+  alert: ({ concern: id }) => window.dispatchEvent(new CustomEvent("safevisit:alert", { detail: { concern: id } })),
+};
+
+function onWorkerMessage(event) {
+  const type = event.data?.type;
+  if (typeof type === "string" && Object.hasOwn(WORKER_MESSAGES, type)) WORKER_MESSAGES[type](event.data);
+}
+
 async function onSessionEnded(code) {
   await wipeDevice(code);
   if (state.started) await navigate("/login", { replace: true });
@@ -223,11 +254,7 @@ async function start() {
     sync.flush({ ignoreBackoff: true });
   });
   window.addEventListener("offline", () => { showNetwork(); announce("You are offline. Answers are still saved on this phone."); });
-  // Background Sync fired in the service worker: it cannot read the outbox, we can. Backoff
-  // still holds: the `online` event above is the fresh chance after a lost connection.
-  navigator.serviceWorker?.addEventListener("message", (event) => {
-    if (event.data?.type === "flush") sync.flush();
-  });
+  navigator.serviceWorker?.addEventListener("message", onWorkerMessage);
   api.whenSessionEnded(onSessionEnded);
   interceptLinks();
   register().catch((error) => console.warn("service worker not registered", error));

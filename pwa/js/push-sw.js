@@ -3,7 +3,8 @@
  * - `push`: always shows a notification (the subscription promised userVisibleOnly, and a
  *   browser that sees a silent push may revoke it). The text is generic: the payload holds
  *   only an opaque concern id, so nothing about a child appears on a lock screen.
- * - `notificationclick`: brings SafeVisit forward on that concern. An open window is told to
+ * - `notificationclick`: brings SafeVisit forward on that concern (its Acknowledge action
+ *   also has the page acknowledge it, one tap). An open window is told to
  *   route there in place (a full navigation would reload the page and drop the unlocked data
  *   key); with none open a new window opens on the concern. Either way the app's passcode
  *   lock stands in front of it, and the concern shows once it is unlocked.
@@ -54,12 +55,22 @@ async function showAlert(data) {
     icon: "/icons/icon-192.png",
     badge: "/icons/icon-192.png",
     data: { concern },
+    // One tap acknowledges: the app opens on the concern and acknowledges it (after the lock).
+    actions: concern ? [{ action: "acknowledge", title: "Acknowledge" }] : [],
   });
+  // An open queue or concern page refreshes (the dispatcher in app.js passes this on).
+  for (const client of await self.clients.matchAll({ type: "window" })) {
+    client.postMessage({ type: "alert", concern });
+  }
 }
 
-/** Focus an open SafeVisit window and route it to the concern, or open a new one there. */
-async function openConcern(data) {
-  const path = concernPath(data && data.concern);
+/**
+ * Focus an open SafeVisit window and route it to the concern, or open a new one there.
+ * `action` "acknowledge" (the notification's button) asks the page to acknowledge it too.
+ */
+async function openConcern(data, action) {
+  let path = concernPath(data && data.concern);
+  if (action === "acknowledge" && path !== "/queue") path += "?acknowledge=1";
   const windows = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
   const client = windows.find((c) => new URL(c.url).origin === self.location.origin);
   if (!client) return self.clients.openWindow(path);
@@ -78,7 +89,7 @@ self.addEventListener("push", (event) => {
 
 self.addEventListener("notificationclick", (event) => {
   event.notification.close();
-  event.waitUntil(openConcern(event.notification.data));
+  event.waitUntil(openConcern(event.notification.data, event.action));
 });
 
 /** Post a replaced subscription with the signed-in session's own CSRF token. */

@@ -75,6 +75,27 @@ test("every push shows one generic notification per concern, urgent ones staying
   assert.match(escalation.body, /Nobody has acknowledged it yet/);
 });
 
+test("an alert offers Acknowledge and tells open windows so their lists refresh", async () => {
+  const app = windowClient(`${ORIGIN}/queue`);
+  const sw = worker({ windows: [app] });
+  await sw.fire("push", { data: payload({ v: 1, kind: "alert", concern: "c0ffee-1", urgency: "urgent", team: 1 }) });
+  assert.deepEqual(structuredClone(sw.shown[0].actions), [{ action: "acknowledge", title: "Acknowledge" }]);
+  assert.deepEqual(app.messages, [{ type: "alert", concern: "c0ffee-1" }]);
+  await sw.fire("push", { data: null });
+  assert.deepEqual(structuredClone(sw.shown[1].actions), []); // nothing to acknowledge without a concern
+});
+
+test("the Acknowledge action opens the concern to acknowledge it; never for a bad id", async () => {
+  const app = windowClient(`${ORIGIN}/`);
+  const sw = worker({ windows: [app] });
+  await sw.fire("notificationclick", { action: "acknowledge", notification: { data: { concern: "abc-123" }, close() {} } });
+  await sw.fire("notificationclick", { action: "acknowledge", notification: { data: { concern: "a/b" }, close() {} } });
+  assert.deepEqual(app.messages, [{ type: "open", path: "/concerns/abc-123?acknowledge=1" }, { type: "open", path: "/queue" }]);
+  const closedApp = worker();
+  await closedApp.fire("notificationclick", { action: "acknowledge", notification: { data: { concern: "abc-123" }, close() {} } });
+  assert.deepEqual(closedApp.opened, ["/concerns/abc-123?acknowledge=1"]);
+});
+
 test("a push with no payload, broken JSON or odd fields still shows the generic text", async () => {
   const sw = worker();
   await sw.fire("push", { data: null });

@@ -1,13 +1,12 @@
 // Home: my drafts and where each one stands, what is waiting to send, settings, sign-out.
 import * as alerts from "../alerts.js";
 import * as api from "../api.js";
+import { can, READ_QUEUE, WRITE_CONCERNS } from "../capabilities.js";
 import { announce, confirmDialog, h, replace, when } from "../dom.js";
 import * as store from "../store.js";
 import * as sync from "../sync.js";
 import * as vault from "../vault.js";
 import { drawOutbox, plural } from "./outbox.js";
-
-const AUTHORS = new Set(["foster_carer", "field_worker"]);
 
 export async function render(main, ctx) {
   const { user } = ctx;
@@ -18,14 +17,14 @@ export async function render(main, ctx) {
   replace(main, h("div", { class: "page" },
     h("h1", {}, `Hello, ${user.display_name}`),
     h("p", { class: "muted" }, `${roleName(user.role)} · ${user.team?.name ?? ""} team`),
-    AUTHORS.has(user.role)
+    can(user, WRITE_CONCERNS)
       ? h("a", { class: "btn btn-block btn-primary-lg", href: "/checklist/new" }, "Start a home-visit checklist")
       : null,
-    ctx.managers.has(user.role)
+    can(user, READ_QUEUE)
       ? h("a", { class: "btn btn-block btn-primary-lg", href: "/queue" }, "Open the concern queue")
       : null,
     persistence,
-    AUTHORS.has(user.role) ? status : null,
+    can(user, WRITE_CONCERNS) ? status : null,
     draftsList,
     sentList,
     await settings(ctx),
@@ -38,7 +37,7 @@ export async function render(main, ctx) {
   const refresh = async () => {
     if (!store.isUnlocked()) return; // locked meanwhile: the lock screen has the page
     await drawPersistence(persistence);
-    if (!AUTHORS.has(user.role)) return;
+    if (!can(user, WRITE_CONCERNS)) return;
     await drawOutbox(status, ctx, refresh);
     await drawDrafts(draftsList, user, refresh);
     await drawSent(sentList, user);

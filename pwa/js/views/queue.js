@@ -1,79 +1,144 @@
-// The duty manager's queue and one concern, read from the concerns API. Managers' data is
-// not kept on the phone: these pages need a connection.
-import { alertsCard } from "../alerts.js";
+// The duty manager's queue, read from GET /api/queue: open concerns, most urgent and newest
+// first, with filters and pages. It refreshes when a push arrives while it is open and every
+// 30 seconds while it is visible.
 import * as api from "../api.js";
-import { h, replace, when } from "../dom.js";
-import * as procedure from "../procedure.js";
-import { actionItem, urgencyBadge } from "./actions.js";
+import { ALL_TEAMS, can, RECEIVE_ALERTS } from "../capabilities.js";
+import { announce, h, replace } from "../dom.js";
+import { urgencyBadge } from "./actions.js";
+import { alertsCard } from "./alerts-card.js";
+import { age, OFFLINE_TEXT, STATUS, statusBadge, watchConnection } from "./desk-parts.js";
 
-const STATUS = { submitted: "New", acknowledged: "Acknowledged", decided: "Decided", draft: "Draft" };
+const REFRESH_MS = 30_000;
+const PAGE = 25;
 
-function offlinePage(main, title, retry) {
-  replace(main, h("div", { class: "page" }, h("h1", {}, title),
-    h("p", { class: "notice" }, "You are offline. The queue needs a connection."),
-    h("button", { type: "button", class: "btn", onclick: retry }, "Try again")));
-}
+export async function render(main, ctx) {
+  const filters = { status: "", urgency: "", unacknowledged: false, overdue: false, mine: false, team: "" };
+  const view = { items: [], next: null };
+  const connection = h("div", {});
+  const summary = h("p", { class: "muted", id: "queue-counts", "aria-live": "polite" });
+  const list = h("div", { id: "queue-list" });
+  const more = h("div", {});
+  // Admins choose the team; the server lists the teams with the first page.
+  const teamSelect = can(ctx.user, ALL_TEAMS) ? h("select", { id: "filter-team", onchange: (e) => onFilter("team")(e) },
+    h("option", { value: "" }, "Every team")) : null;
 
-export async function renderQueue(main, ctx) {
-  let data;
-  try {
-    data = await api.concerns();
-  } catch (error) {
-    if (error instanceof api.NetworkError) return offlinePage(main, "Concern queue", () => renderQueue(main, ctx));
-    throw error;
-  }
-  const concerns = data.concerns.filter((c) => c.status !== "draft");
-  replace(main, h("div", { class: "page" },
-    h("h1", {}, "Concern queue"),
-    h("p", { class: "muted" }, `${ctx.user.team?.name ?? ""} team · ${concerns.length} concern${concerns.length === 1 ? "" : "s"}`),
-    alertsCard(ctx.user), // turning push alerts on here, after a tap (issue 6)
-    concerns.length ? h("ul", { class: "queue" }, concerns.map((c) => h("li", { class: "queue-item" },
-      h("a", { href: `/concerns/${encodeURIComponent(c.id)}`, class: "queue-link" },
-        h("span", { class: "queue-top" },
-          c.urgency ? urgencyBadge(c.urgency) : h("span", { class: "badge badge-none" }, "No action"),
-          h("span", { class: "queue-ref" }, c.case_reference)),
-        h("span", { class: "muted" },
-          `${STATUS[c.status] || c.status} · ${c.author.display_name} · ${when(c.submitted_at || c.updated_at)}`)))))
-      : h("p", { class: "card empty" }, "No concerns in your team's queue.")));
-}
+  const query = (extra = {}) => {
+    const params = { limit: String(PAGE), ...extra };
+    if (filters.status) params.status = filters.status;
+    if (filters.urgency) params.urgency = filters.urgency;
+    if (filters.unacknowledged) params.unacknowledged = "true";
+    if (filters.overdue) params.overdue = "true";
+    if (filters.mine) params.assigned_to = String(ctx.user.id);
+    if (filters.team) params.team = filters.team;
+    return params;
+  };
 
-export async function renderConcern(main, ctx) {
-  let concern;
-  try {
-    concern = await api.concern(ctx.params[0]);
-  } catch (error) {
-    if (error instanceof api.NetworkError) return offlinePage(main, "Concern", () => renderConcern(main, ctx));
-    if (error.status === 404 || error.status === 403) {
-      replace(main, h("div", { class: "page" }, h("h1", {}, "Concern not found"),
-        h("a", { href: "/queue", class: "btn" }, "Back to the queue")));
+  // Reloads what is shown (as many rows as are on screen), or the first page afresh.
+  const load = async ({ keep = false } = {}) => {
+    const limit = keep ? Math.min(100, Math.max(PAGE, view.items.length)) : PAGE;
+    let data;
+    try {
+      data = await api.queue(query({ limit: String(limit) }));
+    } catch (error) {
+      if (!(error instanceof api.NetworkError)) throw error;
+      replace(summary, OFFLINE_TEXT);
       return;
     }
-    throw error;
-  }
-  // Shown under the version it was made with, as the author saw it.
-  const document = await procedure.version(concern.procedure, concern.procedure_version);
-  const paragraphs = procedure.paragraphsById(document);
-  const rows = procedure.questions(document).filter((q) => q.id in concern.answers)
-    .map((q) => h("div", { class: "answer" }, h("dt", {}, q.label), h("dd", {}, show(q, concern.answers[q.id]))));
+    view.items = data.concerns;
+    view.next = data.next;
+    if (teamSelect && teamSelect.options.length === 1) {
+      teamSelect.append(...data.teams.map((t) => h("option", { value: String(t.id) }, t.name)));
+    }
+    draw(data.counts);
+  };
+
+  const loadMore = async () => {
+    try {
+      const data = await api.queue(query({ after: view.next }));
+      view.items = view.items.concat(data.concerns);
+      view.next = data.next;
+      draw(data.counts);
+      announce(`${data.concerns.length} more concerns shown.`);
+      list.querySelectorAll(".queue-link")[view.items.length - data.concerns.length]?.focus();
+    } catch (error) {
+      announce(error instanceof api.NetworkError ? OFFLINE_TEXT : error.message);
+    }
+  };
+
+  const draw = (counts) => {
+    const total = Object.values(counts).reduce((a, b) => a + b, 0);
+    replace(summary, (teamSelect ? "" : `${ctx.user.team?.name ?? ""} team · `) + (total
+      ? Object.entries(counts).filter(([, n]) => n).map(([s, n]) => `${n} ${STATUS[s].toLowerCase()}`).join(" · ")
+      : "no concerns"));
+    replace(list, view.items.length
+      ? h("ul", { class: "queue", "aria-label": "Concerns" }, view.items.map(queueItem))
+      : h("p", { class: "card empty" }, "No concerns match."));
+    replace(more, view.next ? h("button", { type: "button", class: "btn btn-secondary btn-block",
+      onclick: loadMore }, "Show more concerns") : null);
+  };
+
+  const onFilter = (name) => (event) => {
+    filters[name] = event.target.type === "checkbox" ? event.target.checked : event.target.value;
+    load().catch((error) => console.warn("queue not loaded", error));
+  };
+
   replace(main, h("div", { class: "page" },
-    h("p", {}, h("a", { href: "/queue" }, "Back to the queue")),
-    h("h1", {}, `Concern ${concern.case_reference}`),
-    h("p", { class: "queue-top" }, concern.urgency ? urgencyBadge(concern.urgency) : null,
-      h("span", {}, `${STATUS[concern.status] || concern.status} · ${concern.author.display_name} · ${when(concern.submitted_at || concern.updated_at)}`)),
-    h("p", { class: "muted" }, `Made under ${document.title}, version ${concern.procedure_version}.`),
-    h("section", { class: "card", "aria-labelledby": "rec-title" },
-      h("h2", { id: "rec-title" }, "Recommended actions"),
-      concern.actions.length ? h("ol", { class: "actions" }, concern.actions.map((a) => actionItem(a, paragraphs)))
-        : h("p", {}, "None.")),
-    h("section", { class: "card", "aria-labelledby": "answers-title" },
-      h("h2", { id: "answers-title" }, "Answers"), h("dl", { class: "answers" }, rows)),
-    concern.notes ? h("section", { class: "card", "aria-labelledby": "notes-title" },
-      h("h2", { id: "notes-title" }, "Notes"), h("p", { class: "prewrap" }, concern.notes)) : null));
+    h("h1", {}, "Concern queue"),
+    connection,
+    summary,
+    can(ctx.user, RECEIVE_ALERTS) ? alertsCard(ctx.user) : null,
+    h("details", { class: "card filters" },
+      h("summary", {}, "Filter the queue"),
+      h("div", { class: "field" }, h("label", { for: "filter-status" }, "Status"),
+        h("select", { id: "filter-status", onchange: onFilter("status") },
+          h("option", { value: "" }, "Open (new, acknowledged, in progress)"),
+          ["submitted", "acknowledged", "in_progress", "closed"].map((s) => h("option", { value: s }, STATUS[s])))),
+      h("div", { class: "field" }, h("label", { for: "filter-urgency" }, "Urgency"),
+        h("select", { id: "filter-urgency", onchange: onFilter("urgency") },
+          h("option", { value: "" }, "Any"),
+          ["immediate", "urgent", "soon", "routine"].map((u) => h("option", { value: u }, u[0].toUpperCase() + u.slice(1))))),
+      teamSelect ? h("div", { class: "field" }, h("label", { for: "filter-team" }, "Team"), teamSelect) : null,
+      checkbox("filter-unacknowledged", "Not yet acknowledged", onFilter("unacknowledged")),
+      checkbox("filter-overdue", "With overdue actions", onFilter("overdue")),
+      checkbox("filter-mine", "Assigned to me", onFilter("mine"))),
+    list,
+    more));
+
+  ctx.onLeave(watchConnection(connection));
+  const refresh = () => {
+    if (document.visibilityState === "visible") load({ keep: true }).catch((error) => console.warn("queue not refreshed", error));
+  };
+  const timer = setInterval(refresh, REFRESH_MS);
+  window.addEventListener("safevisit:alert", refresh);
+  window.addEventListener("online", refresh);
+  document.addEventListener("visibilitychange", refresh);
+  ctx.onLeave(() => {
+    clearInterval(timer);
+    window.removeEventListener("safevisit:alert", refresh);
+    window.removeEventListener("online", refresh);
+    document.removeEventListener("visibilitychange", refresh);
+  });
+  await load();
 }
 
-function show(question, value) {
-  if (typeof value === "boolean") return value ? "Yes" : "No";
-  const label = (v) => question.options?.find((o) => o.value === v)?.label ?? String(v);
-  if (Array.isArray(value)) return value.length ? value.map(label).join(", ") : "None";
-  return label(value);
+function checkbox(id, label, onchange) {
+  return h("div", { class: "field" }, h("label", { class: "option", for: id },
+    h("input", { type: "checkbox", id, onchange }), label));
+}
+
+function queueItem(c) {
+  const overdue = c.actions_overdue
+    ? h("span", { class: "badge badge-overdue" }, `${c.actions_overdue} overdue`) : null;
+  return h("li", { class: "queue-item", "data-concern": c.id },
+    h("a", { href: `/concerns/${encodeURIComponent(c.id)}`, class: "queue-link" },
+      h("span", { class: "queue-top" },
+        c.urgency ? urgencyBadge(c.urgency) : h("span", { class: "badge badge-none" }, "No action"),
+        statusBadge(c.status), overdue,
+        h("span", { class: "queue-ref" }, c.case_reference)),
+      h("span", { class: "muted" }, [
+        `Submitted ${age(c.submitted_at)} by ${c.author.display_name}`,
+        c.assigned_to ? `with ${c.assigned_to.display_name}` : null,
+        c.actions_to_do ? `${c.actions_to_do} action${c.actions_to_do === 1 ? "" : "s"} to do` : null,
+        c.team ? `${c.team.name} team` : null,
+      ].filter(Boolean).join(" · "))));
 }

@@ -1,0 +1,34 @@
+"""What each role may do, said once: the API checks it and the PWA reads it from the session.
+
+The PWA shows a screen or a button only when the user has the capability; the server
+refuses the request all the same when they do not (403), so the list is a convenience
+for the screens, never the protection.
+"""
+from ..errors import ApiError
+from .models import Role, User
+from .sessions import require_user
+
+WRITE_CONCERNS = "write_concerns"    # checklists, /api/sync
+READ_QUEUE = "read_queue"            # the queue, concern pages, chronology, pack
+MANAGE_CONCERNS = "manage_concerns"  # acknowledge, assign, actions, decision, close
+RECEIVE_ALERTS = "receive_alerts"    # push subscriptions and the on-duty switch
+ALL_TEAMS = "all_teams"              # the queue's team filter
+
+BY_ROLE = {
+    Role.FOSTER_CARER.value: (WRITE_CONCERNS,),
+    Role.FIELD_WORKER.value: (WRITE_CONCERNS,),
+    Role.DUTY_MANAGER.value: (READ_QUEUE, MANAGE_CONCERNS, RECEIVE_ALERTS),
+    Role.ADMIN.value: (READ_QUEUE, RECEIVE_ALERTS, ALL_TEAMS),
+}
+
+
+def capabilities_of(user: User) -> list[str]:
+    return list(BY_ROLE.get(user.role, ()))
+
+
+def require(capability: str) -> User:
+    """The signed-in user if they have `capability`; 401 or 403 otherwise."""
+    user = require_user()
+    if capability not in capabilities_of(user):
+        raise ApiError(403, "Your role cannot do this.")
+    return user

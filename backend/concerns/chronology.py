@@ -1,0 +1,70 @@
+"""A case's chronology: what happened to every concern about one case reference, in time order.
+
+Built from the records themselves — revisions (submission, addenda, each lifecycle step),
+the push queue (alerts sent) and escalations — and only for concerns the reader may see.
+Draft saves and kept conflicts are the author's working copies, not events of the case.
+"""
+from sqlalchemy import select
+
+from ..accounts.models import User
+from ..extensions import db
+from ..push.models import AlertJob, Escalation
+from .access import visible_to
+from .models import Concern, ConcernRevision
+from .queue import item
+
+# revision kind → chronology kind
+KINDS = {"addendum": "addendum", "acknowledgement": "acknowledged", "assignment": "assigned",
+         "action": "action", "decision": "decision", "closure": "closed"}
+DETAIL = {"addendum": ("addendum",), "acknowledgement": ("note",),
+          "assignment": ("to", "to_name", "from"),
+          "action": ("action", "title", "state", "from", "note", "reference"),
+          "decision": ("decision",), "closure": ("outcome",)}
+
+
+def _revision_entry(revision: ConcernRevision, people: dict) -> dict | None:
+    body = revision.body or {}
+    if revision.kind == "applied":
+        if body.get("status") != "submitted":
+            return None  # a draft save
+        kind, detail = "submitted", {}
+    elif revision.kind == "status":
+        # Written by the code before the lifecycle module: an acknowledgement or a decision.
+        kind = "decision" if "decision" in body else "acknowledged"
+        detail = {k: body[k] for k in ("decision", "note") if k in body}
+    elif revision.kind in KINDS:
+        kind = KINDS[revision.kind]
+        detail = {k: body.get(k) for k in DETAIL[revision.kind]}
+    else:
+        return None
+    return {"at": revision.created_at, "concern_id": revision.concern_id, "kind": kind,
+            "who": people.get(revision.author_id), "detail": detail, "order": (0, revision.id)}
+
+
+def build(user: User, case_reference: str) -> dict:
+    concerns = db.session.scalars(visible_to(user).where(
+        Concern.case_reference == case_reference)
+        .order_by(Concern.submitted_at, Concern.id)).unique().all()
+    ids = [c.id for c in concerns]
+    entries = []
+    if ids:
+        revisions = db.session.scalars(select(ConcernRevision).where(
+            ConcernRevision.concern_id.in_(ids)).order_by(ConcernRevision.id)).all()
+        people = {u.id: u for u in db.session.scalars(select(User).where(
+            User.id.in_({r.author_id for r in revisions}))).unique()}
+        entries += filter(None, (_revision_entry(r, people) for r in revisions))
+        for job in db.session.scalars(select(AlertJob).where(
+                AlertJob.concern_id.in_(ids), AlertJob.status == "sent")):
+            entries.append({"at": job.sent_at or job.updated_at, "concern_id": job.concern_id,
+                            "kind": "alert_sent", "who": None,
+                            "detail": {"alert": job.kind, "to_user": job.user_id},
+                            "order": (1, job.id)})
+        for escalation in db.session.scalars(select(Escalation).where(Escalation.concern_id.in_(ids))):
+            entries.append({"at": escalation.escalated_at, "concern_id": escalation.concern_id,
+                            "kind": "escalated", "who": None,
+                            "detail": {"recipients": escalation.recipients},
+                            "order": (1, escalation.id)})
+    # Time order; within one instant, revisions in the order they were written.
+    entries.sort(key=lambda e: (e["at"], e["order"]))
+    return {"case_reference": case_reference, "concerns": [item(c) for c in concerns],
+            "entries": entries}

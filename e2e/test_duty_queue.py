@@ -1,0 +1,71 @@
+"""The duty desk's queue in the browser: pages with "Show more", filters (urgency, status, and
+the team for an admin), and plain words when the connection drops."""
+import re
+import uuid
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.conftest import ApiClient
+from tests.push_support import urgent_change
+
+from .conftest import PASSWORD, serious_violations, sign_in
+
+pytestmark = pytest.mark.e2e
+
+
+def submit(live_server, username, references, urgent=True):
+    api = ApiClient(live_server.app.test_client())
+    assert api.login(username, PASSWORD).status_code == 200
+    changes = []
+    for reference in references:
+        change = urgent_change(str(uuid.uuid4()), reference)
+        if not urgent:
+            change["answers"] = {"case_reference": reference}
+        changes.append(change)
+    results = api.post("/api/sync", {"changes": changes}).json["results"]
+    assert {r["result"] for r in results} == {"applied"}
+
+
+def test_the_queue_pages_and_filters(context, page, live_server):
+    prefix = f"CR-P{uuid.uuid4().hex[:4]}"
+    urgent = [f"{prefix}-U{i}" for i in range(27)]
+    quiet = [f"{prefix}-N{i}" for i in range(2)]
+    submit(live_server, "worker2", urgent)
+    submit(live_server, "worker2", quiet, urgent=False)
+
+    sign_in(page, "manager2")
+    page.get_by_role("link", name="Open the concern queue").click()
+    queue = page.get_by_role("list", name="Concerns")
+    expect(queue.get_by_role("link", name=re.compile(f"{prefix}-U26"))).to_be_visible(timeout=30_000)  # newest first
+    assert page.locator(".queue-item").count() == 25
+    expect(queue.get_by_role("link", name=re.compile(f"{prefix}-N"))).to_have_count(0)  # no action: last
+    page.get_by_role("button", name="Show more concerns").click()
+    expect(queue.get_by_role("link", name=re.compile(f"{prefix}-N"))).to_have_count(2, timeout=30_000)
+    expect(queue.get_by_role("link", name=re.compile(f"{prefix}-U0\\b"))).to_be_visible()
+    assert serious_violations(page) == []
+
+    page.get_by_text("Filter the queue").click()
+    page.get_by_label("Urgency").select_option("urgent")
+    expect(queue.get_by_role("link", name=re.compile(f"{prefix}-N"))).to_have_count(0, timeout=30_000)
+    page.get_by_label("Status").select_option("closed")
+    expect(page.get_by_text("No concerns match.")).to_be_visible(timeout=30_000)
+    assert serious_violations(page) == []
+
+    context.set_offline(True)
+    expect(page.locator("#offline-notice")).to_contain_text("You are offline")
+    context.set_offline(False)
+    expect(page.locator("#offline-notice")).to_have_count(0)
+
+
+def test_an_admin_chooses_the_team(page, live_server):
+    prefix = f"CR-T{uuid.uuid4().hex[:4]}"
+    submit(live_server, "worker", [f"{prefix}-NORTH"])
+    submit(live_server, "worker2", [f"{prefix}-SOUTH"])
+    sign_in(page, "admin")
+    page.get_by_role("link", name="Open the concern queue").click()
+    page.get_by_text("Filter the queue").click()
+    page.get_by_label("Team").select_option(label="South")
+    queue = page.get_by_role("list", name="Concerns")
+    expect(queue.get_by_role("link", name=re.compile(f"{prefix}-SOUTH"))).to_be_visible(timeout=30_000)
+    expect(queue.get_by_role("link", name=re.compile(f"{prefix}-NORTH"))).to_have_count(0)

@@ -1,0 +1,12 @@
+// What the signed-in user may do, as the server says in GET /api/auth/session
+// (backend/accounts/capabilities.py). Screens read this instead of keeping role lists;
+// the server refuses a request all the same when the capability is missing.
+export const WRITE_CONCERNS = "write_concerns";
+export const READ_QUEUE = "read_queue";
+export const MANAGE_CONCERNS = "manage_concerns";
+export const RECEIVE_ALERTS = "receive_alerts";
+export const ALL_TEAMS = "all_teams";
+
+export function can(user, capability) {
+  return Array.isArray(user?.capabilities) && user.capabilities.includes(capability);
+}
