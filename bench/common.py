@@ -61,7 +61,10 @@ def gunicorn(database_url: str, workers: int, extra_env: dict | None = None):
            "SAFEVISIT_LOGIN_LIMIT_ADDRESS": "100000 per minute", **(extra_env or {})}
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-w", str(workers), "-k", "gthread", "--threads", "4",
-         "-b", f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"],
+         "-b", f"127.0.0.1:{port}", "--log-level", "warning",
+             # Gunicorn 27 opens a control socket at one shared path in $HOME: servers started
+             # side by side (tests, benchmarks, another checkout) would fight over it.
+             "--no-control-socket", "wsgi:app"],
         cwd=ROOT, env=env, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     try:

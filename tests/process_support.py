@@ -36,7 +36,10 @@ class Gunicorn:
                "SAFEVISIT_LOGIN_LIMIT_ADDRESS": "1000 per minute", **self.extra_env}
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "-w", str(self.workers), "-b", f"127.0.0.1:{self.port}",
-             "--log-level", "warning", "wsgi:app"], cwd=ROOT, env=env, start_new_session=True)
+             "--log-level", "warning",
+             # Gunicorn 27 opens a control socket at one shared path in $HOME: servers started
+             # side by side (tests, benchmarks, another checkout) would fight over it.
+             "--no-control-socket", "wsgi:app"], cwd=ROOT, env=env, start_new_session=True)
         try:
             wait_for_http(self.url + "/api/health", process=self.process)
         except BaseException:
