@@ -24,6 +24,7 @@ import json
 import uuid
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 from sqlalchemy import delete, select
 
@@ -183,6 +184,37 @@ def test_alerts_go_on_after_a_tap_follow_every_open_and_go_off(manager_page, liv
     card = open_queue(page)
     expect(card.locator("#alerts-state")).to_contain_text("Off")
     assert stored(live_server) == [] and len(subscribe_calls(page)) == 1
+
+
+def test_turning_alerts_off_while_an_open_is_still_renewing_them_leaves_them_off(manager_page, live_server):
+    page = manager_page
+    sign_in(page, "manager")
+    open_queue(page).get_by_role("button", name="Turn on alerts").click()
+    expect(open_queue(page).locator("#alerts-state")).to_contain_text("On")
+    # The next open renews the subscription; its post to the server is held in flight.
+    held = []
+    page.route("**/api/push/subscriptions",
+               lambda route: held.append(route) if route.request.method == "POST" else route.continue_())
+    page.reload()
+    unlock(page)
+    wait_until(lambda: page.wait_for_timeout(50) or held, what="the renewal to reach the network")
+    card = open_queue(page)
+    removal = lambda request: request.method == "DELETE" and request.url.endswith("/api/push/subscriptions")
+    try:
+        # Without one-at-a-time, the tap's removal goes out at once, ahead of the held renewal.
+        # With it, the tap waits for the renewal, so no removal comes in this window: the
+        # window only bounds how long the test gives the faulty order to show itself.
+        with page.expect_request(removal, timeout=5_000):
+            card.get_by_role("button", name="Turn off alerts").click()
+    except PlaywrightTimeoutError:
+        pass
+    renewal = lambda response: response.request.method == "POST" and response.url.endswith("/api/push/subscriptions")
+    with page.expect_response(renewal):
+        held[0].continue_()  # the renewal lands after the tap: it must not undo it
+    expect(card.locator("#alerts-state")).to_contain_text("Off")  # drawn once the tap's work is done
+    assert stored(live_server) == []
+    assert page.evaluate("navigator.serviceWorker.ready.then((r) => r.pushManager.getSubscription())") is None
+    assert len(held) == 1  # the tap did not post anything again
 
 
 def test_signing_out_removes_this_phones_subscription_before_the_wipe(manager_page, live_server):

@@ -38,8 +38,22 @@ function registration() {
   })]);
 }
 
+// Subscribing and unsubscribing run one at a time, in the order asked. Otherwise the renewal
+// every open starts could still be under way when the manager taps "Turn off alerts", and
+// subscribe again (here and on the server) just after the tap had removed the subscription.
+let queue = Promise.resolve();
+function oneAtATime(work) {
+  const run = queue.then(work, work);
+  queue = run.catch(() => {});
+  return run;
+}
+
 /** Subscribe (or keep the current subscription) and give it to the server. */
-export async function subscribeAndPost({ replaces } = {}) {
+export function subscribeAndPost(options) {
+  return oneAtATime(() => subscribeNow(options));
+}
+
+async function subscribeNow({ replaces } = {}) {
   const { public_key: publicKey } = await api.pushPublicKey();
   if (!publicKey) throw new Error("Alerts are not set up on this server yet. Ask an administrator.");
   const key = b64urlToBytes(publicKey);
@@ -61,7 +75,11 @@ export async function subscribeAndPost({ replaces } = {}) {
 }
 
 /** Unsubscribe here and remove it on the server; the server part needs a connection. */
-export async function unsubscribeAndDelete() {
+export function unsubscribeAndDelete() {
+  return oneAtATime(unsubscribeNow);
+}
+
+async function unsubscribeNow() {
   const subscription = await (await registration()).pushManager.getSubscription();
   const endpoint = subscription?.endpoint || localStorage.getItem(LAST_ENDPOINT);
   let serverError = null;
@@ -85,10 +103,12 @@ export async function unsubscribeAndDelete() {
 export async function start(user) {
   if (!can(user, RECEIVE_ALERTS) || !supported() || Notification.permission !== "granted") return;
   try {
-    const current = await (await registration()).pushManager.getSubscription();
-    // Neither a subscription nor a record of one: alerts are off here, and stay off.
-    if (!current && !localStorage.getItem(LAST_ENDPOINT)) return;
-    await subscribeAndPost();
+    await oneAtATime(async () => {
+      const current = await (await registration()).pushManager.getSubscription();
+      // Neither a subscription nor a record of one: alerts are off here, and stay off.
+      if (!current && !localStorage.getItem(LAST_ENDPOINT)) return;
+      await subscribeNow();
+    });
   } catch (error) {
     console.warn("could not renew the push subscription", error);
   }
