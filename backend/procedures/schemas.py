@@ -33,12 +33,39 @@ class ReasonSchema(Schema):
     why = fields.Str()
 
 
+SOURCES = ["chapter", "practice"]
+
+
 class RecommendedActionSchema(Schema):
     action = fields.Str()
     title = fields.Str()
     urgency = fields.Str(validate=validate.OneOf(["immediate", "urgent", "soon", "routine"]))
+    source = fields.Str(validate=validate.OneOf(SOURCES),
+                        metadata={"description": "chapter: the chapter says so; practice: good practice beyond it."})
     paragraphs = fields.List(fields.Str())
     reasons = fields.List(fields.Nested(ReasonSchema))
+
+
+class NeedSchema(Schema):
+    question = fields.Str(metadata={"description": "An unanswered question that decides a route."})
+    label = fields.Str()
+    actions = fields.List(fields.Str(), metadata={"description": "Actions its answer could change."})
+    because = fields.Str()
+
+
+class ScopeSchema(Schema):
+    id = fields.Str()
+    text = fields.Str()
+    paragraphs = fields.List(fields.Str())
+
+
+class GuidanceSchema(Schema):
+    id = fields.Str()
+    title = fields.Str()
+    text = fields.Str()
+    source = fields.Str(validate=validate.OneOf(SOURCES))
+    reference = fields.Str()
+    paragraphs = fields.List(fields.Str())
 
 
 class EvaluationSchema(Schema):
@@ -46,3 +73,7 @@ class EvaluationSchema(Schema):
     version = fields.Str()
     urgency = fields.Str(allow_none=True)
     actions = fields.List(fields.Nested(RecommendedActionSchema))
+    needs = fields.List(fields.Nested(NeedSchema))
+    scope = fields.Nested(ScopeSchema, allow_none=True,
+                          metadata={"description": "Set when the child is outside the chapter's age range."})
+    guidance = fields.List(fields.Nested(GuidanceSchema))
