@@ -23,6 +23,10 @@ class ChangeSchema(Schema):
     status = fields.Str(required=True, validate=validate.OneOf(["draft", "submitted"]))
     addendum = fields.Str(validate=validate.Length(min=1, max=8000),
                           metadata={"description": "Only for a concern already submitted."})
+    submitted_without = fields.List(
+        fields.Str(validate=validate.Length(min=1, max=80)), validate=validate.Length(max=100),
+        metadata={"description": "Decisive unanswered questions (evaluation `needs`) the author "
+                                 "confirmed submitting without; required for each one when submitting."})
 
 
 class SyncRequestSchema(Schema):
@@ -54,6 +58,8 @@ class ConcernSchema(Schema):
     acknowledged_at = UtcDateTime(dump_only=True, allow_none=True)
     acknowledged_by = fields.Nested(PersonSchema, dump_only=True, allow_none=True)
     decision = fields.Str(dump_only=True, allow_none=True)
+    submitted_without = fields.List(fields.Dict(), dump_only=True, allow_none=True, metadata={
+        "description": "[{question, label, because}]: decisive questions the author chose to submit without."})
 
 
 class SyncResultSchema(Schema):

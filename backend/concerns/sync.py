@@ -82,6 +82,8 @@ def _apply(user: User, change: dict) -> dict:
     answered_reference = change["answers"].get("case_reference")
     if answered_reference is not None and answered_reference != change["case_reference"]:
         errors["answers.case_reference"] = ["Must be the same as case_reference."]
+    if not errors and change["status"] == "submitted":
+        errors = _unconfirmed_gaps(document, change)
     if errors:
         return _rejected(change, errors)
 
@@ -94,6 +96,18 @@ def _apply(user: User, change: dict) -> dict:
     if change["base_version"] != concern.version:
         return _conflict(user, change, concern)
     return _update(user, change, concern, document)
+
+
+def _unconfirmed_gaps(document: dict, change: dict) -> dict:
+    """A submission with a decisive unanswered question needs the author's confirmation
+    (`submitted_without` naming it): unanswered is never silently "no"."""
+    confirmed = set(change.get("submitted_without") or [])
+    missing = [n["label"] for n in rules.needs(document, change["answers"]) if n["question"] not in confirmed]
+    if not missing:
+        return {}
+    return {"submitted_without": [
+        "These unanswered questions decide a recommendation; answer them or confirm submitting "
+        "without them: " + "; ".join(missing)]}
 
 
 def _replay(user: User, change: dict, prior: ConcernRevision) -> dict:
@@ -116,10 +130,14 @@ def _apply_fields(concern: Concern, change: dict, document: dict) -> None:
     if change["status"] == "submitted":
         concern.status = "submitted"
         concern.submitted_at = concern.updated_at
+        # What the author chose to submit without, as the server worked it out (all confirmed).
+        concern.submitted_without = [{k: need[k] for k in ("question", "label", "because")}
+                                     for need in evaluation["needs"]] or None
 
 
 def _revision(concern: Concern, change: dict, kind: str, user: User) -> None:
-    body = {k: change[k] for k in ("case_reference", "answers", "notes", "status") if k in change}
+    body = {k: change[k] for k in ("case_reference", "answers", "notes", "status", "submitted_without")
+            if k in change}
     if "addendum" in change:
         body["addendum"] = change["addendum"]
     db.session.add(ConcernRevision(concern_id=concern.id, change_id=change["change_id"], kind=kind,
