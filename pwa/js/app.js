@@ -9,11 +9,13 @@ import * as sync from "./sync.js";
 import { register } from "./update.js";
 import * as vault from "./vault.js";
 import * as checklist from "./views/checklist.js";
+import * as decides from "./views/decides.js";
 import * as home from "./views/home.js";
 import * as lock from "./views/lock.js";
 import * as login from "./views/login.js";
 import * as queue from "./views/queue.js";
 import * as reader from "./views/reader.js";
+import * as rechecks from "./views/rechecks.js";
 
 const MANAGERS = new Set(["duty_manager", "admin"]);
 const SENT_KEPT_MS = 7 * 24 * 3600 * 1000; // "sent" stays on the home screen for a week
@@ -32,6 +34,8 @@ const ROUTES = [
   [/^\/checklist\/new$/, checklist.start],
   [/^\/checklist\/([0-9a-f-]{36})$/, checklist.render],
   [/^\/procedure$/, reader.render, { public: true }],
+  [/^\/procedure\/decides$/, decides.render, { public: true }],
+  [/^\/rechecks$/, rechecks.render, { managers: true }],
   [/^\/queue$/, queue.renderQueue, { managers: true }],
   [/^\/concerns\/([\w-]+)$/, queue.renderConcern, { managers: true }],
 ];

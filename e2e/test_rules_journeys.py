@@ -1,0 +1,131 @@
+"""Issue 10 at phone size: immediate danger first with tap-to-call offline, a decisive gap
+shown as a prompt and confirmed at submission, and "How SafeVisit decides" offline."""
+import re
+import time
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from backend.concerns.models import Concern
+from backend.extensions import db
+
+from .conftest import screenshot, serious_violations, sign_in, unlock
+
+pytestmark = pytest.mark.e2e
+DEADLINE = 60_000  # ms: the machine is shared, the server and the browser can be slow
+
+
+def answer_yes(page, question):
+    page.get_by_role("group", name=question).get_by_label("Yes").check()
+
+
+def test_immediate_danger_puts_call_999_first_with_working_tel_links_offline(context, page):
+    sign_in(page)
+    context.set_offline(True)
+    page.reload()
+    unlock(page)
+    page.get_by_role("link", name="Start a home-visit checklist").click()
+    # The checklist opens with the question.
+    first = page.locator(".checklist-section").first
+    expect(first).to_contain_text("Is the child in immediate danger, or is a meeting with the adult imminent?")
+    answer_yes(page, "Is the child in immediate danger, or is a meeting with the adult imminent?")
+
+    actions = page.locator("#actions ol.actions > li")
+    expect(actions.first).to_have_attribute("data-action", "call-999")
+    expect(actions.first).to_contain_text("Call 999 now")
+    expect(actions.first).to_have_attribute("data-source", "practice")
+    expect(actions.first.locator(".tag-practice")).to_have_text("Practice")
+    call_999 = actions.first.get_by_role("link", name="Call 999: 999")
+    expect(call_999).to_have_attribute("href", "tel:999")
+    duty = actions.nth(1)
+    expect(duty).to_have_attribute("data-action", "call-duty-desk")
+    # The team's numbers came with the session and are kept on the phone, offline.
+    expect(duty.get_by_role("link", name="Duty desk: 0151 496 0100")).to_have_attribute("href", "tel:01514960100")
+    expect(duty.get_by_role("link", name=re.compile("Out of hours"))).to_have_attribute("href", "tel:01514960900")
+    # A tel: link hands the number to the phone: the browser asks the OS, it never loads a page.
+    with page.expect_request(lambda request: request.url.startswith("tel:"), timeout=DEADLINE) as dialled:
+        page.evaluate("document.querySelector('a[href=\"tel:999\"]').click()")
+    assert dialled.value.url == "tel:999"
+    expect(page.locator("#actions-summary")).to_contain_text("most urgent: immediate")
+    screenshot(page, "immediate-danger-offline")
+
+
+def test_a_decisive_gap_is_a_prompt_and_submitting_asks_to_confirm(context, page, live_server):
+    sign_in(page)
+    page.get_by_role("link", name="Start a home-visit checklist").click()
+    page.get_by_label("Case reference").fill("CR-GAP-1")
+    answer_yes(page, "Has an adult communicated sexually with the child, or tried to get a sexual message or image from them?")
+    needs = page.locator("#needs")
+    expect(needs).to_contain_text("Answer “Child's age”")
+    expect(needs).to_contain_text("tell the police: possible offence of sexual communication")
+    expect(page.locator("#actions-summary")).to_contain_text("1 question still decides a route")
+    # The prompt is at the top of the panel, before any action.
+    assert page.evaluate("document.querySelector('#actions').firstElementChild.nextElementSibling.id") == "needs"
+    assert serious_violations(page) == []
+    screenshot(page, "decisive-gap")
+
+    page.get_by_role("button", name="Submit concern").click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_contain_text("Submit without this answer?")
+    expect(dialog).to_contain_text("“Child's age” is not answered")
+    dialog.get_by_role("button", name="Cancel").click()
+    expect(dialog).to_be_hidden()
+
+    page.get_by_role("button", name="Submit concern").click()
+    page.get_by_role("dialog").get_by_role("button", name="Submit concern").click()
+    expect(page.get_by_role("heading", level=1, name=re.compile("Hello"))).to_be_visible(timeout=DEADLINE)
+
+    def stored():
+        with live_server.app.app_context():
+            concern = db.session.scalar(select(Concern).filter_by(case_reference="CR-GAP-1"))
+            return concern and (concern.status, concern.procedure_version, concern.submitted_without)
+    deadline = time.monotonic() + DEADLINE / 1000
+    while (result := stored()) is None or result[0] != "submitted":
+        assert time.monotonic() < deadline, f"the concern never arrived: {result}"
+        time.sleep(0.25)
+    status, version, without = result
+    assert version == "10-r2"
+    assert [gap["question"] for gap in without] == ["child_age"]
+
+
+def test_how_safevisit_decides_opens_offline_from_the_reader(context, page):
+    sign_in(page)
+    context.set_offline(True)
+    page.reload()
+    unlock(page)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Procedure").click()
+    expect(page.locator("#review")).to_contain_text("Not yet reviewed")
+    expect(page.get_by_text("chapter v10, SafeVisit revision 2", exact=False).first).to_be_visible()
+    page.get_by_role("link", name="How SafeVisit decides").click()
+    expect(page.get_by_role("heading", level=1, name="How SafeVisit decides")).to_be_visible()
+    expect(page.locator("#review")).to_contain_text("Not yet reviewed by a safeguarding lead.")
+    rules = page.locator("article.rule-explained")
+    expect(rules).to_have_count(22)
+    offence = page.locator("[data-rule='sexual-communication-under-16']")
+    expect(offence).to_contain_text("“Child's age” is under 16")
+    expect(offence).to_contain_text("Urgent: Tell the police: possible offence of sexual communication")
+    expect(offence.get_by_role("link", name="¶10")).to_be_visible()
+    expect(page.locator("[data-rule='immediate-danger'] .tag-practice").first).to_have_text("Practice")
+    assert serious_violations(page) == []
+    screenshot(page, "how-safevisit-decides", full_page=False)
+
+
+def test_images_bring_their_handling_guidance_and_nothing_can_capture_a_photo(context, page):
+    sign_in(page)
+    page.get_by_role("link", name="Start a home-visit checklist").click()
+    page.get_by_label("Child's age").fill("15")
+    answer_yes(page, "Is there a concern about an adult in the household or in contact with the child?")
+    answer_yes(page, "Has the child shared or received nude or semi-nude images or videos, or sexually explicit messages, with other young people?")
+    for section in ("online_contact", "image_sharing", "adults_in_contact"):
+        guidance = page.locator(f"[data-section='{section}'] [data-guidance='handling-images']")
+        expect(guidance).to_contain_text("Never view, copy, forward, screenshot, print or save")
+        expect(guidance.locator(".tag-practice")).to_have_text("Practice")
+    expect(page.locator("#actions [data-guidance='handling-images']")).to_be_visible()
+    # No camera, file or attachment input anywhere in the checklist.
+    assert page.locator("input[type=file], [capture], input[accept]").count() == 0
+    # "None of these" stands alone.
+    factors = page.get_by_role("group", name="Is there any sign of the following?")
+    factors.get_by_label("Coercion or pressure").check()
+    factors.get_by_label("None of these").check()
+    expect(factors.get_by_label("Coercion or pressure")).not_to_be_checked()
