@@ -86,7 +86,7 @@ def test_a_decisive_gap_is_a_prompt_and_submitting_asks_to_confirm(context, page
         time.sleep(0.25)
     status, version, without = result
     assert version == "10-r2"
-    assert [gap["question"] for gap in without] == ["child_age"]
+    assert [(gap["question"], gap["confirmed"]) for gap in without] == [("child_age", True)]
 
 
 def test_how_safevisit_decides_opens_offline_from_the_reader(context, page):

@@ -14,19 +14,31 @@ def submit(device, reference, answers, version="10-r2", **extra):
     return result
 
 
-def test_a_decisive_gap_is_refused_until_the_author_confirms_it_and_is_then_recorded(device):
+def test_a_decisive_gap_the_author_confirmed_is_recorded_with_the_concern(device):
     worker = device("worker")
-    refused = submit(worker, "CR-GAP", {"adult_sexual_communication": True})
-    assert refused["result"] == "rejected"
-    assert "Child's age" in refused["errors"]["submitted_without"][0]
     accepted = submit(worker, "CR-GAP", {"adult_sexual_communication": True},
                       submitted_without=["child_age"])
     assert accepted["result"] == "applied"
     gap, = accepted["concern"]["submitted_without"]
     assert gap["question"] == "child_age" and "tell the police" in gap["because"]
+    assert gap["confirmed"] is True
     assert accepted["concern"]["procedure_version"] == "10-r2"
     history = worker.get(f"/api/concerns/{accepted['id']}/history").json["revisions"]
     assert history[-1]["body"]["submitted_without"] == ["child_age"]
+
+
+def test_an_unconfirmed_gap_never_stops_a_concern_but_is_recorded_as_unconfirmed(device):
+    # A device whose app predates the confirmation: the concern still reaches the team.
+    result = submit(device("worker"), "CR-OLDAPP", {"adult_sexual_communication": True})
+    assert result["result"] == "applied" and result["concern"]["status"] == "submitted"
+    gap, = result["concern"]["submitted_without"]
+    assert gap["question"] == "child_age" and gap["confirmed"] is False
+
+
+def test_a_draft_records_no_gap_until_it_is_submitted(device):
+    item = change(procedure_version="10-r2", answers={"case_reference": "CR-DRAFT", "adult_sexual_communication": True})
+    result, = sync(device("worker"), item)
+    assert result["result"] == "applied" and result["concern"]["submitted_without"] is None
 
 
 def test_a_complete_submission_records_no_gap(device):

@@ -26,7 +26,7 @@ class ChangeSchema(Schema):
     submitted_without = fields.List(
         fields.Str(validate=validate.Length(min=1, max=80)), validate=validate.Length(max=100),
         metadata={"description": "Decisive unanswered questions (evaluation `needs`) the author "
-                                 "confirmed submitting without; required for each one when submitting."})
+                                 "confirmed submitting without (recorded with the concern)."})
 
 
 class SyncRequestSchema(Schema):
@@ -59,7 +59,8 @@ class ConcernSchema(Schema):
     acknowledged_by = fields.Nested(PersonSchema, dump_only=True, allow_none=True)
     decision = fields.Str(dump_only=True, allow_none=True)
     submitted_without = fields.List(fields.Dict(), dump_only=True, allow_none=True, metadata={
-        "description": "[{question, label, because}]: decisive questions the author chose to submit without."})
+        "description": "[{question, label, because, confirmed}]: decisive questions unanswered at "
+                       "submission; confirmed when the author chose to submit without them."})
 
 
 class SyncResultSchema(Schema):

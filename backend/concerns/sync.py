@@ -82,8 +82,6 @@ def _apply(user: User, change: dict) -> dict:
     answered_reference = change["answers"].get("case_reference")
     if answered_reference is not None and answered_reference != change["case_reference"]:
         errors["answers.case_reference"] = ["Must be the same as case_reference."]
-    if not errors and change["status"] == "submitted":
-        errors = _unconfirmed_gaps(document, change)
     if errors:
         return _rejected(change, errors)
 
@@ -98,18 +96,6 @@ def _apply(user: User, change: dict) -> dict:
     return _update(user, change, concern, document)
 
 
-def _unconfirmed_gaps(document: dict, change: dict) -> dict:
-    """A submission with a decisive unanswered question needs the author's confirmation
-    (`submitted_without` naming it): unanswered is never silently "no"."""
-    confirmed = set(change.get("submitted_without") or [])
-    missing = [n["label"] for n in rules.needs(document, change["answers"]) if n["question"] not in confirmed]
-    if not missing:
-        return {}
-    return {"submitted_without": [
-        "These unanswered questions decide a recommendation; answer them or confirm submitting "
-        "without them: " + "; ".join(missing)]}
-
-
 def _replay(user: User, change: dict, prior: ConcernRevision) -> dict:
     if prior.concern_id != change["id"] or prior.author_id != user.id:
         return _rejected(change, {"change_id": ["Already used for another change."]})
@@ -121,6 +107,7 @@ def _replay(user: User, change: dict, prior: ConcernRevision) -> dict:
 
 def _apply_fields(concern: Concern, change: dict, document: dict) -> None:
     evaluation = rules.evaluate(document, change["answers"])
+    confirmed = set(change.get("submitted_without") or [])
     concern.case_reference = change["case_reference"]
     concern.answers = change["answers"]
     concern.notes = change["notes"]
@@ -130,9 +117,12 @@ def _apply_fields(concern: Concern, change: dict, document: dict) -> None:
     if change["status"] == "submitted":
         concern.status = "submitted"
         concern.submitted_at = concern.updated_at
-        # What the author chose to submit without, as the server worked it out (all confirmed).
-        concern.submitted_without = [{k: need[k] for k in ("question", "label", "because")}
-                                     for need in evaluation["needs"]] or None
+        # The decisive questions left unanswered, as the server works them out, and whether the
+        # author confirmed each. Never a reason to refuse: a concern must reach the team even
+        # from a device whose app predates the confirmation.
+        concern.submitted_without = [
+            {**{k: need[k] for k in ("question", "label", "because")}, "confirmed": need["question"] in confirmed}
+            for need in evaluation["needs"]] or None
 
 
 def _revision(concern: Concern, change: dict, kind: str, user: User) -> None:
