@@ -1,16 +1,21 @@
 """Issue 10 at phone size: immediate danger first with tap-to-call offline, a decisive gap
 shown as a prompt and confirmed at submission, and "How SafeVisit decides" offline."""
+import json
 import re
 import time
+import uuid
 
 import pytest
+import requests
 from playwright.sync_api import expect
 from sqlalchemy import select
 
 from backend.concerns.models import Concern
 from backend.extensions import db
+from backend.procedures import store
 
-from .conftest import screenshot, serious_violations, sign_in, unlock
+from .conftest import (PASSWORD, PHONE, PROCEDURE_FILE, LiveServer, screenshot, serious_violations,
+                       sign_in, unlock)
 
 pytestmark = pytest.mark.e2e
 DEADLINE = 60_000  # ms: the machine is shared, the server and the browser can be slow
@@ -129,3 +134,50 @@ def test_images_bring_their_handling_guidance_and_nothing_can_capture_a_photo(co
     factors.get_by_label("Coercion or pressure").check()
     factors.get_by_label("None of these").check()
     expect(factors.get_by_label("Coercion or pressure")).not_to_be_checked()
+
+
+def submit_over_http(base_url: str, reference: str, answers: dict, version: str) -> str:
+    session = requests.Session()
+    token = session.get(base_url + "/api/auth/session").json()["csrf_token"]
+    login = session.post(base_url + "/api/auth/login", json={"username": "worker", "password": PASSWORD},
+                         headers={"X-CSRFToken": token})
+    assert login.status_code == 200
+    concern_id = str(uuid.uuid4())
+    response = session.post(base_url + "/api/sync", headers={"X-CSRFToken": login.json()["csrf_token"]}, json={
+        "changes": [{"id": concern_id, "change_id": str(uuid.uuid4()), "base_version": 0,
+                     "case_reference": reference, "procedure": "child-abuse-and-the-internet",
+                     "procedure_version": version, "answers": {"case_reference": reference, **answers},
+                     "status": "submitted", "notes": ""}]})
+    assert response.json()["results"][0]["result"] == "applied", response.text
+    return concern_id
+
+
+def test_a_duty_manager_sees_the_open_concerns_a_new_revision_would_change(browser, tmp_path, page_errors):
+    server = LiveServer(tmp_path / "rechecks.sqlite3")
+    context = browser.new_context(base_url=server.url, **PHONE)
+    try:
+        changed = submit_over_http(server.url, "CR-RECHECK", {"child_age": 13, "contact_moved_to_phone": True}, "10")
+        submit_over_http(server.url, "CR-SAME", {"child_age": 13, "suspected_grooming": True}, "10")
+        revision_3 = json.loads(PROCEDURE_FILE.read_text(encoding="utf-8"))
+        revision_3.update(version="10-r3", revision=3)
+        with server.app.app_context():
+            store.load(revision_3)
+
+        page = page_errors.attach(context.new_page())
+        sign_in(page, "manager")
+        page.get_by_role("navigation", name="Main").get_by_role("link", name="Procedure").click()
+        page.get_by_role("link", name="Concerns to look at again under a newer revision").click()
+        expect(page.get_by_role("heading", level=1, name="Concerns to look at again")).to_be_visible()
+        items = page.locator("ul.rechecks > li")
+        expect(items).to_have_count(1)
+        item = items.first
+        expect(item).to_have_attribute("data-concern", changed)
+        expect(item.get_by_role("link", name="CR-RECHECK")).to_be_visible()
+        expect(item).to_contain_text("Made under 10; now 10-r3.")
+        expect(item.locator("[data-action='ask-about-grooming']")).to_contain_text("Soon: Ask about grooming")
+        expect(item.locator("[data-action='strategy-meeting-cep']")).to_contain_text("Urgent: Convene a Strategy Meeting")
+        assert serious_violations(page) == []
+        screenshot(page, "rechecks")
+    finally:
+        context.close()
+        server.stop()
