@@ -181,3 +181,30 @@ def test_a_duty_manager_sees_the_open_concerns_a_new_revision_would_change(brows
     finally:
         context.close()
         server.stop()
+
+
+def test_the_page_and_the_cli_say_every_condition_in_the_same_words(page, live_server):
+    from backend.procedures.explain import _questions, leaf_words
+
+    document = json.loads(PROCEDURE_FILE.read_text(encoding="utf-8"))
+    leaves = []
+
+    def walk(cond, negated=False):
+        for key in ("all", "any"):
+            for sub in cond.get(key, []):
+                walk(sub, negated)
+        if "not" in cond:
+            walk(cond["not"], not negated)
+        if "q" in cond:
+            leaves.append([cond, negated])
+    for item in document["rules"] + document["guidance"] + document["scope"]:
+        walk(item["when"])
+    page.goto("/procedure")
+    in_browser = page.evaluate("""async ([doc, leaves]) => {
+        const { leafWords } = await import('/js/views/decides.js');
+        const questions = new Map(doc.checklist.sections.flatMap((s) => s.questions).map((q) => [q.id, q]));
+        return leaves.map(([cond, negated]) => leafWords(cond, questions, negated));
+    }""", [document, leaves])
+    questions = _questions(document)
+    assert len(leaves) > 60
+    assert in_browser == [leaf_words(cond, questions, negated) for cond, negated in leaves]
