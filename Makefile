@@ -2,7 +2,8 @@
 VENV ?= .venv
 PY := $(VENV)/bin/python
 FLASK := SAFEVISIT_ENV=development $(VENV)/bin/flask --app wsgi
-PROCEDURES := $(wildcard procedure_data/*/v*[0-9].json)
+# In load order: the last loaded version of a procedure is its current one.
+PROCEDURES := procedure_data/child-abuse-and-the-internet/v10.json procedure_data/child-abuse-and-the-internet/v10-r2.json
 
 .PHONY: run test venv test-deps
 

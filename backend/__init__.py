@@ -40,7 +40,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     headers.init_app(app)
 
     from . import health, openapi
-    from .accounts import cli as users_cli, views as auth_views
+    from .accounts import cli as users_cli, team_phones, views as auth_views
     from .audit import views as audit_views
     from .concerns import views as concerns_views
     from .procedures import cli as procedures_cli, views as procedures_views
@@ -49,9 +49,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(health.bp)
     app.register_blueprint(openapi.bp)
     app.register_blueprint(procedures_views.bp)
+    app.register_blueprint(procedures_views.rechecks_bp)
     app.register_blueprint(procedures_cli.bp)
     app.register_blueprint(auth_views.bp)
     app.register_blueprint(users_cli.bp)
+    app.register_blueprint(team_phones.bp)
     app.register_blueprint(concerns_views.bp)
     app.register_blueprint(audit_views.bp)
     app.register_blueprint(pwa_views.bp)

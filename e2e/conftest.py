@@ -24,7 +24,10 @@ from backend.procedures import store
 from tests.waiting import DEADLINE
 
 ROOT = Path(__file__).resolve().parent.parent
-PROCEDURE_FILE = ROOT / "procedure_data" / "child-abuse-and-the-internet" / "v10.json"
+# Chapter v10 as first encoded (revision 1, kept by older concerns), then revision 2, current.
+PROCEDURE_FILES = [ROOT / "procedure_data" / "child-abuse-and-the-internet" / name
+                   for name in ("v10.json", "v10-r2.json")]
+PROCEDURE_FILE = PROCEDURE_FILES[-1]
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 PASSWORD = "e2e-demo-password"
 PASSCODE = "e2e-passcode-2468"  # the device passcode every journey sets at first sign-in
@@ -78,7 +81,8 @@ class LiveServer:
         })
         with self.app.app_context():
             upgrade()
-            store.load(json.loads(PROCEDURE_FILE.read_text(encoding="utf-8")))
+            for path in PROCEDURE_FILES:
+                store.load(json.loads(path.read_text(encoding="utf-8")))
             seed_demo(PASSWORD)
         self.requests: list[tuple[str, str, int]] = []  # (method, path, status) as the server saw them
         self.server = make_server("127.0.0.1", 0, self._recording, threaded=True)

@@ -102,15 +102,16 @@ def test_a_draft_keeps_its_version_and_shows_what_changed_in_a_newer_one(browser
         draft_url = page.url
 
         v11 = json.loads(PROCEDURE_FILE.read_text(encoding="utf-8"))
-        v11["version"] = "11"
-        v11["checklist"]["sections"][0]["questions"][1]["label"] = "Child's age in years"
+        v11.update(version="11", chapter_version="11")
+        age = next(q for s in v11["checklist"]["sections"] for q in s["questions"] if q["id"] == "child_age")
+        age["label"] = "Child's age in years"
         with server.app.app_context():
             store.load(v11)
 
         page.goto(draft_url)
         unlock(page)
         notice = page.get_by_role("region", name="Version 11 of the procedure is now current")
-        expect(notice).to_contain_text("started under version 10 and keeps it")
+        expect(notice).to_contain_text("started under version 10-r2 and keeps it")
         expect(notice.locator("[data-change='child_age']")).to_contain_text("Changed: Child's age in years")
         # The draft still asks the version-10 question, offline too.
         context.set_offline(True)

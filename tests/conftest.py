@@ -13,7 +13,11 @@ from backend.extensions import db
 from backend.procedures import store
 
 ROOT = Path(__file__).resolve().parent.parent
-PROCEDURE_FILE = ROOT / "procedure_data" / "child-abuse-and-the-internet" / "v10.json"
+PROCEDURE_DIR = ROOT / "procedure_data" / "child-abuse-and-the-internet"
+# Chapter v10 as first encoded (revision 1, which older concerns keep), then revision 2, the
+# current one: loaded in this order, as `make run` does.
+PROCEDURE_FILES = [PROCEDURE_DIR / "v10.json", PROCEDURE_DIR / "v10-r2.json"]
+PROCEDURE_FILE = PROCEDURE_FILES[-1]
 SLUG = "child-abuse-and-the-internet"
 # Set to a PostgreSQL URL to run the whole suite there; SQLite files otherwise.
 TEST_DATABASE_URL = os.environ.get("SAFEVISIT_TEST_DATABASE_URL", "")
@@ -65,6 +69,7 @@ def app(migrated_template, tmp_path, procedure_document):
     app = create_app({**base_config(_fresh_database(migrated_template, tmp_path)),
                       "INSTANCE_TMP": str(tmp_path)})
     with app.app_context():
+        store.load(json.loads(PROCEDURE_FILES[0].read_text(encoding="utf-8")))
         store.load(procedure_document)
     yield app
     with app.app_context():

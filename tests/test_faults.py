@@ -17,7 +17,7 @@ from backend.accounts.demo import seed_demo
 from backend.concerns.models import Concern, ConcernRevision
 from backend.extensions import db
 from backend.procedures import store
-from tests.conftest import DEMO_PASSWORD, PROCEDURE_FILE, base_config
+from tests.conftest import DEMO_PASSWORD, PROCEDURE_FILES, base_config
 from tests.process_support import Gunicorn, PostgresCluster, postgres_bindir
 from tests.test_sync import change
 from tests.waiting import wait_until
@@ -94,7 +94,8 @@ def test_a_database_stopped_briefly_gives_503_and_recovers_without_a_restart():
         app = create_app(base_config(cluster.url))
         with app.app_context():
             upgrade()
-            store.load(json.loads(PROCEDURE_FILE.read_text()))
+            for path in PROCEDURE_FILES:
+                store.load(json.loads(path.read_text()))
             seed_demo(DEMO_PASSWORD)
         from tests.conftest import ApiClient
         worker = ApiClient(app.test_client())

@@ -9,7 +9,7 @@ from backend.procedures import rules
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "procedure_data" / "child-abuse-and-the-internet"
-VECTORS = json.loads((DATA / "v10.vectors.json").read_text())["vectors"]
+VECTORS = json.loads((DATA / "v10-r2.vectors.json").read_text())["vectors"]
 NODE = shutil.which("node") or "/usr/bin/node"
 
 
@@ -30,7 +30,14 @@ def test_javascript_and_python_give_identical_results(procedure_document):
         "const [doc, cases] = JSON.parse(readFileSync(0, 'utf8'));"
         "process.stdout.write(JSON.stringify(cases.map((a) => evaluate(doc, a))));"
     )
+    # Beyond the vectors: every single answer to every question on top of a few scenarios,
+    # so needs, scope and guidance are compared across many more states than the vectors pin.
     cases = [v["answers"] for v in VECTORS]
+    questions = [q for s in procedure_document["checklist"]["sections"] for q in s["questions"]]
+    for base in ({}, {"child_age": 15, "adult_concern": True, "shared_images_between_young_people": True}):
+        for question in questions:
+            for value in rules.candidates(procedure_document, question):
+                cases.append({**base, question["id"]: value})
     run = subprocess.run([NODE, "--input-type=module", "-e", script], cwd=ROOT,
                          input=json.dumps([procedure_document, cases]), capture_output=True,
                          text=True, timeout=60)

@@ -2,8 +2,9 @@
 from sqlalchemy import select
 
 from ..extensions import db
-from .models import User
+from .models import Team, User
 from .service import create_user
+from .team_phones import set_phones
 
 DEMO_PASSWORD_DEFAULT = "safevisit-demo"  # documented in the README; development only
 DEMO_ACCOUNTS = [
@@ -15,6 +16,13 @@ DEMO_ACCOUNTS = [
     ("manager2", "duty_manager", "South", "Max Manager"),
 ]
 
+# Ofcom's numbers reserved for drama (Liverpool 0151 496 0000-0999): they look real and
+# reach nobody. A real deployment sets its own with `flask teams set-phones`.
+DEMO_PHONES = {
+    "North": ("0151 496 0100", "0151 496 0900", "Monday to Friday, 9am to 5pm"),
+    "South": ("0151 496 0200", "0151 496 0900", "Monday to Friday, 9am to 5pm"),
+}
+
 
 def seed_demo(password: str) -> list[str]:
     """Create the demo accounts that are missing; returns the usernames created."""
@@ -23,5 +31,8 @@ def seed_demo(password: str) -> list[str]:
         if db.session.scalar(select(User).filter_by(username=username)) is None:
             create_user(username, password, role, team, name)
             created.append(username)
+    for team, (duty, out_of_hours, hours) in DEMO_PHONES.items():
+        if db.session.scalar(select(Team.duty_phone).filter_by(name=team)) is None:
+            set_phones(team, duty, out_of_hours, hours)
     db.session.commit()
     return created

@@ -21,6 +21,11 @@ class Team(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(80), unique=True)
+    # Shown as tap-to-call links when a child is in immediate danger, also offline
+    # (`flask teams set-phones`); None until an admin sets them.
+    duty_phone: Mapped[str | None] = mapped_column(String(30))
+    out_of_hours_phone: Mapped[str | None] = mapped_column(String(30))
+    office_hours: Mapped[str | None] = mapped_column(String(80))
 
 
 class User(db.Model):

@@ -7,12 +7,20 @@ class TeamSchema(Schema):
     name = fields.Str(dump_only=True)
 
 
+class TeamContactSchema(TeamSchema):
+    """The signed-in user's own team: with the numbers the phone keeps for immediate danger."""
+    duty_phone = fields.Str(dump_only=True, allow_none=True)
+    out_of_hours_phone = fields.Str(dump_only=True, allow_none=True,
+                                    metadata={"description": "The Emergency Duty Team, out of office hours."})
+    office_hours = fields.Str(dump_only=True, allow_none=True)
+
+
 class UserSchema(Schema):
     id = fields.Int(dump_only=True)
     username = fields.Str(dump_only=True)
     display_name = fields.Str(dump_only=True)
     role = fields.Str(dump_only=True)
-    team = fields.Nested(TeamSchema, dump_only=True)
+    team = fields.Nested(TeamContactSchema, dump_only=True)
     on_duty = fields.Bool(dump_only=True)
     capabilities = fields.Method("_capabilities", dump_only=True, metadata={
         "description": "What this user may do (backend/accounts/capabilities.py); the PWA reads it."})

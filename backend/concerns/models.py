@@ -43,6 +43,9 @@ class Concern(db.Model):
     outcome: Mapped[str | None] = mapped_column(Text)
     closed_at: Mapped[dt.datetime | None]
     closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # The decisive questions (rules.needs) the author confirmed submitting without:
+    # [{question, label, because}], recomputed on the server at submission; None if none.
+    submitted_without: Mapped[list | None] = mapped_column(JSON)
 
     # Author and team are shown with every concern.
     author: Mapped[User] = relationship(foreign_keys=[author_id], lazy="joined")

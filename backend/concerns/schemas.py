@@ -27,6 +27,10 @@ class ChangeSchema(Schema):
     status = fields.Str(required=True, validate=validate.OneOf(["draft", "submitted"]))
     addendum = fields.Str(validate=validate.Length(min=1, max=8000),
                           metadata={"description": "Only for a concern already submitted."})
+    submitted_without = fields.List(
+        fields.Str(validate=validate.Length(min=1, max=80)), validate=validate.Length(max=100),
+        metadata={"description": "Decisive unanswered questions (evaluation `needs`) the author "
+                                 "confirmed submitting without (recorded with the concern)."})
 
 
 class SyncRequestSchema(Schema):
@@ -84,6 +88,9 @@ class ConcernSchema(Schema):
     closed_by = fields.Nested(PersonSchema, dump_only=True, allow_none=True)
     tracked_actions = fields.List(fields.Nested(TrackedActionSchema), dump_only=True, metadata={
         "description": "The recommendations made at submission, each followed to done or not needed."})
+    submitted_without = fields.List(fields.Dict(), dump_only=True, allow_none=True, metadata={
+        "description": "[{question, label, because, confirmed}]: decisive questions unanswered at "
+                       "submission; confirmed when the author chose to submit without them."})
 
 
 class SyncResultSchema(Schema):

@@ -115,6 +115,7 @@ def _replay(user: User, change: dict, prior: ConcernRevision) -> dict:
 
 def _apply_fields(concern: Concern, change: dict, document: dict) -> None:
     evaluation = rules.evaluate(document, change["answers"])
+    confirmed = set(change.get("submitted_without") or [])
     concern.case_reference = change["case_reference"]
     concern.answers = change["answers"]
     concern.notes = change["notes"]
@@ -123,6 +124,12 @@ def _apply_fields(concern: Concern, change: dict, document: dict) -> None:
     concern.updated_at = utcnow()
     if change["status"] == "submitted":
         lifecycle.submit(concern, evaluation)
+        # The decisive questions left unanswered, as the server works them out, and whether the
+        # author confirmed each. Never a reason to refuse: a concern must reach the team even
+        # from a device whose app predates the confirmation.
+        concern.submitted_without = [
+            {**{k: need[k] for k in ("question", "label", "because")}, "confirmed": need["question"] in confirmed}
+            for need in evaluation["needs"]] or None
 
 
 def _revision(concern: Concern, change: dict, kind: str, user: User) -> None:
@@ -131,7 +138,8 @@ def _revision(concern: Concern, change: dict, kind: str, user: User) -> None:
         # answers (those are frozen), and must not sit in its history as if they were.
         body = {"addendum": change["addendum"]}
     else:
-        body = {k: change[k] for k in ("case_reference", "answers", "notes", "status") if k in change}
+        body = {k: change[k] for k in ("case_reference", "answers", "notes", "status", "submitted_without")
+                if k in change}
     db.session.add(ConcernRevision(concern_id=concern.id, change_id=change["change_id"], kind=kind,
                                    version=concern.version, base_version=change["base_version"],
                                    body=body, author_id=user.id))

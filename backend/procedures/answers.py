@@ -42,6 +42,9 @@ def _check_one(question: dict, value) -> str | None:
             return f"Must be a list of: {', '.join(options)}."
         if len(set(value)) != len(value):
             return "Must not repeat an option."
+        alone = [o for o in question["options"] if o.get("exclusive") and o["value"] in value]
+        if alone and len(value) > 1:
+            return f"'{alone[0]['label']}' cannot be chosen with other options."
     return None
 
 

@@ -2,7 +2,9 @@
 import click
 from flask import Blueprint
 
+from ..errors import ApiError
 from .document import DocumentError, read_file
+from .explain import explain_markdown
 from . import store
 
 bp = Blueprint("procedures_cli", __name__, cli_group="procedures")
@@ -37,3 +39,15 @@ def load_command(files):
             raise SystemExit(1)
         state = "loaded" if created else "already loaded"
         click.echo(f"{row.slug} v{row.version}: {state}")
+
+
+@bp.cli.command("explain")
+@click.argument("slug")
+@click.option("--version", "number", help="A loaded version; the current one if absent.")
+def explain_command(slug, number):
+    """Print the rule set in words (Markdown), for a safeguarding lead to review and sign off."""
+    try:
+        row = store.version(slug, number) if number else store.current(slug)
+    except ApiError as err:
+        raise click.ClickException(err.message) from None
+    click.echo(explain_markdown(store.document_of(row)), nl=False)

@@ -122,6 +122,20 @@ def _check_references(doc: dict) -> None:
                 raise DocumentError(f"{r_path}.then[{t_index}].action",
                                     f"unknown action {then['action']!r}")
 
+    guidance_ids = _unique(doc.get("guidance", []), "$.guidance")
+    _unique(doc.get("scope", []), "$.scope")
+    for key in ("guidance", "scope"):
+        for index, item in enumerate(doc.get(key, [])):
+            _check_citations(item["paragraphs"], paragraph_ids, f"$.{key}[{index}].paragraphs")
+            _check_condition(item["when"], asked, f"$.{key}[{index}].when")
+    for s_index, section in enumerate(doc["checklist"]["sections"]):
+        for g_index, gid in enumerate(section.get("guidance", [])):
+            if gid not in guidance_ids:
+                raise DocumentError(f"$.checklist.sections[{s_index}].guidance[{g_index}]",
+                                    f"unknown guidance {gid!r}")
+    if doc["format"] >= 2:
+        _check_sources(doc)
+
     cited = set()
     for section in doc["checklist"]["sections"]:
         for question in section["questions"]:
@@ -132,6 +146,15 @@ def _check_references(doc: dict) -> None:
         if paragraph["id"] not in cited:
             raise DocumentError(f"$.paragraphs[{index}]",
                                 f"paragraph {paragraph['id']!r} is used by no question or rule")
+
+
+def _check_sources(doc: dict) -> None:
+    """Format 2: a lead must be able to tell the chapter from practice for every recommendation."""
+    for key in ("actions", "rules", "guidance", "scope"):
+        for index, item in enumerate(doc.get(key, [])):
+            for field in ("source", "reference"):
+                if field not in item:
+                    raise DocumentError(f"$.{key}[{index}]", f"{field!r} is required in format 2")
 
 
 def canonical_bytes(document: dict) -> bytes:

@@ -1,9 +1,12 @@
 """The decision-rule evaluator. pwa/js/rules.js is its twin: keep them side by side.
 
 Both take a procedure document and a mapping of answers and return
-{"urgency": <highest or None>, "actions": [...]} where each action is
-{"action", "title", "urgency", "paragraphs", "reasons": [{"rule", "why"}]},
-most urgent first, ties in the order the rules first named them.
+{"urgency": <highest or None>, "actions": [...], "needs": [...], "scope": <note or None>,
+"guidance": [...]} where each action is
+{"action", "title", "urgency", "source", "paragraphs", "reasons": [{"rule", "why"}]},
+most urgent first, ties in the order the rules first named them; each need is
+{"question", "label", "actions", "because"}: an unanswered question that decides a route.
+Unanswered is never read as "no".
 Answers to questions that are not shown (their section or question `when`
 is false) are ignored, so hidden answers never drive a recommendation.
 """
@@ -72,17 +75,19 @@ def visible_answers(document: dict, answers: dict) -> dict:
             if q["id"] in answers}
 
 
-def evaluate(document: dict, answers: dict) -> dict:
-    considered = visible_answers(document, answers)
-    titles = {a["id"]: a["title"] for a in document["actions"]}
+def _fired(document: dict, considered: dict) -> list[dict]:
+    return [rule for rule in document["rules"] if holds(rule["when"], considered)]
+
+
+def _actions(document: dict, fired: list[dict]) -> list[dict]:
+    by_id = {a["id"]: a for a in document["actions"]}
     found: dict[str, dict] = {}
-    for rule in document["rules"]:
-        if not holds(rule["when"], considered):
-            continue
+    for rule in fired:
         for then in rule["then"]:
+            known = by_id[then["action"]]
             action = found.setdefault(then["action"], {
-                "action": then["action"], "title": titles[then["action"]],
-                "urgency": then["urgency"], "paragraphs": [], "reasons": [],
+                "action": then["action"], "title": known["title"], "urgency": then["urgency"],
+                "source": known.get("source", "chapter"), "paragraphs": [], "reasons": [],
             })
             if URGENCY_RANK[then["urgency"]] > URGENCY_RANK[action["urgency"]]:
                 action["urgency"] = then["urgency"]
@@ -91,7 +96,117 @@ def evaluate(document: dict, answers: dict) -> dict:
                     action["paragraphs"].append(pid)
             action["reasons"].append({"rule": rule["id"], "why": rule["why"]})
     order = list(found)
-    actions = sorted(found.values(),
-                     key=lambda a: (-URGENCY_RANK[a["urgency"]], order.index(a["action"])))
+    return sorted(found.values(),
+                  key=lambda a: (-URGENCY_RANK[a["urgency"]], order.index(a["action"])))
+
+
+def _evidence(cond: dict, answers: dict, negated: bool = False) -> bool:
+    """Does an answer already given point into this condition (an eq/in/includes leaf that
+    holds, not under a `not`)? Only such a rule is "in play": a blank form is not a gap."""
+    if "all" in cond or "any" in cond:
+        return any(_evidence(c, answers, negated) for c in cond.get("all", cond.get("any")))
+    if "not" in cond:
+        return _evidence(cond["not"], answers, not negated)
+    return not negated and cond["op"] in ("eq", "in", "includes") and holds(cond, answers)
+
+
+def _leaves(cond: dict):
+    for key in ("all", "any"):
+        for sub in cond.get(key, []):
+            yield from _leaves(sub)
+    if "not" in cond:
+        yield from _leaves(cond["not"])
+    if "q" in cond:
+        yield cond
+
+
+def candidates(document: dict, question: dict) -> list:
+    """The answers worth trying for an unanswered question: every option, or for a number
+    each side of every threshold the conditions compare it with (within its bounds)."""
+    kind = question["type"]
+    if kind == "boolean":
+        return [True, False]
+    if kind == "choice":
+        return [o["value"] for o in question["options"]]
+    if kind == "multi_choice":
+        return [[o["value"]] for o in question["options"]]
+    if kind != "integer":
+        return []
+    conditions = [r["when"] for r in document["rules"]] + [
+        n["when"] for n in document.get("scope", [])]
+    numbers = set()
+    for cond in conditions:
+        for leaf in _leaves(cond):
+            if leaf["q"] == question["id"] and _number(leaf.get("value")):
+                numbers.update((leaf["value"] - 1, leaf["value"], leaf["value"] + 1))
+    numbers.update(n for n in (question.get("min"), question.get("max")) if n is not None)
+    low, high = question.get("min", float("-inf")), question.get("max", float("inf"))
+    return sorted(n for n in numbers if low <= n <= high)
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def _outcome(actions: list[dict]) -> set:
+    return {(a["action"], a["urgency"]) for a in actions}
+
+
+def needs(document: dict, answers: dict) -> list[dict]:
+    """Unanswered, shown questions whose answer would change what is recommended.
+
+    Only routes already in play count, so a blank form is not a list of gaps: a rule is in
+    play when an answer given points into it, and a follow-up question (one shown because of
+    an answer given) is in play itself. The question is decisive when one of its possible
+    answers makes such a rule fire or stop firing and so changes the recommendations;
+    `because` names every action that answer could add, remove or make more urgent.
+    """
+    considered = visible_answers(document, answers)
+    fired_before = _fired(document, considered)
+    before = {rule["id"] for rule in fired_before}
+    outcome = _outcome(_actions(document, fired_before))
+    in_play = {rule["id"] for rule in document["rules"] if _evidence(rule["when"], considered)}
+    action_order = [a["id"] for a in document["actions"]]
+    titles = {a["id"]: a["title"] for a in document["actions"]}
+    found = []
+    for question in visible_questions(document, answers):
+        if is_answered(answers.get(question["id"])):
+            continue
+        follow_up = "when" in question and _evidence(question["when"], considered)
+        changed: set = set()
+        for value in candidates(document, question):
+            trial = visible_answers(document, {**answers, question["id"]: value})
+            fired_after = _fired(document, trial)
+            flipped = before ^ {rule["id"] for rule in fired_after}
+            difference = outcome ^ _outcome(_actions(document, fired_after))
+            if difference and (follow_up or flipped & in_play):
+                changed.update(action for action, _ in difference)
+        if changed:
+            ids = [a for a in action_order if a in changed]
+            found.append({"question": question["id"], "label": question["label"], "actions": ids,
+                          "because": "It decides whether to: " + "; ".join(
+                              _lower_first(titles[a]) for a in ids) + "."})
+    return found
+
+
+def scope(document: dict, answers: dict) -> dict | None:
+    """The first scope note that applies (a child outside the chapter's age range), or None."""
+    considered = visible_answers(document, answers)
+    for note in document.get("scope", []):
+        if holds(note["when"], considered):
+            return {"id": note["id"], "text": note["text"], "paragraphs": note["paragraphs"]}
+    return None
+
+
+def guidance(document: dict, answers: dict) -> list[dict]:
+    considered = visible_answers(document, answers)
+    return [{"id": g["id"], "title": g["title"], "text": g["text"], "source": g["source"],
+             "reference": g["reference"], "paragraphs": g["paragraphs"]}
+            for g in document.get("guidance", []) if holds(g["when"], considered)]
+
+
+def evaluate(document: dict, answers: dict) -> dict:
+    actions = _actions(document, _fired(document, visible_answers(document, answers)))
     urgency = actions[0]["urgency"] if actions else None
-    return {"urgency": urgency, "actions": actions}
+    return {"urgency": urgency, "actions": actions, "needs": needs(document, answers),
+            "scope": scope(document, answers), "guidance": guidance(document, answers)}

@@ -1,6 +1,8 @@
 """Request and response bodies of the procedure API."""
 from marshmallow import Schema, fields, validate
 
+from ..fields import UtcDateTime
+
 
 class ProcedureSummarySchema(Schema):
     slug = fields.Str(dump_only=True)
@@ -33,12 +35,62 @@ class ReasonSchema(Schema):
     why = fields.Str()
 
 
+SOURCES = ["chapter", "practice"]
+
+
 class RecommendedActionSchema(Schema):
     action = fields.Str()
     title = fields.Str()
     urgency = fields.Str(validate=validate.OneOf(["immediate", "urgent", "soon", "routine"]))
+    source = fields.Str(validate=validate.OneOf(SOURCES),
+                        metadata={"description": "chapter: the chapter says so; practice: good practice beyond it."})
     paragraphs = fields.List(fields.Str())
     reasons = fields.List(fields.Nested(ReasonSchema))
+
+
+class NeedSchema(Schema):
+    question = fields.Str(metadata={"description": "An unanswered question that decides a route."})
+    label = fields.Str()
+    actions = fields.List(fields.Str(), metadata={"description": "Actions its answer could change."})
+    because = fields.Str()
+
+
+class ScopeSchema(Schema):
+    id = fields.Str()
+    text = fields.Str()
+    paragraphs = fields.List(fields.Str())
+
+
+class GuidanceSchema(Schema):
+    id = fields.Str()
+    title = fields.Str()
+    text = fields.Str()
+    source = fields.Str(validate=validate.OneOf(SOURCES))
+    reference = fields.Str()
+    paragraphs = fields.List(fields.Str())
+
+
+class RecheckSchema(Schema):
+    concern_id = fields.Str(dump_only=True)
+    case_reference = fields.Str(dump_only=True)
+    status = fields.Str(dump_only=True)
+    from_version = fields.Str(dump_only=True)
+    to_version = fields.Str(dump_only=True)
+    added = fields.List(fields.Nested(lambda: RecheckActionSchema()), dump_only=True,
+                        metadata={"description": "Recommended under the new revision only (or more urgent there)."})
+    removed = fields.List(fields.Nested(lambda: RecheckActionSchema()), dump_only=True,
+                          metadata={"description": "Recommended under the concern's revision only."})
+    created_at = UtcDateTime(dump_only=True)
+
+
+class RecheckActionSchema(Schema):
+    action = fields.Str(dump_only=True)
+    urgency = fields.Str(dump_only=True)
+    title = fields.Str(dump_only=True)
+
+
+class RecheckListSchema(Schema):
+    rechecks = fields.List(fields.Nested(RecheckSchema), dump_only=True)
 
 
 class EvaluationSchema(Schema):
@@ -46,3 +98,7 @@ class EvaluationSchema(Schema):
     version = fields.Str()
     urgency = fields.Str(allow_none=True)
     actions = fields.List(fields.Nested(RecommendedActionSchema))
+    needs = fields.List(fields.Nested(NeedSchema))
+    scope = fields.Nested(ScopeSchema, allow_none=True,
+                          metadata={"description": "Set when the child is outside the chapter's age range."})
+    guidance = fields.List(fields.Nested(GuidanceSchema))

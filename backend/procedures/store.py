@@ -8,12 +8,17 @@ from sqlalchemy import select
 
 from ..errors import ApiError
 from ..extensions import db
+from . import recheck
 from .document import DocumentError, canonical_bytes, validate
 from .models import ProcedureVersion
 
 
 def load(document: dict) -> tuple[ProcedureVersion, bool]:
-    """Store a validated document; returns (version, created). Same content twice is a no-op."""
+    """Store a validated document; returns (version, created). Same content twice is a no-op.
+
+    A new version re-checks every open concern of the procedure in the same transaction
+    (recheck.py), so the list for duty managers exists as soon as the version does.
+    """
     validate(document)
     body = canonical_bytes(document)
     etag = hashlib.sha256(body).hexdigest()
@@ -29,6 +34,8 @@ def load(document: dict) -> tuple[ProcedureVersion, bool]:
                            title=document["title"], updated=document["updated"],
                            body=body.decode(), etag=etag)
     db.session.add(row)
+    db.session.flush()
+    recheck.recheck_open_concerns(row, document)
     db.session.commit()
     return row, True
 

@@ -58,6 +58,7 @@ export const login = (username, password) =>
 export const logout = () => request("POST", "/api/auth/logout", {});
 export const sync = (changes) => request("POST", "/api/sync", { changes });
 export const concerns = () => request("GET", "/api/concerns");
+export const procedureRechecks = () => request("GET", "/api/procedure-rechecks");
 export const concern = (id) => request("GET", `/api/concerns/${encodeURIComponent(id)}`);
 export const procedure = (slug) => request("GET", `/api/procedures/${encodeURIComponent(slug)}`);
 export const procedureVersion = (slug, version) =>

@@ -12,12 +12,14 @@ import * as vault from "./vault.js";
 import * as checklist from "./views/checklist.js";
 import * as chronology from "./views/chronology.js";
 import * as concern from "./views/concern.js";
+import * as decides from "./views/decides.js";
 import * as home from "./views/home.js";
 import * as lock from "./views/lock.js";
 import * as login from "./views/login.js";
 import * as pack from "./views/pack.js";
 import * as queue from "./views/queue.js";
 import * as reader from "./views/reader.js";
+import * as rechecks from "./views/rechecks.js";
 
 // Where a tapped notification may send the app: the queue or a concern (optionally to
 // acknowledge it, from the notification's Acknowledge action).
@@ -42,6 +44,8 @@ const ROUTES = [
   [/^\/concerns\/([\w-]+)$/, concern.render, { capability: READ_QUEUE }],
   [/^\/concerns\/([\w-]+)\/pack$/, pack.render, { capability: READ_QUEUE }],
   [/^\/cases\/([^/]+)\/chronology$/, chronology.render, { capability: READ_QUEUE }],
+  [/^\/procedure\/decides$/, decides.render, { public: true }],
+  [/^\/rechecks$/, rechecks.render, { capability: READ_QUEUE }],
 ];
 
 export function navigate(path, { replace: replaceEntry = false } = {}) {

@@ -30,6 +30,13 @@ export async function version(slug, number) {
   return document;
 }
 
+/** "chapter v10, SafeVisit revision 2", or "version 10" for an encoding without revisions. */
+export function versionLabel(document) {
+  return document.revision
+    ? `chapter v${document.chapter_version}, SafeVisit revision ${document.revision}`
+    : `version ${document.version}`;
+}
+
 export function questions(document) {
   return document.checklist.sections.flatMap((s) => s.questions);
 }

@@ -1,9 +1,12 @@
 // The decision-rule evaluator. backend/procedures/rules.py is its twin: keep them side by side.
 //
 // Both take a procedure document and a mapping of answers and return
-// {urgency: <highest or null>, actions: [...]} where each action is
-// {action, title, urgency, paragraphs, reasons: [{rule, why}]},
-// most urgent first, ties in the order the rules first named them.
+// {urgency: <highest or null>, actions: [...], needs: [...], scope: <note or null>,
+// guidance: [...]} where each action is
+// {action, title, urgency, source, paragraphs, reasons: [{rule, why}]},
+// most urgent first, ties in the order the rules first named them; each need is
+// {question, label, actions, because}: an unanswered question that decides a route.
+// Unanswered is never read as "no".
 // Answers to questions that are not shown (their section or question `when`
 // is false) are ignored, so hidden answers never drive a recommendation.
 
@@ -69,17 +72,20 @@ export function visibleAnswers(document, answers) {
   return result;
 }
 
-export function evaluate(document, answers) {
-  const considered = visibleAnswers(document, answers);
-  const titles = Object.fromEntries(document.actions.map((a) => [a.id, a.title]));
+function fired(document, considered) {
+  return document.rules.filter((rule) => holds(rule.when, considered));
+}
+
+function actionsOf(document, firedRules) {
+  const byId = Object.fromEntries(document.actions.map((a) => [a.id, a]));
   const found = new Map(); // insertion order is first-seen order, as a Python dict's
-  for (const rule of document.rules) {
-    if (!holds(rule.when, considered)) continue;
+  for (const rule of firedRules) {
     for (const then of rule.then) {
+      const known = byId[then.action];
       if (!found.has(then.action)) {
         found.set(then.action, {
-          action: then.action, title: titles[then.action],
-          urgency: then.urgency, paragraphs: [], reasons: [],
+          action: then.action, title: known.title, urgency: then.urgency,
+          source: known.source ?? "chapter", paragraphs: [], reasons: [],
         });
       }
       const action = found.get(then.action);
@@ -93,9 +99,115 @@ export function evaluate(document, answers) {
     }
   }
   const order = [...found.keys()];
-  const actions = [...found.values()].sort((a, b) =>
+  return [...found.values()].sort((a, b) =>
     URGENCY_RANK[b.urgency] - URGENCY_RANK[a.urgency] ||
     order.indexOf(a.action) - order.indexOf(b.action));
+}
+
+// Does an answer already given point into this condition (an eq/in/includes leaf that
+// holds, not under a `not`)? Only such a rule is "in play": a blank form is not a gap.
+function evidence(cond, answers, negated = false) {
+  if ("all" in cond || "any" in cond) {
+    return (cond.all ?? cond.any).some((c) => evidence(c, answers, negated));
+  }
+  if ("not" in cond) return evidence(cond.not, answers, !negated);
+  return !negated && ["eq", "in", "includes"].includes(cond.op) && holds(cond, answers);
+}
+
+function* leaves(cond) {
+  for (const key of ["all", "any"]) for (const sub of cond[key] ?? []) yield* leaves(sub);
+  if ("not" in cond) yield* leaves(cond.not);
+  if ("q" in cond) yield cond;
+}
+
+/** The answers worth trying for an unanswered question: every option, or for a number
+ * each side of every threshold the conditions compare it with (within its bounds). */
+export function candidates(document, question) {
+  const kind = question.type;
+  if (kind === "boolean") return [true, false];
+  if (kind === "choice") return question.options.map((o) => o.value);
+  if (kind === "multi_choice") return question.options.map((o) => [o.value]);
+  if (kind !== "integer") return [];
+  const conditions = [...document.rules.map((r) => r.when), ...(document.scope ?? []).map((n) => n.when)];
+  const numbers = new Set();
+  for (const cond of conditions) {
+    for (const leaf of leaves(cond)) {
+      if (leaf.q === question.id && isNumber(leaf.value)) {
+        for (const n of [leaf.value - 1, leaf.value, leaf.value + 1]) numbers.add(n);
+      }
+    }
+  }
+  for (const n of [question.min, question.max]) if (n !== undefined && n !== null) numbers.add(n);
+  const low = question.min ?? -Infinity;
+  const high = question.max ?? Infinity;
+  return [...numbers].filter((n) => low <= n && n <= high).sort((a, b) => a - b);
+}
+
+const lowerFirst = (text) => text.slice(0, 1).toLowerCase() + text.slice(1);
+
+const outcomeOf = (actions) => new Set(actions.map((a) => `${a.action} ${a.urgency}`));
+const symmetricDifference = (a, b) => [...a, ...b].filter((x) => a.has(x) !== b.has(x));
+
+/**
+ * Unanswered, shown questions whose answer would change what is recommended.
+ *
+ * Only routes already in play count, so a blank form is not a list of gaps: a rule is in
+ * play when an answer given points into it, and a follow-up question (one shown because of
+ * an answer given) is in play itself. The question is decisive when one of its possible
+ * answers makes such a rule fire or stop firing and so changes the recommendations;
+ * `because` names every action that answer could add, remove or make more urgent.
+ */
+export function needs(document, answers) {
+  const considered = visibleAnswers(document, answers);
+  const firedBefore = fired(document, considered);
+  const before = new Set(firedBefore.map((r) => r.id));
+  const outcome = outcomeOf(actionsOf(document, firedBefore));
+  const inPlay = new Set(document.rules.filter((r) => evidence(r.when, considered)).map((r) => r.id));
+  const actionOrder = document.actions.map((a) => a.id);
+  const titles = Object.fromEntries(document.actions.map((a) => [a.id, a.title]));
+  const found = [];
+  for (const question of visibleQuestions(document, answers)) {
+    if (isAnswered(Object.hasOwn(answers, question.id) ? answers[question.id] : null)) continue;
+    const followUp = "when" in question && evidence(question.when, considered);
+    const changed = new Set();
+    for (const value of candidates(document, question)) {
+      const trial = visibleAnswers(document, { ...answers, [question.id]: value });
+      const firedAfter = fired(document, trial);
+      const flipped = symmetricDifference(before, new Set(firedAfter.map((r) => r.id)));
+      const difference = symmetricDifference(outcome, outcomeOf(actionsOf(document, firedAfter)));
+      if (difference.length && (followUp || flipped.some((id) => inPlay.has(id)))) {
+        for (const key of difference) changed.add(key.split(" ")[0]);
+      }
+    }
+    if (changed.size) {
+      const ids = actionOrder.filter((a) => changed.has(a));
+      found.push({ question: question.id, label: question.label, actions: ids,
+        because: `It decides whether to: ${ids.map((a) => lowerFirst(titles[a])).join("; ")}.` });
+    }
+  }
+  return found;
+}
+
+/** The first scope note that applies (a child outside the chapter's age range), or null. */
+export function scope(document, answers) {
+  const considered = visibleAnswers(document, answers);
+  for (const note of document.scope ?? []) {
+    if (holds(note.when, considered)) return { id: note.id, text: note.text, paragraphs: note.paragraphs };
+  }
+  return null;
+}
+
+export function guidance(document, answers) {
+  const considered = visibleAnswers(document, answers);
+  return (document.guidance ?? []).filter((g) => holds(g.when, considered)).map((g) => ({
+    id: g.id, title: g.title, text: g.text, source: g.source,
+    reference: g.reference, paragraphs: g.paragraphs,
+  }));
+}
+
+export function evaluate(document, answers) {
+  const actions = actionsOf(document, fired(document, visibleAnswers(document, answers)));
   const urgency = actions.length ? actions[0].urgency : null;
-  return { urgency, actions };
+  return { urgency, actions, needs: needs(document, answers),
+    scope: scope(document, answers), guidance: guidance(document, answers) };
 }

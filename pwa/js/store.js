@@ -137,11 +137,13 @@ function outboxItem(draft, fields) {
  * Moves a draft into the outbox as one change for POST /api/sync. Both stores change in
  * one transaction, so a crash leaves either a draft or a queued change, never both or none.
  */
-export function queueSubmission(id) {
+export function queueSubmission(id, { submittedWithout = [] } = {}) {
   return serial(`draft/${id}`, async () => {
     const draft = await getDraft(id);
     if (!draft || draft.status !== "draft") throw new Error("This concern has already been submitted.");
     const fields = Object.fromEntries(CHANGE_FIELDS.map((f) => [f, draft[f]]));
+    // The decisive questions the worker confirmed submitting without (the server requires it).
+    if (submittedWithout.length) fields.submitted_without = submittedWithout;
     const item = outboxItem(draft, { ...fields, case_reference: draft.answers.case_reference, status: "submitted" });
     draft.status = "queued";
     draft.updated_at = now();

@@ -4,19 +4,24 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
 
-import { evaluate, holds, visibleQuestions } from "../js/rules.js";
+import { candidates, evaluate, holds, visibleQuestions } from "../js/rules.js";
 
 const DATA = new URL("../../procedure_data/child-abuse-and-the-internet/", import.meta.url);
-const document = JSON.parse(readFileSync(new URL("v10.json", DATA), "utf8"));
-const { vectors } = JSON.parse(readFileSync(new URL("v10.vectors.json", DATA), "utf8"));
+const document = JSON.parse(readFileSync(new URL("v10-r2.json", DATA), "utf8"));
+const { vectors } = JSON.parse(readFileSync(new URL("v10-r2.vectors.json", DATA), "utf8"));
 
 for (const vector of vectors) {
   test(`vector: ${vector.name}`, () => {
     const result = evaluate(document, vector.answers);
-    assert.equal(result.urgency, vector.expect.urgency);
-    assert.deepEqual(result.actions.map((a) => [a.action, a.urgency]), vector.expect.actions);
+    const { expect } = vector;
+    assert.equal(result.urgency, expect.urgency);
+    assert.deepEqual(result.actions.map((a) => [a.action, a.urgency]), expect.actions);
+    assert.deepEqual(result.needs.map((n) => n.question), expect.needs);
+    assert.equal(result.scope && result.scope.id, expect.scope);
+    assert.deepEqual(result.guidance.map((g) => g.id), expect.guidance);
     for (const action of result.actions) {
       assert.ok(action.title && action.paragraphs.length && action.reasons.length);
+      assert.ok(["chapter", "practice"].includes(action.source));
     }
   });
 }
@@ -66,9 +71,21 @@ test("a looked-after child opens the Digital Passport and online-access sections
 test("answers to hidden questions are ignored", () => {
   // The adult questions are hidden until an adult concern is raised.
   const hidden = evaluate(document, { looked_after: false, adult_indecent_images: true,
-    adult_substantial_contact: true });
+    adult_relationship: ["household"] });
   assert.deepEqual(hidden.actions, []);
   const shown = evaluate(document, { adult_concern: true, adult_indecent_images: true,
-    adult_substantial_contact: true });
+    adult_relationship: ["household"] });
   assert.ok(shown.actions.some((a) => a.action === "immediate-strategy-meeting"));
+});
+
+test("the age is tried each side of every threshold", () => {
+  const age = document.checklist.sections.flatMap((s) => s.questions).find((q) => q.id === "child_age");
+  assert.deepEqual(candidates(document, age), [0, 15, 16, 17, 18, 19, 25]);
+});
+
+test("an unknown age is asked for, never read as in or out of scope", () => {
+  const result = evaluate(document, { adult_sexual_communication: true });
+  assert.deepEqual(result.actions, []);
+  assert.deepEqual(result.needs.map((n) => n.question), ["child_age"]);
+  assert.match(result.needs[0].because, /tell the police: possible offence of sexual communication/);
 });

@@ -5,7 +5,7 @@ import * as procedure from "../procedure.js";
 import { evaluate, isAnswered, visibleQuestions } from "../rules.js";
 import * as store from "../store.js";
 import * as sync from "../sync.js";
-import { drawActions } from "./actions.js";
+import { drawActions, guidanceBox } from "./actions.js";
 import { citations, questionField } from "./questions.js";
 
 /** /checklist/new: a fresh draft under the current procedure version, then its page. */
@@ -36,6 +36,9 @@ export async function render(main, ctx) {
   const paragraphs = procedure.paragraphsById(document);
   const answers = { ...draft.answers };
   const locked = draft.status !== "draft";
+  // Kept on the phone with the signed-in user, so the numbers work offline.
+  const team = ctx.user.team || {};
+  const guidanceById = new Map((document.guidance || []).map((g) => [g.id, g]));
 
   const panel = h("section", { class: "card actions-panel", id: "actions",
     "aria-labelledby": "actions-title" });
@@ -73,6 +76,8 @@ export async function render(main, ctx) {
         "data-section": section.id },
       h("h2", { id: `s-${section.id}` }, section.title),
       citations(section.paragraphs, paragraphs),
+      // Whenever images come up, how to handle them comes with the questions.
+      (section.guidance || []).map((id) => guidanceBox(guidanceById.get(id))),
       section.questions.map((question) => {
         const field = questionField(question, answers[question.id], paragraphs, save(question.id));
         fields.set(question.id, field);
@@ -94,7 +99,7 @@ export async function render(main, ctx) {
     for (const section of document.checklist.sections) {
       sections.get(section.id).hidden = !section.questions.some((q) => shown.has(q.id));
     }
-    const summary = drawActions(panel, evaluate(document, answers), paragraphs);
+    const summary = drawActions(panel, evaluate(document, answers), paragraphs, team);
     live.textContent = summary;
     if (lastSummary !== null && summary !== lastSummary) announce(summary);
     lastSummary = summary;
@@ -116,13 +121,20 @@ export async function render(main, ctx) {
       return;
     }
     errorSummary.hidden = true;
-    const sure = await confirmDialog({ title: "Submit this concern?",
+    // A decisive question left unanswered is never silently "no": the worker confirms it,
+    // and the concern records that they chose to submit without it.
+    const gaps = evaluate(document, answers).needs;
+    const sure = await confirmDialog(gaps.length ? {
+      title: `Submit without ${gaps.length === 1 ? "this answer" : "these answers"}?`,
+      body: `${gaps.map((n) => `“${n.label}” is not answered. ${n.because}`).join(" ")} ` +
+        "Your team will see that you chose to submit without it. Cancel to answer it first.",
+      confirm: "Submit concern" } : { title: "Submit this concern?",
       body: `The concern for ${answers.case_reference} goes to your team now, or as soon as this phone is back online.`,
       confirm: "Submit concern" });
     if (!sure) return;
     await store.idle();
     try {
-      await store.queueSubmission(draft.id);
+      await store.queueSubmission(draft.id, { submittedWithout: gaps.map((n) => n.question) });
     } catch (error) {
       saveError.textContent = store.storageProblem(error);
       saveError.scrollIntoView({ block: "center" });
@@ -145,7 +157,7 @@ export async function render(main, ctx) {
 
   replace(main, h("div", { class: "page" },
     h("h1", {}, locked ? "Concern waiting to send" : "Home-visit checklist"),
-    h("p", { class: "muted" }, `${document.title}, version ${document.version} (${document.updated}).`),
+    h("p", { class: "muted", id: "procedure-version" }, `${document.title}, ${procedure.versionLabel(document)} (${document.updated}).`),
     versionNotice(draft, document, latest),
     saved,
     saveError,
@@ -169,7 +181,10 @@ function versionNotice(draft, document, latest) {
   return h("section", { class: "notice", "aria-labelledby": "version-title" },
     h("h2", { id: "version-title" }, `Version ${latest.version} of the procedure is now current`),
     h("p", {}, `This draft was started under version ${draft.procedure_version} and keeps it. ` +
+      (latest.revision ? `${procedure.versionLabel(latest)} changes how SafeVisit encodes the chapter. ` : "") +
       (changes.length ? "These questions differ in the new version:" : "No questions differ.")),
     changes.length ? h("ul", {}, changes.map((c) => h("li", { "data-change": c.id },
-      h("strong", {}, `${verb[c.change]}: `), c.label))) : null);
+      h("strong", {}, `${verb[c.change]}: `), c.label))) : null,
+    latest.changes?.length ? h("details", {}, h("summary", {}, "What changed in the encoding"),
+      h("ul", {}, latest.changes.map((text) => h("li", {}, text)))) : null);
 }

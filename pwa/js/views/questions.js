@@ -36,7 +36,12 @@ export function questionField(question, value, paragraphs, save) {
 
   const builders = { text, integer, date, boolean: choice, choice, multi_choice: multiChoice };
   const control = builders[question.type]({ question, value, id, describedBy, label, help, save, setInvalid });
-  wrapper.append(control, error, citations(question.paragraphs, paragraphs));
+  const cites = citations(question.paragraphs, paragraphs);
+  // Practice beyond the chapter is marked, so a lead can tell it from the chapter.
+  if (question.source === "practice") {
+    cites.append(h("span", { class: "tag tag-practice", title: question.reference }, "Practice"));
+  }
+  wrapper.append(control, error, cites);
   return wrapper;
 }
 
@@ -109,15 +114,26 @@ function choice({ question, value, id, describedBy, label, help, save }) {
 
 function multiChoice({ question, value, id, describedBy, label, help, save }) {
   const chosen = new Set(value || []);
+  const inputs = [];
   const boxes = question.options.map((option, i) => {
     const input = h("input", { type: "checkbox", name: question.id, id: `${id}-${i}`,
       value: option.value, checked: chosen.has(option.value) });
     input.addEventListener("change", () => {
       if (input.checked) chosen.add(option.value);
       else chosen.delete(option.value);
+      // "None of these" stands alone: ticking it clears the rest, ticking another clears it.
+      if (input.checked) {
+        for (const [other, box] of inputs) {
+          if (other.value !== option.value && (option.exclusive || other.exclusive) && box.checked) {
+            box.checked = false;
+            chosen.delete(other.value);
+          }
+        }
+      }
       // Stored in the template's order so the same choices always read the same.
       save(question.options.map((o) => o.value).filter((v) => chosen.has(v)));
     });
+    inputs.push([option, input]);
     return h("label", { class: "option", for: `${id}-${i}` }, input, h("span", {}, option.label));
   });
   return h("fieldset", { class: "choices", "aria-describedby": describedBy, id },

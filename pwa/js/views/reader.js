@@ -2,7 +2,9 @@
 // with the glossary and the checklist questions that cite each paragraph.
 import { h, replace } from "../dom.js";
 import * as procedure from "../procedure.js";
+import { reviewWords } from "./decides.js";
 import { citations } from "./questions.js";
+import { can, READ_QUEUE } from "../capabilities.js";
 
 export async function render(main, ctx) {
   let document;
@@ -54,8 +56,12 @@ export async function render(main, ctx) {
 
   replace(main, h("div", { class: "page" },
     h("h1", {}, document.title),
-    h("p", { class: "muted" }, `Version ${document.version}, updated ${document.updated}. ${document.source.publisher}.`),
+    h("p", { class: "muted" }, `${procedure.versionLabel(document)}, updated ${document.updated}. ${document.source.publisher}.`),
     h("p", { class: "note" }, document.source.note),
+    h("p", { class: "review", id: "review" }, h("strong", {}, "Review of SafeVisit's rules: "), reviewWords(document)),
+    h("p", {}, h("a", { href: "/procedure/decides", class: "btn" }, "How SafeVisit decides")),
+    can(ctx.user, READ_QUEUE)
+      ? h("p", {}, h("a", { href: "/rechecks" }, "Concerns to look at again under a newer revision")) : null,
     h("div", { class: "field search" }, h("label", { for: "search" }, "Search the procedure"), search, count),
     h("section", { "aria-labelledby": "paragraphs-title" },
       h("h2", { id: "paragraphs-title" }, "Paragraphs"), articles.map((a) => a.el)),
