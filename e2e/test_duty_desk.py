@@ -64,21 +64,21 @@ def test_the_duty_managers_journey_from_push_to_pack(browser, manager_page, cont
     worker_context, worker = submit_offline(browser, live_server, CASE)
     try:
         worker_context.set_offline(False)
-        expect(worker.locator("#outbox-count")).to_have_text("Nothing waiting to send", timeout=30_000)
+        expect(worker.locator("#outbox-count")).to_have_text("Nothing waiting to send")
     finally:
         worker_context.close()
 
     # The alert: sent by the push worker, decrypted by the receiver, delivered to the manager's SW.
     assert drain_once(live_server.app) == {"sent": 1}
-    [received] = receiver.wait_for(1, timeout=30)
+    [received] = receiver.wait_for(1)
     concern_id = received.message["concern"]
     cdp, registration_id = service_worker_registration_id(context, page, live_server)
     cdp.send("ServiceWorker.deliverPushMessage", {
         "origin": live_server.url, "registrationId": registration_id, "data": received.plaintext})
-    wait_until(lambda: len(notifications(page)) == 1, timeout=30)
+    wait_until(lambda: len(notifications(page)) == 1)
     # The open queue refreshed on the push: the concern is there without a reload.
     item = page.get_by_role("link", name=re.compile(CASE))
-    expect(item).to_contain_text("Urgent", timeout=30_000)
+    expect(item).to_contain_text("Urgent")
     expect(item).to_contain_text("New")
     check(page, "queue")
 
@@ -89,10 +89,10 @@ def test_the_duty_managers_journey_from_push_to_pack(browser, manager_page, cont
         n.close();
         await openConcern(n.data);
     }""")
-    expect(page.get_by_role("heading", level=1, name=f"Concern {CASE}")).to_be_visible(timeout=30_000)
+    expect(page.get_by_role("heading", level=1, name=f"Concern {CASE}")).to_be_visible()
     check(page, "concern")
     page.get_by_role("button", name="Acknowledge").click()
-    expect(page.locator("#concern-status")).to_contain_text("Acknowledged", timeout=30_000)
+    expect(page.locator("#concern-status")).to_contain_text("Acknowledged")
     expect(page.get_by_role("button", name="Acknowledge")).to_have_count(0)
 
     s47 = page.locator("[data-action='section-47-enquiry']")
@@ -100,32 +100,32 @@ def test_the_duty_managers_journey_from_push_to_pack(browser, manager_page, cont
     s47.get_by_role("radio", name="Done").check()
     s47.get_by_label(re.compile("Reference")).fill("POLICE-2024-77")
     s47.get_by_role("button", name="Save").click()
-    expect(s47.locator(".action-state")).to_contain_text("Done", timeout=30_000)
+    expect(s47.locator(".action-state")).to_contain_text("Done")
     expect(s47.locator(".action-state")).to_contain_text("reference POLICE-2024-77")
 
     core = page.locator("[data-action='core-assessment']")
     core.locator("summary").click()
     core.get_by_role("radio", name="Not needed").check()
     core.get_by_role("button", name="Save").click()
-    expect(page.get_by_role("alert")).to_contain_text("Say why this action is not needed", timeout=30_000)
+    expect(page.get_by_role("alert")).to_contain_text("Say why this action is not needed")
     core = page.locator("[data-action='core-assessment']")
     core.locator("summary").click()
     core.get_by_role("radio", name="Not needed").check()
     core.get_by_label(re.compile("why it is not needed")).fill("Core Assessment completed last month")
     core.get_by_role("button", name="Save").click()
-    expect(core.locator(".action-state")).to_contain_text("Not needed", timeout=30_000)
+    expect(core.locator(".action-state")).to_contain_text("Not needed")
 
     page.get_by_label("Who takes it on").select_option(label="Wren Worker")
     page.get_by_role("button", name="Assign").click()
-    expect(page.locator("#assigned-line")).to_contain_text("With Wren Worker", timeout=30_000)
+    expect(page.locator("#assigned-line")).to_contain_text("With Wren Worker")
 
     page.get_by_role("textbox", name="Outcome", exact=True).fill("Strategy Meeting held; Section 47 under way")
     page.get_by_role("button", name="Close concern").click()
-    expect(page.locator("#concern-status")).to_contain_text("Closed", timeout=30_000)
+    expect(page.locator("#concern-status")).to_contain_text("Closed")
     check(page, "concern-closed")
 
     page.get_by_role("link", name="Chronology for this case").click()
-    expect(page.get_by_role("heading", level=1, name=f"Chronology {CASE}")).to_be_visible(timeout=30_000)
+    expect(page.get_by_role("heading", level=1, name=f"Chronology {CASE}")).to_be_visible()
     kinds = page.locator(".chrono-entry").evaluate_all("(items) => items.map((i) => i.dataset.kind)")
     assert kinds == ["submitted", "alert_sent", "acknowledged", "action", "action", "assigned", "closed"]
     entries = page.get_by_role("list", name="Chronology")
@@ -135,15 +135,15 @@ def test_the_duty_managers_journey_from_push_to_pack(browser, manager_page, cont
     check(page, "chronology")
 
     page.go_back()
-    expect(page.get_by_role("heading", level=1, name=f"Concern {CASE}")).to_be_visible(timeout=30_000)
+    expect(page.get_by_role("heading", level=1, name=f"Concern {CASE}")).to_be_visible()
     page.get_by_role("link", name="Meeting pack (print)").click()
-    expect(page.get_by_role("heading", level=1, name=f"Strategy Meeting pack: {CASE}")).to_be_visible(timeout=30_000)
+    expect(page.get_by_role("heading", level=1, name=f"Strategy Meeting pack: {CASE}")).to_be_visible()
     check(page, "pack")
     # The print dialog cannot be driven: record what the page had when it called print().
     page.evaluate("""() => { window.__prints = [];
         window.print = () => window.__prints.push(document.getElementById('pack-printed').textContent); }""")
     page.get_by_role("button", name="Print or save as PDF").click()
-    expect(page.locator("#pack-printed")).to_contain_text("Printed by Morgan Manager", timeout=30_000)
+    expect(page.locator("#pack-printed")).to_contain_text("Printed by Morgan Manager")
     prints = page.evaluate("window.__prints")
     assert len(prints) == 1 and prints[0].startswith("Printed by Morgan Manager")  # recorded, then printed
     with live_server.app.app_context():
@@ -190,15 +190,15 @@ def test_the_notifications_acknowledge_action_acknowledges_in_one_tap(browser, m
     worker_context, worker = submit_offline(browser, live_server, "CR-DESK-ACK")
     try:
         worker_context.set_offline(False)
-        expect(worker.locator("#outbox-count")).to_have_text("Nothing waiting to send", timeout=30_000)
+        expect(worker.locator("#outbox-count")).to_have_text("Nothing waiting to send")
     finally:
         worker_context.close()
     assert drain_once(live_server.app) == {"sent": 1}
-    [received] = receiver.wait_for(1, timeout=30)
+    [received] = receiver.wait_for(1)
     cdp, registration_id = service_worker_registration_id(context, page, live_server)
     cdp.send("ServiceWorker.deliverPushMessage", {
         "origin": live_server.url, "registrationId": registration_id, "data": received.plaintext})
-    wait_until(lambda: len(notifications(page)) == 1, timeout=30)
+    wait_until(lambda: len(notifications(page)) == 1)
     [worker_sw] = context.service_workers
     actions = worker_sw.evaluate("""async () => {
         const [n] = await self.registration.getNotifications();
@@ -207,8 +207,8 @@ def test_the_notifications_acknowledge_action_acknowledges_in_one_tap(browser, m
         return n.actions.map((a) => a.title);
     }""")
     assert actions == ["Acknowledge"]
-    expect(page.get_by_role("heading", level=1, name="Concern CR-DESK-ACK")).to_be_visible(timeout=30_000)
-    expect(page.locator("#concern-status")).to_contain_text(re.compile(r"Acknowledged [^.]* by Morgan Manager"), timeout=30_000)
+    expect(page.get_by_role("heading", level=1, name="Concern CR-DESK-ACK")).to_be_visible()
+    expect(page.locator("#concern-status")).to_contain_text(re.compile(r"Acknowledged [^.]* by Morgan Manager"))
     assert page.url.endswith(received.message["concern"])  # the one-off ?acknowledge=1 is gone
     # Offline, the desk says so plainly rather than failing silently.
     context.set_offline(True)

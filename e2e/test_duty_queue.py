@@ -37,19 +37,19 @@ def test_the_queue_pages_and_filters(context, page, live_server):
     sign_in(page, "manager2")
     page.get_by_role("link", name="Open the concern queue").click()
     queue = page.get_by_role("list", name="Concerns")
-    expect(queue.get_by_role("link", name=re.compile(f"{prefix}-U26"))).to_be_visible(timeout=30_000)  # newest first
+    expect(queue.get_by_role("link", name=re.compile(f"{prefix}-U26"))).to_be_visible()  # newest first
     assert page.locator(".queue-item").count() == 25
     expect(queue.get_by_role("link", name=re.compile(f"{prefix}-N"))).to_have_count(0)  # no action: last
     page.get_by_role("button", name="Show more concerns").click()
-    expect(queue.get_by_role("link", name=re.compile(f"{prefix}-N"))).to_have_count(2, timeout=30_000)
+    expect(queue.get_by_role("link", name=re.compile(f"{prefix}-N"))).to_have_count(2)
     expect(queue.get_by_role("link", name=re.compile(f"{prefix}-U0\\b"))).to_be_visible()
     assert serious_violations(page) == []
 
     page.get_by_text("Filter the queue").click()
     page.get_by_label("Urgency").select_option("urgent")
-    expect(queue.get_by_role("link", name=re.compile(f"{prefix}-N"))).to_have_count(0, timeout=30_000)
+    expect(queue.get_by_role("link", name=re.compile(f"{prefix}-N"))).to_have_count(0)
     page.get_by_label("Status").select_option("closed")
-    expect(page.get_by_text("No concerns match.")).to_be_visible(timeout=30_000)
+    expect(page.get_by_text("No concerns match.")).to_be_visible()
     assert serious_violations(page) == []
 
     context.set_offline(True)
@@ -67,5 +67,5 @@ def test_an_admin_chooses_the_team(page, live_server):
     page.get_by_text("Filter the queue").click()
     page.get_by_label("Team").select_option(label="South")
     queue = page.get_by_role("list", name="Concerns")
-    expect(queue.get_by_role("link", name=re.compile(f"{prefix}-SOUTH"))).to_be_visible(timeout=30_000)
+    expect(queue.get_by_role("link", name=re.compile(f"{prefix}-SOUTH"))).to_be_visible()
     expect(queue.get_by_role("link", name=re.compile(f"{prefix}-NORTH"))).to_have_count(0)

@@ -131,7 +131,7 @@ def test_a_concern_the_server_fails_on_stays_queued_while_the_others_go(context,
             route.continue_()
     context.route("**/api/sync", fail_the_poison)
     context.set_offline(False)
-    expect(sent(page, "CR-EO-FINE")).to_be_visible(timeout=10_000)
+    expect(sent(page, "CR-EO-FINE")).to_be_visible()
     expect(page.locator("#outbox-count")).to_have_text("1 concern waiting to send")
     expect(page.get_by_role("list", name="Outbox")).to_contain_text("The server had a problem")
     assert len(fault_server.concerns("CR-EO-FINE")) == 1 and fault_server.concerns("CR-EO-POISON") == []
@@ -171,7 +171,7 @@ def test_a_conflict_shows_both_versions_and_mine_can_be_sent_as_the_latest(conte
     assert serious_violations(page) == []
 
     item.get_by_role("button", name="Send mine as the latest").click()
-    expect(sent(page, "CR-EO-CONFLICT")).to_be_visible(timeout=10_000)
+    expect(sent(page, "CR-EO-CONFLICT")).to_be_visible()
     [(_, status, answers)] = fault_server.concerns("CR-EO-CONFLICT")
     assert status == "submitted" and answers["child_age"] == 13
     assert [kind for kind, _ in fault_server.revisions(concern_id)] == ["applied", "conflict", "applied"]
@@ -191,6 +191,6 @@ def test_a_rejected_concern_shows_the_field_errors_and_can_be_corrected(context,
     page.get_by_label("Case reference (required)").fill("CR-EO-REJ")
     expect(page.locator(".saved")).to_contain_text("Saved on this phone at")
     submit_concern(page)
-    expect(sent(page, "CR-EO-REJ")).to_be_visible(timeout=10_000)
+    expect(sent(page, "CR-EO-REJ")).to_be_visible()
     go_home(page)
     assert len(fault_server.concerns("CR-EO-REJ")) == 1 and fault_server.concerns("CR EO REJ!") == []

@@ -1,16 +1,15 @@
 """Re-checking open concerns when a new revision of a procedure is loaded.
 
-A concern keeps the revision it was started under; this only finds the open ones (submitted
-or acknowledged) whose recommendations would differ under the new revision, so that the
+A concern keeps the revision it was started under; this only finds the open ones (submitted,
+acknowledged or in progress) whose recommendations would differ under the new revision, so that the
 team's duty managers can look again. Nothing about the concern itself changes.
 """
 from sqlalchemy import select
 
+from ..concerns.lifecycle import OPEN
 from ..extensions import db
 from . import rules
 from .models import ProcedureRecheck, ProcedureVersion
-
-OPEN = ("submitted", "acknowledged")
 
 
 def _pairs(actions: list[dict]) -> list[list[str]]:

@@ -8,8 +8,8 @@ import { can, MANAGE_CONCERNS } from "../capabilities.js";
 import { announce, h, replace, uid, when } from "../dom.js";
 import { urgencyBadge } from "./actions.js";
 import {
-  ACTION_STATE, actionStateLine, answerRows, chronologyPath, loadConcern, procedureFor,
-  statusBadge, stepError, watchConnection,
+  ACTION_STATE, actionStateLine, answerRows, chronologyPath, gapsSection, loadConcern, madeUnder,
+  procedureFor, statusBadge, stepError, watchConnection,
 } from "./desk-parts.js";
 import { citations } from "./questions.js";
 
@@ -87,7 +87,7 @@ function content(page, manager, step) {
         statusBadge(concern.status),
         overdue ? h("span", { class: "badge badge-overdue" }, `${overdue} overdue action${overdue === 1 ? "" : "s"}`) : null),
       h("p", { class: "muted" }, `Submitted ${when(concern.submitted_at)} by ${concern.author.display_name}. ` +
-        `Made under ${document.title}, version ${concern.procedure_version}.`),
+        `Made under ${madeUnder(document)}.`),
       concern.acknowledged_by ? h("p", { class: "muted" },
         `Acknowledged ${when(concern.acknowledged_at)} by ${concern.acknowledged_by.display_name}.`) : null,
       concern.assigned_to ? h("p", { class: "muted", id: "assigned-line" },
@@ -107,6 +107,7 @@ function content(page, manager, step) {
       h("p", { class: "muted" }, "The procedure recommends; you decide and record why. These were worked out when the concern was submitted."),
       tracked.length ? h("ol", { class: "actions" }, tracked.map((a) => trackedItem(concern, a, paragraphs, manager && open, step)))
         : h("p", {}, "None.")),
+    gapsSection(concern, "gaps-title"),
     manager && open ? assignCard(concern, page.people, step) : null,
     decisionCard(concern, manager && open, step),
     manager && open ? closeCard(concern, step) : outcomeCard(concern),

@@ -101,3 +101,24 @@ export function actionStateLine(action) {
 }
 
 export const chronologyPath = (caseReference) => `/cases/${encodeURIComponent(caseReference)}/chronology`;
+
+/** "Child Abuse and the Internet, chapter v10, SafeVisit revision 2": the rules it was made under. */
+export function madeUnder(document) {
+  return `${document.title}, ${procedure.versionLabel(document)}`;
+}
+
+/**
+ * The decisive questions left unanswered at submission (issue 10): what each would have
+ * decided, and whether the author chose to submit without it. Nothing when there were none.
+ */
+export function gapsSection(concern, headingId) {
+  const gaps = concern.submitted_without || [];
+  if (!gaps.length) return null;
+  return h("section", { class: "card", id: "submitted-without", "aria-labelledby": headingId },
+    h("h2", { id: headingId }, "Submitted without these answers"),
+    h("ul", {}, gaps.map((gap) => h("li", {},
+      h("strong", {}, gap.label), `: ${gap.because} `,
+      h("span", { class: "muted" }, gap.confirmed
+        ? "(the author chose to submit without it)"
+        : "(not confirmed on the phone: its app may predate the question)")))));
+}

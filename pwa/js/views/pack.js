@@ -5,7 +5,7 @@
 import * as api from "../api.js";
 import { announce, h, replace, when } from "../dom.js";
 import {
-  ACTION_STATE, actionStateLine, answerRows, loadConcern, procedureFor, STATUS, stepError,
+  ACTION_STATE, actionStateLine, answerRows, gapsSection, loadConcern, madeUnder, procedureFor, STATUS, stepError,
 } from "./desk-parts.js";
 
 const MARKING = "OFFICIAL-SENSITIVE";
@@ -48,7 +48,7 @@ export async function render(main, ctx) {
       fact("Status", STATUS[concern.status] || concern.status),
       concern.acknowledged_by ? fact("Acknowledged", `${when(concern.acknowledged_at)} by ${concern.acknowledged_by.display_name}`) : null,
       concern.assigned_to ? fact("With", concern.assigned_to.display_name) : null,
-      fact("Procedure", `${document.title}, version ${concern.procedure_version}`)),
+      fact("Procedure", madeUnder(document))),
     h("section", { "aria-labelledby": "pack-actions" },
       h("h2", { id: "pack-actions" }, "Recommended actions and where they stand"),
       h("ol", { class: "pack-list" }, (concern.tracked_actions || []).map((a) => h("li", { "data-action": a.action },
@@ -57,6 +57,7 @@ export async function render(main, ctx) {
         a.note ? h("p", { class: "prewrap" }, `${a.state === "not_needed" ? "Why not needed" : "Note"}: ${a.note}`) : null,
         h("ul", {}, a.reasons.map((r) => h("li", {}, r.why))),
         h("ul", { class: "pack-cites", "aria-label": "Procedure paragraphs" }, cited(a.paragraphs)))))),
+    gapsSection(concern, "pack-gaps"),
     h("section", { "aria-labelledby": "pack-decision" },
       h("h2", { id: "pack-decision" }, "Decision and outcome"),
       h("p", { class: "prewrap" }, concern.decision ? `Decision: ${concern.decision}` : "No decision recorded yet."),
