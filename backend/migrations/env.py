@@ -92,6 +92,14 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # SQLite alters a table by copying it into a new one (batch mode); with foreign keys
+            # enforced, dropping the old copy fails while other tables' rows point at it. The
+            # pragma only takes effect outside a transaction, hence before and after.
+            # On the driver's connection: through SQLAlchemy it would open a transaction first
+            # (BEGIN IMMEDIATE, see database.py), inside which the pragma does nothing.
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
@@ -100,6 +108,8 @@ def run_migrations_online():
 
         with context.begin_transaction():
             context.run_migrations()
+        if sqlite:
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
 
 
 if context.is_offline_mode():
