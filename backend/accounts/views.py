@@ -51,10 +51,10 @@ def login():
     if user is None or not user.active or not verify_password(user.password_hash, body["password"]):
         raise ApiError(401, "That username and password do not match an active account.",
                        "invalid_credentials")
-    log_in(user)
+    device_key = log_in(user)
     record("login", "user", str(user.id), user=user)
     db.session.commit()
-    return SessionSchema().dump({"user": user, "csrf_token": generate_csrf()})
+    return SessionSchema().dump({"user": user, "csrf_token": generate_csrf(), "device_key": device_key})
 
 
 @bp.post("/logout")
