@@ -41,7 +41,10 @@ def from_environment(instance_path: str) -> dict:
         "MAX_CONTENT_LENGTH": int(os.environ.get("SAFEVISIT_MAX_BODY_BYTES", 256 * 1024)),
         "SESSION_COOKIE_SECURE": _bool("SAFEVISIT_SECURE_COOKIES", not development),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        # Failed logins per account from one address (or one known browser); per account from
+        # browsers it does not know, all addresses together; see backend/accounts/login_limits.py.
         "LOGIN_LIMIT_PER_ACCOUNT": os.environ.get("SAFEVISIT_LOGIN_LIMIT_ACCOUNT", "5 per minute"),
+        "LOGIN_LIMIT_ACCOUNT_WIDE": os.environ.get("SAFEVISIT_LOGIN_LIMIT_ACCOUNT_WIDE", "20 per minute"),
         "LOGIN_LIMIT_PER_ADDRESS": os.environ.get("SAFEVISIT_LOGIN_LIMIT_ADDRESS", "30 per minute"),
         # Sessions (issue 12): idle counts from the last request of an unlocked app (one that
         # carries the device key); the absolute lifetime from the sign-in, whatever happens.

@@ -1,5 +1,5 @@
 """`/api/auth`: session, login, logout."""
-from flask import Blueprint, current_app, request, session
+from flask import Blueprint, current_app, session
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import select
 
@@ -7,18 +7,13 @@ from ..audit.log import record
 from ..errors import ApiError
 from ..extensions import db, limiter
 from ..requests import json_body
+from . import login_limits
 from .models import User
 from .passwords import dummy_verify, verify_password
 from .schemas import LoginSchema, OkSchema, SessionSchema
 from .sessions import current_user, end_all_sessions, log_in, require_user
 
 bp = Blueprint("auth", __name__, url_prefix="/api/auth")
-
-
-def _username_key() -> str:
-    body = request.get_json(silent=True)
-    name = body.get("username") if isinstance(body, dict) else None
-    return "account:" + (name.strip().lower() if isinstance(name, str) else "?")
 
 
 def _failed(response) -> bool:
@@ -40,9 +35,13 @@ def get_session():
 
 
 @bp.post("/login")
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"])
+# Who is counted, and why a browser that signed in before is counted apart: login_limits.py.
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"],
+               key_func=login_limits.address_key, exempt_when=login_limits.is_known_browser)
 @limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"],
-               key_func=_username_key, deduct_when=_failed)
+               key_func=login_limits.failure_key, deduct_when=_failed)
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_ACCOUNT_WIDE"], key_func=login_limits.account_key,
+               deduct_when=_failed, exempt_when=login_limits.is_known_browser)
 def login():
     body = json_body(LoginSchema())
     user = db.session.scalar(select(User).filter_by(username=body["username"].strip().lower()))
@@ -54,7 +53,10 @@ def login():
     device_key = log_in(user)
     record("login", "user", str(user.id), user=user)
     db.session.commit()
-    return SessionSchema().dump({"user": user, "csrf_token": generate_csrf(), "device_key": device_key})
+    response = current_app.json.response(
+        SessionSchema().dump({"user": user, "csrf_token": generate_csrf(), "device_key": device_key}))
+    login_limits.remember_browser(response, user.username)
+    return response
 
 
 @bp.post("/logout")
