@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from tests.conftest import ApiClient
 
-from .conftest import PASSWORD, screenshot, sign_in, unlock
+from .conftest import PASSWORD, screenshot, sign_in, unlock, wait_for_offline_ready
 from .device import found_in, indexeddb
 
 pytestmark = pytest.mark.e2e
@@ -138,3 +138,39 @@ def test_a_cookie_from_a_phone_wiped_offline_reads_nothing_and_dies_at_the_next_
         page.wait_for_timeout(500)
     assert deadline_response.status_code == 401
     assert deadline_response.json()["error"]["code"] == "session_ended"
+    # Ending it cleared the site's storage (Clear-Site-Data), yet the app still installs its
+    # service worker, so it keeps working offline.
+    wait_for_offline_ready(page)
+
+
+def test_signing_in_again_after_an_offline_wipe_retires_the_old_key_and_keeps_the_new_session(
+        live_server, context, page):
+    reference = f"CR-AGAIN-{uuid.uuid4().hex[:6]}"
+    concern_id = submitted_concern(live_server, reference)
+    sign_in(page, "manager")
+    old_key = page.evaluate("import('/js/api.js').then((api) => api.heldDeviceKey())")
+    context.set_offline(True)
+    page.reload()
+    page.get_by_text("Forgotten your passcode?").click()
+    page.get_by_role("button", name="Remove data from this phone").click()
+    page.get_by_role("dialog").get_by_role("button", name="Remove data").click()
+    expect(page.get_by_role("heading", level=1, name="Sign in to SafeVisit")).to_be_visible(timeout=30_000)
+    old_cookie = cookie_of(context)
+
+    # Back online, the manager signs in again on the same page, without a restart.
+    context.set_offline(False)
+    page.get_by_label("Username").fill("manager")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_label("New passcode").fill("4829157362510")
+    page.get_by_label("Type it again").fill("4829157362510")
+    page.get_by_role("button", name="Set passcode").click()
+    expect(page.get_by_role("heading", level=1, name="Hello, Morgan Manager")).to_be_visible(timeout=30_000)
+    # Even with the old key (had anyone kept it), the old cookie reads nothing.
+    response = read_with_cookie(live_server, old_cookie, concern_id, old_key)
+    assert response.status_code == 401 and reference not in response.text
+    # The next start does not end the new session on account of the old wipe.
+    page.reload()
+    unlock(page, "4829157362510")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Queue").click()
+    expect(page.get_by_role("link", name=reference)).to_be_visible(timeout=30_000)

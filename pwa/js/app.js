@@ -68,7 +68,12 @@ async function route() {
   const ctx = {
     user: state.user, params: groups.slice(1), navigate, managers: MANAGERS, notice: state.notice,
     onLeave: (fn) => state.leave.push(fn),
-    setUser: (user) => { state.user = user; state.signedIn = Boolean(user); state.notice = null; },
+    setUser: (user) => {
+      state.user = user; state.signedIn = Boolean(user); state.notice = null;
+      // A new sign-in retired the wiped session's key on the server already; ending "all
+      // sessions" at the next start would now end this one.
+      if (user) localStorage.removeItem(REVOKE_PENDING);
+    },
     wipe: wipeDevice, setIdleMinutes, lock: () => lockNow("SafeVisit is locked."),
     signInAgain: () => { state.user = null; state.signedIn = false; return navigate("/login"); },
     takeReturnTo: () => { const path = state.returnTo || "/"; state.returnTo = null; return path; },
@@ -282,8 +287,10 @@ async function start() {
   api.whenSessionEnded(onSessionEnded);
   api.whenDeviceLocked(onDeviceLocked);
   interceptLinks();
-  register().catch((error) => console.warn("service worker not registered", error));
+  // Before the worker is registered: ending the session clears the site's storage
+  // (Clear-Site-Data), service worker registrations included.
   await revokePending();
+  register().catch((error) => console.warn("service worker not registered", error));
   await loadUser();
   alerts.start(state.user); // a manager with alerts on re-posts the subscription on every open
   state.started = true;
