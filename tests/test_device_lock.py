@@ -256,3 +256,13 @@ def test_the_push_worker_can_replace_its_subscription_with_the_cookie_alone(app,
                                   "updated_at", "last_sent_at"}
     endpoints = [s["endpoint"] for s in manager.get("/api/push/subscriptions").json["subscriptions"]]
     assert endpoints == [new]
+
+
+def test_the_longest_idle_lifetime_is_the_longest_lock_the_app_offers():
+    import re
+
+    from backend.config import LONGEST_LOCK_MINUTES
+    from tests.conftest import ROOT
+    vault = (ROOT / "pwa" / "js" / "vault.js").read_text(encoding="utf-8")
+    choices = re.search(r"IDLE_CHOICES = \[([\d, ]+)\]", vault).group(1)
+    assert max(int(m) for m in choices.split(",")) == LONGEST_LOCK_MINUTES
