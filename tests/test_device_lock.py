@@ -14,7 +14,7 @@ from backend.accounts.service import deactivate
 from backend.extensions import db
 from tests.conftest import base_config
 from tests.test_access import north_concern  # noqa: F401  (fixture)
-from tests.test_sync import change, sync
+from tests.test_sync import change
 
 HEADER = "X-SafeVisit-Device"
 
