@@ -174,3 +174,39 @@ def test_signing_in_again_after_an_offline_wipe_retires_the_old_key_and_keeps_th
     unlock(page, "4829157362510")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Queue").click()
     expect(page.get_by_role("link", name=reference)).to_be_visible(timeout=30_000)
+
+
+@pytest.mark.parametrize("lost", ["expired session", "key missing from the vault"])
+def test_a_manager_whose_session_or_key_lapsed_signs_in_again_and_comes_back_to_the_queue(
+        live_server, context, page, lost):
+    reference = f"CR-LAPSE-{uuid.uuid4().hex[:6]}"
+    submitted_concern(live_server, reference)
+    sign_in(page, "manager")
+    if lost == "expired session":
+        context.clear_cookies()  # as after the idle lifetime: the server no longer knows the cookie
+    else:  # a vault from before device keys: nothing to send
+        page.evaluate("""Promise.all([import('/js/api.js'), import('/js/store.js')])
+            .then(([api, store]) => { api.forgetDeviceKey(); return store.setMeta('deviceKey', undefined); })""")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Queue").click()
+    expect(page.get_by_role("heading", level=1, name="Sign in to SafeVisit")).to_be_visible(timeout=30_000)
+    expect(page.get_by_role("status").filter(has_text="Everything on this phone is kept")).to_be_visible()
+    page.get_by_label("Username").fill("manager")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", level=1, name="Concern queue")).to_be_visible(timeout=30_000)
+    expect(page.get_by_role("link", name=reference)).to_be_visible()
+    # The new key was sealed into the vault: after a reload and the passcode, no sign-in.
+    page.reload()
+    unlock(page)
+    expect(page.get_by_role("link", name=reference)).to_be_visible(timeout=30_000)
+
+
+def test_a_key_renewed_by_another_tab_is_picked_up_without_signing_in(live_server, context, page):
+    reference = f"CR-TAB-{uuid.uuid4().hex[:6]}"
+    submitted_concern(live_server, reference)
+    sign_in(page, "manager")
+    # This tab still holds a key that the server has replaced; the vault has the new one.
+    page.evaluate("import('/js/api.js').then((api) => api.useDeviceKey('a-key-from-an-old-session'))")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Queue").click()
+    expect(page.get_by_role("heading", level=1, name="Concern queue")).to_be_visible(timeout=30_000)
+    expect(page.get_by_role("link", name=reference)).to_be_visible()

@@ -35,11 +35,13 @@ export function whenSessionEnded(handler) {
   onEnded = handler;
 }
 
-// The server refused this session's key (none held, or one from an earlier sign-in): the user
-// signs in again to get a new one. Nothing is wiped: the session may simply be older than the key.
-let onDeviceLocked = () => {};
-export function whenDeviceLocked(handler) {
-  onDeviceLocked = handler;
+// The session expired (`unauthorized`) or the server refused this session's key
+// (`device_locked`: none held, or one from an earlier sign-in): the user signs in again.
+// Nothing is wiped: unlike a revocation, this says nothing against the data on the phone.
+export const SIGN_IN_AGAIN = new Set(["unauthorized", "device_locked"]);
+let onSignInNeeded = () => {};
+export function whenSignInNeeded(handler) {
+  onSignInNeeded = handler;
 }
 
 async function request(method, path, body) {
@@ -60,7 +62,7 @@ async function request(method, path, body) {
   if (!response.ok) {
     const err = data?.error || {};
     if (response.status === 401 && ENDED.has(err.code)) await onEnded(err.code);
-    if (response.status === 401 && err.code === "device_locked") await onDeviceLocked();
+    if (response.status === 401 && SIGN_IN_AGAIN.has(err.code)) await onSignInNeeded(err.code);
     throw new ApiError(response.status, err.code || "error",
       err.message || `The server answered ${response.status}.`, err.fields);
   }

@@ -78,7 +78,13 @@ async function route() {
     signInAgain: () => { state.user = null; state.signedIn = false; return navigate("/login"); },
     takeReturnTo: () => { const path = state.returnTo || "/"; state.returnTo = null; return path; },
   };
-  await view(main, ctx);
+  try {
+    await view(main, ctx);
+  } catch (error) {
+    // A 401 has already sent the user to sign in (onSignInNeeded, onSessionEnded).
+    if (error instanceof api.ApiError && error.status === 401) return;
+    throw error;
+  }
   focusHeading();
 }
 
@@ -169,13 +175,29 @@ async function revokePending() {
   localStorage.removeItem(REVOKE_PENDING); // ended, or there was no session left to end
 }
 
-/** The server wants a key this app does not hold (a sign-in from before keys existed). */
-async function onDeviceLocked() {
-  if (!store.isUnlocked()) return; // a request that raced the lock: the lock screen is up anyway
+/**
+ * The session expired, or the server wants a key this app does not hold. A page that shows
+ * server data goes to sign-in (and back after); elsewhere the user carries on offline-style and
+ * the outbox says "Sign in again" (sync.js pauses by itself), so typing is never interrupted.
+ */
+async function onSignInNeeded(code) {
+  if (!store.isUnlocked() || !state.started) return; // the lock screen or start-up deals with it
+  if (code === "device_locked") {
+    // Another tab of this app signed in again and sealed the new key into the shared vault.
+    const sealed = await store.getSecret("deviceKey").catch(() => null);
+    if (sealed && sealed !== api.heldDeviceKey()) {
+      api.useDeviceKey(sealed);
+      await route(); // the page again, with the key that counts now
+      return;
+    }
+  }
+  const { pathname } = window.location;
+  if (!ROUTES.some(([re, , opts]) => opts?.managers && re.test(pathname))) return;
   state.user = null;
   state.signedIn = false;
-  state.notice = "Sign in again to reconnect this phone. Everything on it is kept.";
-  if (state.started) await navigate("/login", { replace: true });
+  state.returnTo = pathname;
+  state.notice = "Sign in again to carry on. Everything on this phone is kept.";
+  await navigate("/login", { replace: true });
 }
 
 function setIdleMinutes(minutes) {
@@ -285,7 +307,7 @@ async function start() {
     if (event.data?.type === "flush") sync.flush();
   });
   api.whenSessionEnded(onSessionEnded);
-  api.whenDeviceLocked(onDeviceLocked);
+  api.whenSignInNeeded(onSignInNeeded);
   interceptLinks();
   // Before the worker is registered: ending the session clears the site's storage
   // (Clear-Site-Data), service worker registrations included.

@@ -28,7 +28,8 @@ export async function render(main, ctx) {
     }
     submit.disabled = true;
     try {
-      await api.ensureCsrf();
+      // A fresh token: one kept from a session that has since expired would be refused.
+      await api.freshSession();
       const { user, device_key: deviceKey } = await api.login(username.value.trim(), password.value);
       // Another person's drafts never carry over to this one, even if the last session
       // expired rather than being signed out.
