@@ -5,7 +5,8 @@ import os
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import config, database, errors, extensions, headers, origin, push, requests
+from . import config, database, errors, extensions, headers, navigation, origin, push, requests
+from .accounts import device_lock
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -21,7 +22,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_NAME="safevisit_session",
-        PERMANENT_SESSION_LIFETIME=dt.timedelta(hours=12),
+        # The idle lifetime; device_lock.py renews it only on an unlocked app's requests.
+        PERMANENT_SESSION_LIFETIME=dt.timedelta(minutes=app.config["SESSION_IDLE_MINUTES"]),
+        SESSION_REFRESH_EACH_REQUEST=False,
     )
     app.json.sort_keys = False
     if app.config["PROXY_HOPS"]:
@@ -38,6 +41,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     origin.init_app(app)
     requests.init_app(app)
     headers.init_app(app)
+    navigation.init_app(app)
+    device_lock.init_app(app)
 
     from . import health, openapi
     from .accounts import cli as users_cli, team_phones, views as auth_views

@@ -5,6 +5,9 @@ from pathlib import Path
 DEV_SECRET = "dev-only-not-secret"
 REPO_ROOT = Path(__file__).resolve().parent.parent
 # The real push services' hosts; "*." entries match any subdomain.
+# The longest idle lock the PWA offers (pwa/js/vault.js IDLE_CHOICES): a session idle for longer
+# than this cannot still be in use by an unlocked app, so the server's idle lifetime may not exceed it.
+LONGEST_LOCK_MINUTES = 15
 PUSH_SERVICES = ("fcm.googleapis.com,updates.push.services.mozilla.com,web.push.apple.com,"
                  "*.push.apple.com,*.notify.windows.com")
 
@@ -54,8 +57,15 @@ def from_environment(instance_path: str) -> dict:
         "MAX_CONTENT_LENGTH": int(os.environ.get("SAFEVISIT_MAX_BODY_BYTES", 256 * 1024)),
         "SESSION_COOKIE_SECURE": _bool("SAFEVISIT_SECURE_COOKIES", not development),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        # Failed logins per account from one address (or one known browser); per account from
+        # browsers it does not know, all addresses together; see backend/accounts/login_limits.py.
         "LOGIN_LIMIT_PER_ACCOUNT": os.environ.get("SAFEVISIT_LOGIN_LIMIT_ACCOUNT", "5 per minute"),
+        "LOGIN_LIMIT_ACCOUNT_WIDE": os.environ.get("SAFEVISIT_LOGIN_LIMIT_ACCOUNT_WIDE", "20 per minute"),
         "LOGIN_LIMIT_PER_ADDRESS": os.environ.get("SAFEVISIT_LOGIN_LIMIT_ADDRESS", "30 per minute"),
+        # Sessions (issue 12): idle counts from the last request of an unlocked app (one that
+        # carries the device key); the absolute lifetime from the sign-in, whatever happens.
+        "SESSION_IDLE_MINUTES": float(os.environ.get("SAFEVISIT_SESSION_IDLE_MINUTES", str(LONGEST_LOCK_MINUTES))),
+        "SESSION_ABSOLUTE_HOURS": float(os.environ.get("SAFEVISIT_SESSION_ABSOLUTE_HOURS", "12")),
         "PROXY_HOPS": int(os.environ.get("SAFEVISIT_PROXY_HOPS", "0")),
         "SYNC_CURSOR_SETTLE_SECONDS": float(os.environ.get("SAFEVISIT_SYNC_CURSOR_SETTLE_SECONDS", "5")),
         # Web Push (backend/push/): see the README's "Push alerts".
@@ -85,6 +95,12 @@ def check(config: dict) -> None:
         )
     if len(secret) < 16 and not relaxed:
         raise RuntimeError("SECRET_KEY is too short: use at least 32 random characters.")
+    idle = config.get("SESSION_IDLE_MINUTES", LONGEST_LOCK_MINUTES)
+    if not 0 < idle <= LONGEST_LOCK_MINUTES:
+        raise RuntimeError(f"SAFEVISIT_SESSION_IDLE_MINUTES must be more than 0 and at most "
+                           f"{LONGEST_LOCK_MINUTES}, the longest lock the app offers.")
+    if not 0 < config.get("SESSION_ABSOLUTE_HOURS", 12) <= 24 * 7:
+        raise RuntimeError("SAFEVISIT_SESSION_ABSOLUTE_HOURS must be more than 0 and at most 168.")
     if config.get("PUSH_TEST_RECEIVER") and not config.get("TESTING"):
         raise RuntimeError("SAFEVISIT_PUSH_TEST_RECEIVER lets push go to a loopback address: "
                            "it is for the test suite only (TESTING) and refused here.")

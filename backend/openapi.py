@@ -90,7 +90,10 @@ def build() -> dict:
     spec = APISpec(title="SafeVisit API", version="1", openapi_version="3.0.3",
                    plugins=[MarshmallowPlugin()],
                    info={"description": "Every error has the shape of ErrorSchema. State-changing "
-                                        "requests need the X-CSRFToken header from /api/auth/session."})
+                                        "requests need the X-CSRFToken header from /api/auth/session. "
+                                        "Requests about concerns, answers and the audit trail also "
+                                        "need X-SafeVisit-Device, the device_key of the login answer "
+                                        "(else 401 device_locked)."})
     spec.components.schema("Error", schema=ErrorSchema)
     paths: dict[str, dict] = {}
     for method, path, summary, body, query, ok, params, errors in OPERATIONS + EXTRA_OPERATIONS:

@@ -81,6 +81,7 @@ def login(base: str, username: str, password: str) -> requests.Session:
                             headers={"X-CSRFToken": token}, timeout=60)
     response.raise_for_status()
     session.headers["X-CSRFToken"] = response.json()["csrf_token"]
+    session.headers["X-SafeVisit-Device"] = response.json()["device_key"]  # as an unlocked app sends it
     return session
 
 

@@ -112,6 +112,8 @@ def signed_in(app, username):
     token = client.get("/api/auth/session").json["csrf_token"]
     response = client.post("/api/auth/login", json={"username": username, "password": PASSWORD},
                            headers={"X-CSRFToken": token})
+    # The device key goes with every request, as an unlocked app sends it.
+    client.environ_base["HTTP_X_SAFEVISIT_DEVICE"] = response.json["device_key"]
     return client, response.json["csrf_token"]
 
 

@@ -12,6 +12,9 @@ Serves the app with gunicorn (production settings, gzip as a browser asks for it
    to the checklist being ready to answer (the app's `safevisit:checklist-ready` mark),
    including the unlock (PBKDF2, 600,000 iterations) and the script's typing, median and
    p90, with and without CPU slowdown. The unlock alone is timed too.
+3. the passcode is the shortest the app accepts (13 digits, issue 12): the key derivation
+   alone (PBKDF2-SHA-256, 600,000 iterations) is timed in the page, and the offline guessing
+   cost of that minimum is printed at the rate SECURITY.md assumes for one GPU.
 """
 import argparse
 import gzip
@@ -24,7 +27,9 @@ from playwright.sync_api import sync_playwright
 from backend.pwa import shell
 
 PASSWORD = "bench-password-123456"
-PASSCODE = "bench-passcode-2468"
+PASSCODE = "4829157362510"  # the shortest all-digit passcode the app accepts (vault.js)
+GPU_GUESSES_PER_SECOND = 20_000  # SECURITY.md: PBKDF2-HMAC-SHA256 at 600,000 iterations, one GPU
+YEAR = 365.25 * 24 * 3600
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run"]
@@ -67,6 +72,30 @@ def ready_times(context, url: str, runs: int, cpu_slowdown: float) -> list[float
     return times
 
 
+DERIVE = """async ([passcode, runs]) => {
+  const { passcodeKey, ITERATIONS } = await import('/js/crypto.js');
+  const { passcodeProblem, searchSpaceLog10 } = await import('/js/vault.js');
+  const times = [];
+  for (let i = 0; i < runs; i += 1) {
+    const salt = crypto.getRandomValues(new Uint8Array(16));
+    const started = performance.now();
+    await passcodeKey(passcode, salt);
+    times.push(performance.now() - started);
+  }
+  return { times, iterations: ITERATIONS, accepted: passcodeProblem(passcode, passcode) === null,
+           log10: searchSpaceLog10(passcode), sixDigitAccepted: passcodeProblem('482915') === null };
+}"""
+
+
+def derivation(context, url: str, runs: int) -> dict:
+    page = context.new_page()
+    page.goto(url)  # offline: the locked app from the cache; the modules load from it too
+    page.get_by_label("Passcode", exact=True).wait_for()
+    result = page.evaluate(DERIVE, [PASSCODE, runs])
+    page.close()
+    return result
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15)
@@ -99,6 +128,7 @@ def main():
         context.set_offline(True)
         fast = ready_times(context, draft_url, args.runs, 1)
         slow = ready_times(context, draft_url, args.runs, args.cpu_slowdown)
+        derived = derivation(context, draft_url, args.runs)
         browser.close()
 
     print(f"App shell, first load of /login: {shell_bytes:,} bytes on the wire "
@@ -111,6 +141,15 @@ def main():
         print(f"{label or f'Offline, navigation to interactive checklist, unlock included ({args.runs} runs): '}"
               f"median {statistics.median(total):.0f} ms, p90 {percentile(total, 90):.0f} ms; "
               f"of which unlock to ready: median {statistics.median(unlock):.0f} ms")
+    assert derived["accepted"] and not derived["sixDigitAccepted"], derived
+    years = 10 ** derived["log10"] / GPU_GUESSES_PER_SECOND / YEAR
+    print(f"Unlock at the new minimum passcode ({len(PASSCODE)} digits): key derivation alone "
+          f"(PBKDF2-SHA-256, {derived['iterations']:,} iterations) median "
+          f"{statistics.median(derived['times']):.0f} ms, p90 {percentile(derived['times'], 90):.0f} ms "
+          f"({args.runs} runs) — the same for any passcode length")
+    print(f"Offline guessing of that minimum at {GPU_GUESSES_PER_SECOND:,} guesses/s (one GPU): "
+          f"10^{derived['log10']:.1f} passcodes, {years:.1f} years to try all, {years / 2:.1f} on average "
+          f"(a 6-digit PIN: {10 ** 6 / GPU_GUESSES_PER_SECOND:.0f} s)")
 
 
 if __name__ == "__main__":

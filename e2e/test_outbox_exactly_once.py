@@ -152,9 +152,10 @@ def test_a_conflict_shows_both_versions_and_mine_can_be_sent_as_the_latest(conte
     # Meanwhile the same concern was saved from elsewhere (the worker's laptop).
     laptop = fault_server.app.test_client()
     csrf = laptop.get("/api/auth/session").json["csrf_token"]
-    csrf = laptop.post("/api/auth/login", json={"username": "worker", "password": PASSWORD},
-                       headers={"X-CSRFToken": csrf}).json["csrf_token"]
-    answer = laptop.post("/api/sync", headers={"X-CSRFToken": csrf}, json={"changes": [{
+    login = laptop.post("/api/auth/login", json={"username": "worker", "password": PASSWORD},
+                        headers={"X-CSRFToken": csrf}).json
+    answer = laptop.post("/api/sync", headers={"X-CSRFToken": login["csrf_token"],
+                                               "X-SafeVisit-Device": login["device_key"]}, json={"changes": [{
         "id": concern_id, "change_id": str(uuid.uuid4()), "base_version": 0, "status": "draft",
         "case_reference": "CR-EO-CONFLICT", "procedure": "child-abuse-and-the-internet",
         "procedure_version": "10-r2", "answers": {"case_reference": "CR-EO-CONFLICT", "child_age": 9},

@@ -17,7 +17,8 @@ def submitted_concern(base_url: str, reference: str) -> str:
     login = session.post(base_url + "/api/auth/login", json={"username": "worker", "password": PASSWORD},
                          headers={"X-CSRFToken": token})
     concern_id = str(uuid.uuid4())
-    response = session.post(base_url + "/api/sync", headers={"X-CSRFToken": login.json()["csrf_token"]}, json={
+    response = session.post(base_url + "/api/sync", headers={"X-CSRFToken": login.json()["csrf_token"],
+                                                             "X-SafeVisit-Device": login.json()["device_key"]}, json={
         "changes": [{"id": concern_id, "change_id": str(uuid.uuid4()), "base_version": 0,
                      "case_reference": reference, "procedure": "child-abuse-and-the-internet",
                      "procedure_version": "10", "status": "submitted",

@@ -45,7 +45,8 @@ def submit_hostile_concern(base_url: str, username: str, reference: str) -> str:
                "concern_specific_child": True}
     answers.update({qid: PAYLOADS[i % len(PAYLOADS)] + f" [{qid}]" for i, qid in enumerate(TEXT_QUESTIONS)})
     concern_id = str(uuid.uuid4())
-    response = session.post(base_url + "/api/sync", headers={"X-CSRFToken": login.json()["csrf_token"]}, json={
+    response = session.post(base_url + "/api/sync", headers={"X-CSRFToken": login.json()["csrf_token"],
+                                                             "X-SafeVisit-Device": login.json()["device_key"]}, json={
         "changes": [{"id": concern_id, "change_id": str(uuid.uuid4()), "base_version": 0,
                      "case_reference": reference, "procedure": "child-abuse-and-the-internet",
                      "procedure_version": "10", "answers": answers, "status": "submitted",

@@ -98,11 +98,17 @@ def demo_users(app):
 
 
 class ApiClient:
-    """A device: a test client that signs in and sends the CSRF token like the PWA does."""
+    """A device: a test client that signs in and sends the CSRF token like the PWA does, and
+    the device key from the login answer like an unlocked PWA does (X-SafeVisit-Device)."""
 
     def __init__(self, client):
         self.client = client
         self.csrf = None
+        self.device_key = None
+
+    def _headers(self, extra):
+        base = {"X-SafeVisit-Device": self.device_key} if self.device_key else {}
+        return {**base, **(extra or {})}
 
     def refresh_csrf(self):
         self.csrf = self.client.get("/api/auth/session").json["csrf_token"]
@@ -113,13 +119,14 @@ class ApiClient:
         response = self.post("/api/auth/login", {"username": username, "password": password})
         if response.status_code == 200:
             self.csrf = response.json["csrf_token"]
+            self.device_key = response.json["device_key"]
         return response
 
     def get(self, url, **kwargs):
-        return self.client.get(url, **kwargs)
+        return self.client.get(url, headers=self._headers(kwargs.pop("headers", None)), **kwargs)
 
     def post(self, url, body=None, **kwargs):
-        headers = {"X-CSRFToken": self.csrf or "", **kwargs.pop("headers", {})}
+        headers = self._headers({"X-CSRFToken": self.csrf or "", **kwargs.pop("headers", {})})
         return self.client.post(url, json=body if body is not None else {}, headers=headers, **kwargs)
 
 

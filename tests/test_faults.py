@@ -30,6 +30,7 @@ def sign_in(base: str, username: str) -> requests.Session:
                           headers={"X-CSRFToken": token})
     assert answer.status_code == 200, answer.text
     session.headers["X-CSRFToken"] = answer.json()["csrf_token"]
+    session.headers["X-SafeVisit-Device"] = answer.json()["device_key"]  # as an unlocked app sends it
     return session
 
 

@@ -27,7 +27,8 @@ def _credentials(app, username):
     api = ApiClient(app.test_client())
     assert api.login(username).status_code == 200
     cookie = api.client.get_cookie("safevisit_session")
-    return {"cookies": {"safevisit_session": cookie.value}, "headers": {"X-CSRFToken": api.csrf}}
+    return {"cookies": {"safevisit_session": cookie.value},
+            "headers": {"X-CSRFToken": api.csrf, "X-SafeVisit-Device": api.device_key}}
 
 
 def test_fuzz_the_api_as_each_role(app, demo_users):

@@ -41,7 +41,7 @@ def test_a_text_plain_body_is_refused_even_with_a_token(app, device):
     # A cross-site <form enctype="text/plain"> can send JSON-looking text without a preflight.
     worker = device("worker")
     response = worker.client.post("/api/sync", data='{"changes": []}', content_type="text/plain",
-                                  headers={"X-CSRFToken": worker.csrf})
+                                  headers={"X-CSRFToken": worker.csrf, "X-SafeVisit-Device": worker.device_key})
     assert response.status_code == 415
     assert stored(app) == (0, 0)
 

@@ -54,3 +54,17 @@ class User(db.Model):
     @property
     def is_admin(self) -> bool:
         return self.role == Role.ADMIN.value
+
+
+class DeviceKey(db.Model):
+    """The second credential of one signed-in session (backend/accounts/device_keys.py).
+
+    Only a SHA-256 of the key is kept: the key itself is 256 random bits, so a plain hash is
+    enough, and a copy of this table opens nothing.
+    """
+    __tablename__ = "device_keys"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -1,24 +1,38 @@
 """Who is asking: the session cookie, server-side revocation, and role checks."""
+import time
 from functools import wraps
 
-from flask import g, session
+from flask import current_app, g, session
 from sqlalchemy import select
 
 from ..errors import ApiError
 from ..extensions import db
+from . import device_keys
 from .models import User
 
 
-def log_in(user: User) -> None:
-    # A fresh session on login: nothing from before (a planted id or token) survives.
+def log_in(user: User) -> str:
+    """Starts a session; returns its device key, which the login answer carries (once)."""
+    # A fresh session on login: nothing from before (a planted id or token) survives, and
+    # the key of the session this cookie held before stops counting.
+    device_keys.forget_current()
     session.clear()
     session["uid"] = user.id
     session["epoch"] = user.session_epoch
+    # The absolute lifetime counts from here; activity never extends it.
+    session["since"] = int(time.time())
     session.permanent = True
+    return device_keys.issue(user)
 
 
 def end_all_sessions(user: User) -> None:
     user.session_epoch += 1
+    device_keys.revoke_all(user)
+
+
+def _outlived(since) -> bool:
+    limit = current_app.config["SESSION_ABSOLUTE_HOURS"] * 3600
+    return not isinstance(since, int) or not 0 <= time.time() - since <= limit
 
 
 def current_user() -> User | None:
@@ -27,6 +41,11 @@ def current_user() -> User | None:
         return g.user
     user = None
     uid = session.get("uid")
+    if uid is not None and _outlived(session.get("since")):
+        # Past the absolute lifetime: simply signed out, like an expiry (the device keeps its
+        # data for the next sign-in), not ended like a revocation.
+        session.clear()
+        uid = None
     if uid is not None:
         candidate = db.session.scalar(select(User).filter_by(id=uid))
         # Deactivation also ends every session (a new epoch): say the more specific thing.

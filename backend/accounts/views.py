@@ -1,27 +1,19 @@
 """`/api/auth`: session, login, logout."""
-from flask import Blueprint, current_app, request, session
+from flask import Blueprint, current_app, session
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import select
 
 from ..audit.log import record
 from ..errors import ApiError
 from ..extensions import db, limiter
-from ..requests import json_body, text_errors
+from ..requests import json_body
+from . import login_limits
 from .models import User
 from .passwords import dummy_verify, verify_password
 from .schemas import LoginSchema, OkSchema, SessionSchema
 from .sessions import current_user, end_all_sessions, log_in, require_user
 
 bp = Blueprint("auth", __name__, url_prefix="/api/auth")
-
-
-def _username_key() -> str:
-    body = request.get_json(silent=True)
-    name = body.get("username") if isinstance(body, dict) else None
-    # This runs before json_body refuses unstorable text (a 422): a lone surrogate must not
-    # reach a shared limiter store (Redis cannot encode it, which would be a 500).
-    usable = isinstance(name, str) and not text_errors(name)
-    return "account:" + (name.strip().lower() if usable else "?")
 
 
 def _failed(response) -> bool:
@@ -43,9 +35,13 @@ def get_session():
 
 
 @bp.post("/login")
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"])
+# Who is counted, and why a browser that signed in before is counted apart: login_limits.py.
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"],
+               key_func=login_limits.address_key, exempt_when=login_limits.is_known_browser)
 @limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"],
-               key_func=_username_key, deduct_when=_failed)
+               key_func=login_limits.failure_key, deduct_when=_failed)
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_ACCOUNT_WIDE"], key_func=login_limits.account_key,
+               deduct_when=_failed, exempt_when=login_limits.is_known_browser)
 def login():
     body = json_body(LoginSchema())
     user = db.session.scalar(select(User).filter_by(username=body["username"].strip().lower()))
@@ -54,10 +50,13 @@ def login():
     if user is None or not user.active or not verify_password(user.password_hash, body["password"]):
         raise ApiError(401, "That username and password do not match an active account.",
                        "invalid_credentials")
-    log_in(user)
+    device_key = log_in(user)
     record("login", "user", str(user.id), user=user)
     db.session.commit()
-    return SessionSchema().dump({"user": user, "csrf_token": generate_csrf()})
+    response = current_app.json.response(
+        SessionSchema().dump({"user": user, "csrf_token": generate_csrf(), "device_key": device_key}))
+    login_limits.remember_browser(response, user.username)
+    return response
 
 
 @bp.post("/logout")

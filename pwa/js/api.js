@@ -2,6 +2,14 @@
 // session endpoint; every error comes back as ApiError with the server's stable code.
 
 let csrfToken = null;
+// This session's device key (issue 12): the server reads no concern, answer or audit entry
+// without it. It is in memory only while the app is unlocked (app.js puts it here from the
+// encrypted vault and takes it away on lock); at rest it exists only sealed in the vault.
+let deviceKey = null;
+export const DEVICE_HEADER = "X-SafeVisit-Device";
+export function useDeviceKey(key) { deviceKey = typeof key === "string" && key ? key : null; }
+export function forgetDeviceKey() { deviceKey = null; }
+export const heldDeviceKey = () => deviceKey;
 
 export class ApiError extends Error {
   constructor(status, code, message, fields) {
@@ -27,10 +35,20 @@ export function whenSessionEnded(handler) {
   onEnded = handler;
 }
 
+// The session expired (`unauthorized`) or the server refused this session's key
+// (`device_locked`: none held, or one from an earlier sign-in): the user signs in again.
+// Nothing is wiped: unlike a revocation, this says nothing against the data on the phone.
+export const SIGN_IN_AGAIN = new Set(["unauthorized", "device_locked"]);
+let onSignInNeeded = () => {};
+export function whenSignInNeeded(handler) {
+  onSignInNeeded = handler;
+}
+
 async function request(method, path, body) {
   const headers = { Accept: "application/json" };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   if (method !== "GET" && csrfToken) headers["X-CSRFToken"] = csrfToken;
+  if (deviceKey) headers[DEVICE_HEADER] = deviceKey;
   let response;
   try {
     response = await fetch(path, {
@@ -44,6 +62,7 @@ async function request(method, path, body) {
   if (!response.ok) {
     const err = data?.error || {};
     if (response.status === 401 && ENDED.has(err.code)) await onEnded(err.code);
+    if (response.status === 401 && SIGN_IN_AGAIN.has(err.code)) await onSignInNeeded(err.code);
     throw new ApiError(response.status, err.code || "error",
       err.message || `The server answered ${response.status}.`, err.fields);
   }

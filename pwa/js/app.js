@@ -30,9 +30,16 @@ const ENDED_NOTICE = {
   account_deactivated: "This account has been deactivated, so SafeVisit removed its data from this phone.",
   wiped: "SafeVisit's data was removed from this phone. Sign in to start again.",
 };
+// While unlocked and online the app tells the server it is in use, so the session's idle
+// lifetime (at most the longest lock, 15 minutes) runs from the lock, not from the last sync.
+const KEEP_ALIVE_MS = 4 * 60_000;
+// Set when a wipe at the lock screen could not reach the server (offline): the next start
+// ends the server session then, so the surviving cookie and key are worthless from that contact.
+const REVOKE_PENDING = "safevisit-revoke-session";
 const main = document.getElementById("main");
 // signedIn: someone is signed in on this device, though their profile may still be locked.
-const state = { user: null, signedIn: false, leave: [], notice: null, gate: null, idle: null, started: false };
+const state = { user: null, signedIn: false, leave: [], notice: null, gate: null, idle: null, started: false,
+  keepAlive: null };
 
 const ROUTES = [
   [/^\/login$/, login.render, { public: true }],
@@ -73,12 +80,23 @@ async function route() {
   const ctx = {
     user: state.user, params: groups.slice(1), navigate, notice: state.notice,
     onLeave: (fn) => state.leave.push(fn),
-    setUser: (user) => { state.user = user; state.signedIn = Boolean(user); state.notice = null; },
-    wipe: wipeDevice, setIdleMinutes,
+    setUser: (user) => {
+      state.user = user; state.signedIn = Boolean(user); state.notice = null;
+      // A new sign-in retired the wiped session's key on the server already; ending "all
+      // sessions" at the next start would now end this one.
+      if (user) localStorage.removeItem(REVOKE_PENDING);
+    },
+    wipe: wipeDevice, setIdleMinutes, lock: () => lockNow("SafeVisit is locked."),
     signInAgain: () => { state.user = null; state.signedIn = false; return navigate("/login"); },
     takeReturnTo: () => { const path = state.returnTo || "/"; state.returnTo = null; return path; },
   };
-  await view(main, ctx);
+  try {
+    await view(main, ctx);
+  } catch (error) {
+    // A 401 has already sent the user to sign in (onSignInNeeded, onSessionEnded).
+    if (error instanceof api.ApiError && error.status === 401) return;
+    throw error;
+  }
   focusHeading();
 }
 
@@ -89,17 +107,24 @@ async function gate() {
   focusHeading();
   if ((await screen) === "wiped") {
     // The server session must not outlive the data: whoever holds the phone signs in afresh.
-    await api.ensureCsrf().then(api.logout).catch(() => {});
+    // Offline, the key went with the vault, and the session is ended at the next contact.
+    await api.ensureCsrf().then(api.logout).catch((error) => {
+      if (error instanceof api.NetworkError || error.status >= 500) localStorage.setItem(REVOKE_PENDING, "1");
+    });
     await wipeDevice("wiped");
     await navigate("/login", { replace: true });
     return false;
   }
-  // The profile is kept encrypted; a fresh one from the server replaces it.
+  // The profile is kept encrypted; a fresh one from the server replaces it. So is the device
+  // key: one just issued by a sign-in is sealed now, else the vault's goes back into use.
   if (state.user) await store.setSecret("user", state.user);
   else state.user = (await store.getSecret("user")) || null;
+  if (api.heldDeviceKey()) await store.setSecret("deviceKey", api.heldDeviceKey());
+  else api.useDeviceKey(await store.getSecret("deviceKey"));
+  keepAlive();
   if (!state.user) state.signedIn = false;
   updateNav(window.location.pathname);
-  state.idle = vault.watchIdle(lockNow);
+  state.idle = vault.watchIdle(() => lockNow());
   store.askToPersist().catch((error) => console.warn("persistent storage not granted", error));
   store.pruneSent(SENT_KEPT_MS).catch((error) => console.warn("could not prune sent drafts", error));
   await sync.loadLastSync();
@@ -107,8 +132,8 @@ async function gate() {
   return true;
 }
 
-/** Idle for too long: forget the key (after every pending write) and show the lock. */
-async function lockNow() {
+/** Idle for too long (or "Lock now"): forget the keys (after every pending write) and show the lock. */
+async function lockNow(message = "SafeVisit locked itself after a while without use.") {
   state.idle?.stop();
   state.idle = null;
   document.activeElement?.blur?.(); // commits a field that saves on change
@@ -116,9 +141,11 @@ async function lockNow() {
   for (const dialog of document.querySelectorAll("dialog[open]")) dialog.close();
   for (const leave of state.leave.splice(0)) leave();
   store.forgetKey();
+  api.forgetDeviceKey(); // locked: no request can reach personal data on the server
+  stopKeepAlive();
   state.user = null; // the profile too; it comes back from the encrypted copy on unlock
   replace(main);
-  announce("SafeVisit locked itself after a while without use.");
+  announce(message);
   await route();
 }
 
@@ -127,11 +154,62 @@ async function wipeDevice(reason) {
   state.idle?.stop();
   state.idle = null;
   await alerts.forget(); // push alerts stop coming to this browser for whoever it was
+  api.forgetDeviceKey();
+  stopKeepAlive();
   await store.wipe();
   sync.reset();
   state.user = null;
   state.signedIn = false;
   state.notice = ENDED_NOTICE[reason] || null;
+}
+
+function keepAlive() {
+  stopKeepAlive();
+  state.keepAlive = setInterval(() => {
+    if (navigator.onLine && store.isUnlocked()) api.session().catch(() => {});
+  }, KEEP_ALIVE_MS);
+}
+
+function stopKeepAlive() {
+  clearInterval(state.keepAlive);
+  state.keepAlive = null;
+}
+
+/** A wipe at the lock screen happened offline: end that session now that there is a server. */
+async function revokePending() {
+  if (!localStorage.getItem(REVOKE_PENDING)) return;
+  try {
+    await api.ensureCsrf();
+    await api.logout();
+  } catch (error) {
+    if (error instanceof api.NetworkError || error.status >= 500) return; // next time
+  }
+  localStorage.removeItem(REVOKE_PENDING); // ended, or there was no session left to end
+}
+
+/**
+ * The session expired, or the server wants a key this app does not hold. A page that shows
+ * server data goes to sign-in (and back after); elsewhere the user carries on offline-style and
+ * the outbox says "Sign in again" (sync.js pauses by itself), so typing is never interrupted.
+ */
+async function onSignInNeeded(code) {
+  if (!store.isUnlocked() || !state.started) return; // the lock screen or start-up deals with it
+  if (code === "device_locked") {
+    // Another tab of this app signed in again and sealed the new key into the shared vault.
+    const sealed = await store.getSecret("deviceKey").catch(() => null);
+    if (sealed && sealed !== api.heldDeviceKey()) {
+      api.useDeviceKey(sealed);
+      await route(); // the page again, with the key that counts now
+      return;
+    }
+  }
+  const { pathname } = window.location;
+  if (!ROUTES.some(([re, , opts]) => opts?.managers && re.test(pathname))) return;
+  state.user = null;
+  state.signedIn = false;
+  state.returnTo = pathname;
+  state.notice = "Sign in again to carry on. Everything on this phone is kept.";
+  await navigate("/login", { replace: true });
 }
 
 function setIdleMinutes(minutes) {
@@ -260,7 +338,11 @@ async function start() {
   window.addEventListener("offline", () => { showNetwork(); announce("You are offline. Answers are still saved on this phone."); });
   navigator.serviceWorker?.addEventListener("message", onWorkerMessage);
   api.whenSessionEnded(onSessionEnded);
+  api.whenSignInNeeded(onSignInNeeded);
   interceptLinks();
+  // Before the worker is registered: ending the session clears the site's storage
+  // (Clear-Site-Data), service worker registrations included.
+  await revokePending();
   register().catch((error) => console.warn("service worker not registered", error));
   await loadUser();
   alerts.start(state.user); // a manager with alerts on re-posts the subscription on every open

@@ -6,7 +6,17 @@ import * as store from "./store.js";
 
 export const MAX_ATTEMPTS = 10;
 export const WARN_WHEN_LEFT = 3; // from here on, the lock screen says what a wipe would destroy
-export const MIN_LENGTH = 6;
+// The passcode must hold out against a stolen copy of the storage, where the 10-try wipe does
+// not apply. SECURITY.md has the arithmetic: at 600,000 PBKDF2-SHA-256 iterations one GPU
+// tries about 15,000 passcodes a second (we assume 20,000), so a passcode must come from a
+// space of at least 10^13 to take years (about 16 to try them all, 8 on average). We can
+// only judge its shape: the characters it draws on and its length, with runs refused.
+export const MIN_GUESSES_LOG10 = 13;
+const ALPHABETS = [[/[0-9]/u, 10], [/[a-z]/iu, 26], [/[^0-9a-z]/iu, 33]];
+export const MIN_LENGTH = 8; // the shortest passcode that can pass (letters, digits and a symbol)
+export const MIN_DIGITS = 13; // an all-digit passcode
+export const STRENGTH_RULE = "Use at least 13 digits, or at least 9 characters that mix letters and digits " +
+  "(10 if only letters, 8 with a symbol), with no long runs like 1234 or aaaa.";
 export const IDLE_CHOICES = [1, 2, 5, 10, 15]; // minutes
 export const DEFAULT_IDLE_MINUTES = 5;
 
@@ -14,8 +24,26 @@ export async function exists() {
   return Boolean(await store.getMeta("vault"));
 }
 
+/** log10 of the passcodes of this shape: alphabet size ^ length (characters, not bytes). */
+export function searchSpaceLog10(passcode) {
+  const chars = [...passcode.normalize("NFC")];
+  const alphabet = ALPHABETS.filter(([re]) => chars.some((c) => re.test(c))).reduce((n, [, size]) => n + size, 0);
+  return alphabet ? chars.length * Math.log10(alphabet) : 0;
+}
+
+/** True when over a third of the steps repeat a character or step by one (1234, aaaa, 4321, abcd). */
+export function mostlyRuns(passcode) {
+  const codes = [...passcode.normalize("NFC").toLowerCase()].map((c) => c.codePointAt(0));
+  let runs = 0;
+  for (let i = 1; i < codes.length; i += 1) if (Math.abs(codes[i] - codes[i - 1]) <= 1) runs += 1;
+  return codes.length > 1 && runs * 3 > codes.length - 1;
+}
+
+/** What is wrong with a new passcode, in words for the screen, or null when it will do. */
 export function passcodeProblem(passcode, again) {
-  if (passcode.length < MIN_LENGTH) return `Use at least ${MIN_LENGTH} characters.`;
+  if (searchSpaceLog10(passcode) < MIN_GUESSES_LOG10 || mostlyRuns(passcode)) {
+    return `This passcode could be guessed from a copy of the phone's storage. ${STRENGTH_RULE}`;
+  }
   if (again !== undefined && passcode !== again) return "The two passcodes are not the same.";
   return null;
 }

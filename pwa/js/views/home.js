@@ -79,7 +79,10 @@ async function settings(ctx) {
   return h("section", { class: "card", "aria-labelledby": "settings-title" },
     h("h2", { id: "settings-title" }, "Settings"),
     h("div", { class: "field" }, h("label", { for: "idle-minutes" }, "Lock SafeVisit after this long without use"),
-      select));
+      select),
+    // Before handing the phone to someone: the passcode is needed again, and until then the
+    // server gives this phone nothing personal (the device key leaves memory too).
+    h("button", { type: "button", class: "btn btn-quiet", onclick: () => ctx.lock() }, "Lock now"));
 }
 
 async function drawDrafts(container, user, refresh) {

@@ -17,7 +17,9 @@ export async function atRisk() {
 
 function passcodeInput(id, autocomplete) {
   return h("input", { id, name: id, type: "password", autocomplete, autocapitalize: "none",
-    spellcheck: "false", required: true, minlength: vault.MIN_LENGTH, "aria-describedby": "passcode-error" });
+    spellcheck: "false", required: true, "aria-describedby": "passcode-error",
+    // Only a new passcode must meet today's rule; an older, shorter one still unlocks.
+    minlength: autocomplete === "new-password" ? vault.MIN_LENGTH : null });
 }
 
 /** First sign-in on this phone: choose the passcode that protects what is stored here. */
@@ -32,7 +34,7 @@ export function setPasscode(main) {
       const problem = vault.passcodeProblem(first.value, again.value);
       error.textContent = problem || "";
       if (problem) {
-        (first.value.length < vault.MIN_LENGTH ? first : again).focus();
+        (vault.passcodeProblem(first.value) ? first : again).focus();
         return;
       }
       submit.disabled = true;
@@ -55,7 +57,7 @@ export function setPasscode(main) {
         error,
         h("div", { class: "field" }, h("label", { for: "new-passcode" }, "New passcode"),
           h("p", { class: "help", id: "passcode-help" },
-            `At least ${vault.MIN_LENGTH} characters. Not your sign-in password, and not something others can guess.`),
+            `${vault.STRENGTH_RULE} Not your sign-in password, and not a word, name or date others could guess.`),
           first),
         h("div", { class: "field" }, h("label", { for: "repeat-passcode" }, "Type it again"), again),
         submit),

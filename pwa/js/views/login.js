@@ -28,15 +28,22 @@ export async function render(main, ctx) {
     }
     submit.disabled = true;
     try {
-      await api.ensureCsrf();
-      const { user } = await api.login(username.value.trim(), password.value);
+      // A fresh token: one kept from a session that has since expired would be refused.
+      await api.freshSession();
+      const { user, device_key: deviceKey } = await api.login(username.value.trim(), password.value);
       // Another person's drafts never carry over to this one, even if the last session
       // expired rather than being signed out.
       const owner = await store.getMeta("owner");
       if (owner !== undefined && owner !== user.id) await ctx.wipe();
       await store.setMeta("owner", user.id);
-      // Locked (a reload since the last sign-in): the profile is stored once unlocked.
-      if (store.isUnlocked()) await store.setSecret("user", user);
+      // The new session's device key goes with every request from now on. Locked (a reload
+      // since the last sign-in) or no passcode yet: the profile and the key are sealed into
+      // the vault as soon as it opens (app.js gate), and kept only in memory until then.
+      api.useDeviceKey(deviceKey);
+      if (store.isUnlocked()) {
+        await store.setSecret("user", user);
+        await store.setSecret("deviceKey", deviceKey);
+      }
       ctx.setUser(user);
       // Sending paused at an expired session goes on with the same items and change ids.
       sync.resume();

@@ -1,0 +1,55 @@
+"""The one place that decides which requests need the device key, and checks it.
+
+Whole blueprints opt in by name (PERSONAL_BLUEPRINTS), so a route another feature adds to
+one of them is covered without a line of its own; a single view elsewhere opts in with
+@personal. tests/test_device_lock.py lists every /api route and fails on one that nobody has
+classified, so a new blueprint cannot slip through unnoticed. SECURITY.md lists both sides.
+
+The same hook keeps the idle lifetime honest: the session cookie is re-issued (its signed
+timestamp renewed) only on a request that carries the right key — that is, from an unlocked
+app — so a locked or abandoned phone's session runs out SESSION_IDLE_MINUTES after its last
+unlocked use, whatever it fetches meanwhile.
+"""
+from flask import Flask, current_app, request, session
+
+from ..errors import ApiError
+from . import device_keys
+from .sessions import current_user
+
+# Concerns and answers (sync, lists, reads, history, decisions, and whatever else is added to
+# the blueprint), and the audit trail (who read which concern, from where).
+PERSONAL_BLUEPRINTS = frozenset({"concerns", "audit"})
+
+
+def personal(view):
+    """A view outside those blueprints that shows or changes personal data (e.g. people)."""
+    view.needs_device_key = True
+    return view
+
+
+def needs_key() -> bool:
+    if request.url_rule is None:  # 404 and 405 stay what they are
+        return False
+    view = current_app.view_functions.get(request.endpoint)
+    return request.blueprint in PERSONAL_BLUEPRINTS or getattr(view, "needs_device_key", False)
+
+
+def init_app(app: Flask) -> None:
+    @app.before_request
+    def check_device_key():
+        if not request.path.startswith("/api/"):
+            return None
+        presented = request.headers.get(device_keys.HEADER)
+        if needs_key():
+            user = current_user()  # a revoked session says so (session_ended) before anything else
+            if user is None:
+                return None  # the view answers "sign in first"
+            if not device_keys.matches(user.id, presented):
+                raise ApiError(401, "SafeVisit is locked on this device, or this device was signed "
+                               "out. Unlock it, or sign in again.", "device_locked")
+            session.modified = True  # unlocked use: the idle lifetime starts again
+        elif presented and device_keys.matches(session.get("uid"), presented):
+            # Revocation deletes the keys, so a revoked session never gets here; the view
+            # still checks the session itself (and reports why it ended).
+            session.modified = True
+        return None
