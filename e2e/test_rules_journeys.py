@@ -157,6 +157,7 @@ def submit_over_http(base_url: str, reference: str, answers: dict, version: str)
                          headers={"X-CSRFToken": token})
     assert login.status_code == 200
     concern_id = str(uuid.uuid4())
+    session.headers["X-SafeVisit-Device"] = login.json()["device_key"]  # as an unlocked phone sends it
     response = session.post(base_url + "/api/sync", headers={"X-CSRFToken": login.json()["csrf_token"]}, json={
         "changes": [{"id": concern_id, "change_id": str(uuid.uuid4()), "base_version": 0,
                      "case_reference": reference, "procedure": "child-abuse-and-the-internet",

@@ -129,6 +129,14 @@ class ApiClient:
         headers = self._headers({"X-CSRFToken": self.csrf or "", **kwargs.pop("headers", {})})
         return self.client.post(url, json=body if body is not None else {}, headers=headers, **kwargs)
 
+    def patch(self, url, body=None, **kwargs):
+        headers = self._headers({"X-CSRFToken": self.csrf or "", **kwargs.pop("headers", {})})
+        return self.client.patch(url, json=body if body is not None else {}, headers=headers, **kwargs)
+
+    def without_csrf(self) -> dict:
+        """Headers of an unlocked device that lost its CSRF token: only the token is missing."""
+        return self._headers({})
+
 
 @pytest.fixture
 def device(app, demo_users):

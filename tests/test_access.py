@@ -81,8 +81,7 @@ def test_only_the_teams_manager_acknowledges_and_decides(device, north_concern):
                          {"decision": "Strategy Meeting convened for tomorrow 9am", "close": True})
     assert early.status_code == 409 and early.json["error"]["code"] == "actions_to_do"
     for action in acked.json["tracked_actions"]:
-        marked = manager.client.patch(f"/api/concerns/{north_concern}/actions/{action['action']}",
-                                      json={"state": "done"}, headers={"X-CSRFToken": manager.csrf})
+        marked = manager.patch(f"/api/concerns/{north_concern}/actions/{action['action']}", {"state": "done"})
         assert marked.status_code == 200, marked.json
     decided = manager.post(f"/api/concerns/{north_concern}/decision",
                            {"decision": "Strategy Meeting convened for tomorrow 9am", "close": True})
@@ -96,7 +95,8 @@ def test_only_the_teams_manager_acknowledges_and_decides(device, north_concern):
 
 def test_acknowledge_needs_csrf(device, north_concern):
     manager = device("manager")
-    response = manager.client.post(f"/api/concerns/{north_concern}/acknowledge", json={})
+    response = manager.client.post(f"/api/concerns/{north_concern}/acknowledge", json={},
+                                   headers=manager.without_csrf())
     assert response.status_code == 403
     assert manager.get(f"/api/concerns/{north_concern}").json["status"] == "submitted"
 

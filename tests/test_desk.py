@@ -22,7 +22,7 @@ def concern(device):
 
 
 def patch(api, url, body):
-    return api.client.patch(url, json=body, headers={"X-CSRFToken": api.csrf})
+    return api.patch(url, body)
 
 
 def user_id(app, username):
@@ -233,7 +233,8 @@ def test_each_print_of_the_pack_is_audited_with_who_and_when(app, device, concer
     first = manager.post(f"/api/concerns/{concern}/pack-prints", {})
     assert first.status_code == 200 and first.json["printed_by"]["username"] == "manager"
     manager.post(f"/api/concerns/{concern}/pack-prints", {})
-    assert manager.client.post(f"/api/concerns/{concern}/pack-prints", json={}).status_code == 403  # CSRF
+    assert manager.client.post(f"/api/concerns/{concern}/pack-prints", json={},
+                               headers=manager.without_csrf()).status_code == 403  # CSRF
     manager_id = user_id(app, "manager")
     with app.app_context():
         prints = db.session.scalars(select(AuditEvent).where(

@@ -1,8 +1,10 @@
 """A new revision of the encoding: concerns keep theirs, a submission with a decisive gap needs
 the author's confirmation, and loading a revision lists the open concerns that would change."""
 import copy
+import json
 import uuid
 
+from backend.extensions import db
 from backend.procedures import store
 from tests.test_sync import change, sync
 
@@ -79,6 +81,17 @@ def test_loading_a_revision_flags_the_open_concerns_whose_recommendations_change
     # The South manager sees South's concern only.
     south = device("manager2").get("/api/procedure-rechecks").json["rechecks"]
     assert [r["concern_id"] for r in south] == [other_team["id"]]
+
+    # The list names concerns: a copied cookie without the device key reads nothing, and a
+    # read is audited with the ids it disclosed.
+    locked = manager.client.get("/api/procedure-rechecks")
+    assert locked.status_code == 401 and locked.json["error"]["code"] == "device_locked"
+    with app.app_context():
+        from backend.audit.models import AuditEvent
+        from sqlalchemy import select
+        last = db.session.scalars(select(AuditEvent).filter_by(action="list", object_type="procedure_recheck")
+                                  .order_by(AuditEvent.id.desc())).first()
+        assert json.loads(last.detail)["ids"] == [other_team["id"]]  # the South manager's read
 
 
 def test_rechecks_are_for_managers_and_admins_only(device):

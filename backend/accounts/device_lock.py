@@ -18,7 +18,8 @@ from .sessions import current_user
 
 # Concerns and answers (sync, lists, reads, history, decisions, and whatever else is added to
 # the blueprint), and the audit trail (who read which concern, from where).
-PERSONAL_BLUEPRINTS = frozenset({"concerns", "audit"})
+# procedure_rechecks lists concerns (ids, case references) a new rules revision would change.
+PERSONAL_BLUEPRINTS = frozenset({"concerns", "audit", "procedure_rechecks"})
 
 
 def personal(view):

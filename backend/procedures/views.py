@@ -89,6 +89,8 @@ def list_rechecks():
                       "to_version": row.to_version, "created_at": row.created_at,
                       "added": _titled([p for p in row.after if tuple(p) not in before], titles),
                       "removed": _titled([p for p in row.before if tuple(p) not in after], titles)})
-    record("list", "procedure_recheck", "*", user=user, detail={"count": len(items)})
+    # Which concerns were disclosed, not only how many (as for every list read).
+    record("list", "procedure_recheck", "*", user=user,
+           detail={"count": len(items), "ids": [item["concern_id"] for item in items]})
     db.session.commit()
     return RecheckListSchema().dump({"rechecks": items})
