@@ -39,7 +39,7 @@ def submit_offline(browser, live_server, case_reference):
     page.get_by_role("link", name="Start a home-visit checklist").click()
     page.get_by_label("Case reference").fill(case_reference)
     page.get_by_label("Child's age").fill("13")
-    page.get_by_role("group", name=re.compile("this specific child")).get_by_label("Yes").check()
+    page.get_by_role("group", name=re.compile("Significant Harm")).get_by_label("Yes").check()
     page.get_by_role("button", name="Submit concern").click()
     page.get_by_role("dialog").get_by_role("button", name="Submit concern").click()
     expect(page.locator("#outbox-count")).to_have_text("1 concern waiting to send")

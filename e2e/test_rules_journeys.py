@@ -99,6 +99,7 @@ def test_a_decisive_gap_is_a_prompt_and_submitting_asks_to_confirm(browser, cont
         manager = page_errors.attach(desk.new_page())
         sign_in(manager, "manager")
         manager.goto(f"/concerns/{concern_id}")
+        unlock(manager)  # a typed address loads the app afresh: locked until the passcode
         gaps = manager.locator("#submitted-without")
         expect(gaps).to_contain_text("Child's age")
         expect(gaps).to_contain_text("the author chose to submit without it")

@@ -41,18 +41,20 @@ const main = document.getElementById("main");
 const state = { user: null, signedIn: false, leave: [], notice: null, gate: null, idle: null, started: false,
   keepAlive: null };
 
+// server: the page shows what only the server has (no offline copy), so a lapsed session or
+// key sends the user to sign in and back, rather than letting them carry on offline-style.
 const ROUTES = [
   [/^\/login$/, login.render, { public: true }],
   [/^\/$/, home.render],
   [/^\/checklist\/new$/, checklist.start],
   [/^\/checklist\/([0-9a-f-]{36})$/, checklist.render],
   [/^\/procedure$/, reader.render, { public: true }],
-  [/^\/queue$/, queue.render, { capability: READ_QUEUE }],
-  [/^\/concerns\/([\w-]+)$/, concern.render, { capability: READ_QUEUE }],
-  [/^\/concerns\/([\w-]+)\/pack$/, pack.render, { capability: READ_QUEUE }],
-  [/^\/cases\/([^/]+)\/chronology$/, chronology.render, { capability: READ_QUEUE }],
+  [/^\/queue$/, queue.render, { capability: READ_QUEUE, server: true }],
+  [/^\/concerns\/([\w-]+)$/, concern.render, { capability: READ_QUEUE, server: true }],
+  [/^\/concerns\/([\w-]+)\/pack$/, pack.render, { capability: READ_QUEUE, server: true }],
+  [/^\/cases\/([^/]+)\/chronology$/, chronology.render, { capability: READ_QUEUE, server: true }],
   [/^\/procedure\/decides$/, decides.render, { public: true }],
-  [/^\/rechecks$/, rechecks.render, { capability: READ_QUEUE }],
+  [/^\/rechecks$/, rechecks.render, { capability: READ_QUEUE, server: true }],
 ];
 
 export function navigate(path, { replace: replaceEntry = false } = {}) {
@@ -204,7 +206,7 @@ async function onSignInNeeded(code) {
     }
   }
   const { pathname } = window.location;
-  if (!ROUTES.some(([re, , opts]) => opts?.managers && re.test(pathname))) return;
+  if (!ROUTES.some(([re, , opts]) => opts?.server && re.test(pathname))) return;
   state.user = null;
   state.signedIn = false;
   state.returnTo = pathname;
