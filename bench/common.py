@@ -74,6 +74,26 @@ def gunicorn(database_url: str, workers: int, extra_env: dict | None = None):
         stop_process(process, group=True)
 
 
+def add_postgres_option(parser) -> None:
+    parser.add_argument("--postgres", action="store_true",
+                        help="start a throwaway PostgreSQL cluster (Debian's postgresql) for the run")
+
+
+def run_with_database(args, run) -> None:
+    """run(args), on a throwaway PostgreSQL cluster when --postgres asks for one."""
+    if not (args.postgres and not args.database_url):
+        run(args)
+        return
+    from tests.process_support import PostgresCluster
+    cluster = PostgresCluster()
+    cluster.init()
+    try:
+        args.database_url = cluster.url
+        run(args)
+    finally:
+        cluster.remove()
+
+
 def login(base: str, username: str, password: str) -> requests.Session:
     session = requests.Session()
     token = session.get(base + "/api/auth/session", timeout=30).json()["csrf_token"]

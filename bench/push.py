@@ -25,7 +25,7 @@ import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
-from common import ROOT, SECRET, percentile, prepare_database
+from common import ROOT, SECRET, add_postgres_option, percentile, prepare_database, run_with_database
 
 PASSWORD = "bench-password-123456"
 
@@ -135,20 +135,8 @@ def main():
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--concerns", type=int, default=30)
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL"))
-    parser.add_argument("--postgres", action="store_true",
-                        help="start a throwaway PostgreSQL cluster (Debian's postgresql) for the run")
-    args = parser.parse_args()
-    if args.postgres and not args.database_url:
-        from tests.process_support import PostgresCluster
-        cluster = PostgresCluster()
-        cluster.init()
-        try:
-            args.database_url = cluster.url
-            run(args)
-        finally:
-            cluster.remove()
-    else:
-        run(args)
+    add_postgres_option(parser)
+    run_with_database(parser.parse_args(), run)
 
 
 def run(args):

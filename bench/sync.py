@@ -17,7 +17,8 @@ import uuid
 
 import requests
 
-from common import describe, gunicorn, login, percentile, prepare_database
+from common import (add_postgres_option, describe, gunicorn, login, percentile, prepare_database,
+                    run_with_database)
 
 PASSWORD = "bench-password-123456"
 SLUG = "child-abuse-and-the-internet"
@@ -74,20 +75,8 @@ def main():
     parser.add_argument("--batch-size", type=int, default=10)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--database-url")
-    parser.add_argument("--postgres", action="store_true",
-                        help="start a throwaway PostgreSQL cluster (Debian's postgresql) for the run")
-    args = parser.parse_args()
-    if args.postgres and not args.database_url:
-        from tests.process_support import PostgresCluster
-        cluster = PostgresCluster()
-        cluster.init()
-        try:
-            args.database_url = cluster.url
-            run(args)
-        finally:
-            cluster.remove()
-    else:
-        run(args)
+    add_postgres_option(parser)
+    run_with_database(parser.parse_args(), run)
 
 
 def run(args):
