@@ -64,7 +64,10 @@ def test_an_admin_chooses_the_team(page, live_server):
     submit(live_server, "worker2", [f"{prefix}-SOUTH"])
     sign_in(page, "admin")
     page.get_by_role("link", name="Open the concern queue").click()
+    # The first page of the queue is in (both teams for an admin) before the filters are used.
+    expect(page.get_by_role("list", name="Concerns").get_by_role("link", name=re.compile(f"{prefix}-SOUTH"))).to_be_visible()
     page.get_by_text("Filter the queue").click()
+    expect(page.get_by_label("Team")).to_be_visible()
     page.get_by_label("Team").select_option(label="South")
     queue = page.get_by_role("list", name="Concerns")
     expect(queue.get_by_role("link", name=re.compile(f"{prefix}-SOUTH"))).to_be_visible()
