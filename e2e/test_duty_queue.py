@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from tests.conftest import ApiClient
 from tests.push_support import urgent_change
+from tests.waiting import wait_until
 
 from .conftest import PASSWORD, serious_violations, sign_in
 
@@ -72,3 +73,28 @@ def test_an_admin_chooses_the_team(page, live_server):
     queue = page.get_by_role("list", name="Concerns")
     expect(queue.get_by_role("link", name=re.compile(f"{prefix}-SOUTH"))).to_be_visible()
     expect(queue.get_by_role("link", name=re.compile(f"{prefix}-NORTH"))).to_have_count(0)
+
+
+def test_nothing_above_the_filters_moves_once_they_are_shown(page, live_server):
+    """A manager's duty status arrives late on a slow connection: the filters must not be pushed
+    down under a finger about to tap them (practice: a layout that shifts makes mis-taps)."""
+    held = []
+    page.route("**/api/push/duty", lambda route: held.append(route))
+    sign_in(page, "manager")
+    page.get_by_role("link", name="Open the concern queue").click()
+    expect(page.get_by_role("heading", level=1, name="Concern queue")).to_be_visible()
+    # Each Playwright call lets the held request's handler run.
+    wait_until(lambda: page.evaluate("1") and held, what="the duty status request")
+    expect(page.get_by_role("status").filter(has_text="Loading the queue")).to_be_visible()
+    expect(page.get_by_text("Filter the queue")).to_have_count(0)  # not while the duty part is out
+    filters = page.get_by_text("Filter the queue")
+    for route in held:
+        route.continue_()
+    page.unroute("**/api/push/duty")
+    expect(filters).to_be_visible()
+    expect(page.locator("#duty-state")).to_be_visible()
+    before = filters.bounding_box()
+    page.evaluate("() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))")
+    assert filters.bounding_box() == before
+    filters.click()
+    expect(page.get_by_label("Urgency")).to_be_visible()

@@ -13,12 +13,14 @@ const STATE_TEXT = {
   off: ["Off", "badge-none", "This phone does not get alerts. Urgent concerns only show in the queue."],
 };
 
-/** The "Alerts" card of the manager's queue screen; fills itself in. */
-export function alertsCard(user) {
+/**
+ * The "Alerts" card of the manager's queue screen, filled in before it is shown: a card that
+ * grew after the page appeared would move the filters from under a finger about to tap them.
+ */
+export async function alertsCard(user) {
   const card = h("section", { class: "card", id: "alerts", "aria-labelledby": "alerts-title" },
-    h("h2", { id: "alerts-title" }, "Alerts on this phone"),
-    h("p", { class: "muted", id: "alerts-state" }, "Checking…"));
-  draw(card, user).catch((error) => replace(card, card.firstChild,
+    h("h2", { id: "alerts-title" }, "Alerts on this phone"));
+  await draw(card, user).catch((error) => card.append(
     h("p", { class: "notice", role: "alert", id: "alerts-error" }, `Alerts cannot be checked: ${error.message}`)));
   return card;
 }

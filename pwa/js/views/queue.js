@@ -82,11 +82,19 @@ export async function render(main, ctx) {
     load().catch((error) => console.warn("queue not loaded", error));
   };
 
+  // Nothing above the filters may change size once they are shown (a tap aimed at them would
+  // land on whatever moved there), so the page appears when its top part is complete.
+  let left = false;
+  ctx.onLeave(() => { left = true; });
+  replace(main, h("div", { class: "page" }, h("h1", {}, "Concern queue"),
+    h("p", { class: "muted", role: "status" }, "Loading the queue…")));
+  const [card] = await Promise.all([can(ctx.user, RECEIVE_ALERTS) ? alertsCard(ctx.user) : null, load()]);
+  if (left) return;
   replace(main, h("div", { class: "page" },
     h("h1", {}, "Concern queue"),
     connection,
     summary,
-    can(ctx.user, RECEIVE_ALERTS) ? alertsCard(ctx.user) : null,
+    card,
     h("details", { class: "card filters" },
       h("summary", {}, "Filter the queue"),
       h("div", { class: "field" }, h("label", { for: "filter-status" }, "Status"),
@@ -118,7 +126,6 @@ export async function render(main, ctx) {
     window.removeEventListener("online", refresh);
     document.removeEventListener("visibilitychange", refresh);
   });
-  await load();
 }
 
 function checkbox(id, label, onchange) {
