@@ -122,6 +122,37 @@ def test_one_bad_item_does_not_stop_the_others(app, device):
     assert count(app, Concern, id=bad["id"]) == 0
 
 
+def test_a_change_another_request_stored_meanwhile_is_undone_alone_and_found_again(app, device, monkeypatch):
+    """The batch reads what it touches up front. A change stored by another request after that
+    read clashes when it is written: its savepoint is rolled back, it is looked up afresh and
+    answered as a duplicate, and the rest of the batch (and its audit trail) is kept."""
+    from backend.audit.models import AuditEvent
+    from backend.concerns import sync as sync_module
+
+    worker = device("worker")
+    raced = change()
+    assert sync(worker, raced)[0]["result"] == "applied"
+    real_read_ahead = sync_module._read_ahead
+
+    def read_before_the_other_request_committed(changes):
+        concerns, revisions = real_read_ahead(changes)
+        db.session.expunge(concerns.pop(raced["id"]))  # this transaction never saw the row
+        revisions.pop(raced["change_id"])
+        return concerns, revisions
+
+    monkeypatch.setattr(sync_module, "_read_ahead", read_before_the_other_request_committed)
+    first, last = change(), change()
+    results = sync(worker, first, raced, last)
+    assert [r["result"] for r in results] == ["applied", "duplicate", "applied"]
+    assert count(app, ConcernRevision, concern_id=raced["id"]) == 1
+    assert count(app, Concern, id=first["id"]) == count(app, Concern, id=last["id"]) == 1
+    with app.app_context():
+        audited = db.session.execute(select(AuditEvent.object_id, AuditEvent.action).where(
+            AuditEvent.object_id.in_([first["id"], raced["id"], last["id"]]))).all()
+    assert sorted(audited) == sorted([(first["id"], "sync_applied"), (raced["id"], "sync_applied"),
+                                      (last["id"], "sync_applied")])  # the raced one only once, from its first send
+
+
 def test_urgency_and_actions_are_recomputed_on_the_server(device):
     worker = device("worker")
     item = change(answers={"case_reference": "CR-9", "adult_concern": True,

@@ -1,17 +1,23 @@
-"""Applying one device change to one concern: exactly once, atomically, never silently overwriting.
+"""Applying a batch of device changes: each exactly once, never silently overwriting.
+
+The batch is one transaction and each change one savepoint inside it: a bad change is undone
+alone and the others are kept, and the batch commits once. A process that dies before that
+commit stores nothing of the batch; the device resends it with the same change ids.
 
 Results: applied (stored, new version), duplicate (this change_id was stored before:
 the same answer again, nothing stored twice), conflict (the device edited an old
 version: its copy is kept in the history and the server copy returned), rejected
 (field errors; nothing stored).
 """
+from dataclasses import dataclass, field
+
 from marshmallow import ValidationError
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..accounts.models import User
-from ..audit.log import record
+from ..audit.log import record_all, row
 from ..errors import flatten_messages
 from ..extensions import db
 from ..procedures import rules, store
@@ -23,6 +29,16 @@ from .models import Concern, ConcernRevision
 from .schemas import ChangeSchema
 
 ATTEMPTS = 3
+
+
+@dataclass
+class Batch:
+    """What the batch's changes touch, read up front in two statements rather than two per
+    change, and the audit rows of the changes kept, inserted together at the end."""
+    user: User
+    concerns: dict[str, Concern] = field(default_factory=dict)
+    revisions: dict[str, ConcernRevision] = field(default_factory=dict)
+    audit: list[dict] = field(default_factory=list)
 
 
 def _echo(value):
@@ -41,39 +57,80 @@ def _result(kind: str, change: dict, concern: Concern, version: int) -> dict:
             "version": version, "concern": concern}
 
 
-def apply_change(user: User, raw) -> dict:
-    """Apply one change in its own transaction and return its result."""
+def _load(raw) -> tuple[dict | None, dict | None]:
+    """(the change, None) when it is well formed, else (None, its rejection)."""
     unstorable = text_errors(raw)  # the body check left the items of a batch to us
     if unstorable:
-        return _rejected(raw, unstorable)
+        return None, _rejected(raw, unstorable)
     try:
         change = ChangeSchema().load(raw if isinstance(raw, dict) else {})
     except ValidationError as err:
-        return _rejected(raw, flatten_messages(err.messages))
+        return None, _rejected(raw, flatten_messages(err.messages))
     change["id"], change["change_id"] = str(change["id"]), str(change["change_id"])
+    return change, None
+
+
+def apply_batch(user: User, raws: list) -> list[dict]:
+    """Apply every change of a batch inside the caller's transaction; the caller commits."""
+    loaded = [_load(raw) for raw in raws]
+    changes = [change for change, _ in loaded if change is not None]
+    batch = Batch(user)
+    if changes:
+        batch.concerns, batch.revisions = _read_ahead(changes)
+    results = [rejected if change is None else _apply_one(batch, change) for change, rejected in loaded]
+    record_all(batch.audit)
+    return results
+
+
+def _read_ahead(changes: list[dict]) -> tuple[dict[str, Concern], dict[str, ConcernRevision]]:
+    """The concerns the batch touches, locked, and the revisions its change ids already name."""
+    # Locked in id order, so that two batches touching the same concerns cannot deadlock;
+    # once a concern is visible, so is every revision committed with it.
+    concerns = {c.id: c for c in db.session.scalars(
+        select(Concern).where(Concern.id.in_({c["id"] for c in changes})).order_by(Concern.id)
+        .with_for_update(of=Concern).execution_options(populate_existing=True)).unique()}
+    revisions = {r.change_id: r for r in db.session.scalars(
+        select(ConcernRevision).where(ConcernRevision.change_id.in_({c["change_id"] for c in changes})))}
+    return concerns, revisions
+
+
+def _apply_one(batch: Batch, change: dict) -> dict:
+    fresh = False
     for attempt in range(ATTEMPTS):
+        savepoint = db.session.begin_nested()
+        kept = len(batch.audit)
         try:
-            result = _apply(user, change)
+            result = _apply(batch, change, fresh)
             if result["result"] == "rejected":
-                db.session.rollback()
+                savepoint.rollback()
             else:
-                db.session.commit()
+                savepoint.commit()  # flushes: a clash with another request shows here
             return result
         except (IntegrityError, StaleDataError):
-            # Another request stored this change or this concern first: look again.
-            db.session.rollback()
+            # Another request stored this change or this concern first: undo this change
+            # alone and look again, at the rows as they are now.
+            savepoint.rollback()
+            del batch.audit[kept:]
+            fresh = True
             if attempt == ATTEMPTS - 1:
                 raise
     raise AssertionError("unreachable")
 
 
-def _apply(user: User, change: dict) -> dict:
-    # The concern row first, locked: once it is visible, so is every revision committed
-    # with it, and concurrent edits of one concern queue here (PostgreSQL; SQLite's
-    # BEGIN IMMEDIATE already serialises writers).
+def _lookup(batch: Batch, change: dict, fresh: bool) -> tuple[Concern | None, ConcernRevision | None]:
+    if not fresh:
+        return batch.concerns.get(change["id"]), batch.revisions.get(change["change_id"])
     concern = db.session.get(Concern, change["id"], populate_existing=True,
                              with_for_update={"of": Concern})
     prior = db.session.scalar(select(ConcernRevision).filter_by(change_id=change["change_id"]))
+    return concern, prior
+
+
+def _apply(batch: Batch, change: dict, fresh: bool) -> dict:
+    # The concern row is locked: concurrent edits of one concern queue here (PostgreSQL;
+    # SQLite's BEGIN IMMEDIATE already serialises writers).
+    user = batch.user
+    concern, prior = _lookup(batch, change, fresh)
     if prior is not None:
         return _replay(user, change, prior)
     if concern is not None and concern.author_id != user.id:
@@ -96,12 +153,12 @@ def _apply(user: User, change: dict) -> dict:
     if concern is None:
         if change["base_version"] != 0:
             return _rejected(change, {"base_version": ["The server has no such concern; a new one starts at 0."]})
-        return _create(user, change, document)
+        return _create(batch, change, document)
     if concern.status != "draft":
-        return _addendum(user, change, concern)
+        return _addendum(batch, change, concern)
     if change["base_version"] != concern.version:
-        return _conflict(user, change, concern)
-    return _update(user, change, concern, document)
+        return _conflict(batch, change, concern)
+    return _update(batch, change, concern, document)
 
 
 def _replay(user: User, change: dict, prior: ConcernRevision) -> dict:
@@ -114,7 +171,8 @@ def _replay(user: User, change: dict, prior: ConcernRevision) -> dict:
 
 
 def _apply_fields(concern: Concern, change: dict, document: dict) -> None:
-    evaluation = rules.evaluate(document, change["answers"])
+    # What was left unanswered matters only at submission (submitted_without).
+    evaluation = rules.evaluate(document, change["answers"], with_needs=change["status"] == "submitted")
     confirmed = set(change.get("submitted_without") or [])
     concern.case_reference = change["case_reference"]
     concern.answers = change["answers"]
@@ -132,7 +190,7 @@ def _apply_fields(concern: Concern, change: dict, document: dict) -> None:
             for need in evaluation["needs"]] or None
 
 
-def _revision(concern: Concern, change: dict, kind: str, user: User) -> None:
+def _revision(batch: Batch, concern: Concern, change: dict, kind: str) -> None:
     if kind == "addendum":
         # Only what is added: the answers the device sent along are not the concern's
         # answers (those are frozen), and must not sit in its history as if they were.
@@ -140,50 +198,51 @@ def _revision(concern: Concern, change: dict, kind: str, user: User) -> None:
     else:
         body = {k: change[k] for k in ("case_reference", "answers", "notes", "status", "submitted_without")
                 if k in change}
-    db.session.add(ConcernRevision(concern_id=concern.id, change_id=change["change_id"], kind=kind,
-                                   version=concern.version, base_version=change["base_version"],
-                                   body=body, author_id=user.id))
+    revision = ConcernRevision(concern_id=concern.id, change_id=change["change_id"], kind=kind,
+                               version=concern.version, base_version=change["base_version"],
+                               body=body, author_id=batch.user.id)
+    db.session.add(revision)
+    # A later change of the same batch with this change id is then a duplicate, found here.
+    batch.revisions[change["change_id"]] = revision
 
 
-def _after_store(user: User, concern: Concern, change: dict, kind: str) -> None:
-    record(f"sync_{kind}", "concern", concern.id, user=user,
-           detail={"version": concern.version, "status": concern.status})
+def _after_store(batch: Batch, concern: Concern, change: dict, kind: str) -> None:
+    batch.audit.append(row(f"sync_{kind}", "concern", concern.id, user=batch.user,
+                           detail={"version": concern.version, "status": concern.status}))
     if kind == "applied" and change["status"] == "submitted" and concern.urgency in events.URGENT:
         events.urgent_concern_submitted.send(concern)
 
 
-def _create(user: User, change: dict, document: dict) -> dict:
+def _create(batch: Batch, change: dict, document: dict) -> dict:
     concern = Concern(id=change["id"], procedure=change["procedure"],
-                      procedure_version=change["procedure_version"], author_id=user.id,
-                      team_id=user.team_id, status="draft", version=1)
+                      procedure_version=change["procedure_version"], author_id=batch.user.id,
+                      team_id=batch.user.team_id, status="draft", version=1)
     _apply_fields(concern, change, document)
     db.session.add(concern)
-    db.session.flush()  # the concern row first: the revision refers to it
-    _revision(concern, change, "applied", user)
-    db.session.flush()
-    _after_store(user, concern, change, "applied")
+    db.session.flush()  # the concern row first: the revision and any alert jobs refer to it
+    batch.concerns[concern.id] = concern
+    _revision(batch, concern, change, "applied")
+    _after_store(batch, concern, change, "applied")
     return _result("applied", change, concern, concern.version)
 
 
-def _update(user: User, change: dict, concern: Concern, document: dict) -> dict:
+def _update(batch: Batch, change: dict, concern: Concern, document: dict) -> dict:
     _apply_fields(concern, change, document)
     db.session.flush()  # bumps the version, or raises StaleDataError if someone else did
-    _revision(concern, change, "applied", user)
-    db.session.flush()
-    _after_store(user, concern, change, "applied")
+    _revision(batch, concern, change, "applied")
+    _after_store(batch, concern, change, "applied")
     return _result("applied", change, concern, concern.version)
 
 
-def _conflict(user: User, change: dict, concern: Concern) -> dict:
+def _conflict(batch: Batch, change: dict, concern: Concern) -> dict:
     # Both versions are kept: the server copy stays current, the device's copy is
     # stored in the history for the author (and a manager) to reconcile.
-    _revision(concern, change, "conflict", user)
-    db.session.flush()
-    _after_store(user, concern, change, "conflict")
+    _revision(batch, concern, change, "conflict")
+    _after_store(batch, concern, change, "conflict")
     return _result("conflict", change, concern, concern.version)
 
 
-def _addendum(user: User, change: dict, concern: Concern) -> dict:
+def _addendum(batch: Batch, change: dict, concern: Concern) -> dict:
     if concern.status == lifecycle.Status.CLOSED:
         return _rejected(change, {"addendum" if "addendum" in change else "status": [
             "This concern has been closed; nothing more can be added to it. Raise a new concern."]})
@@ -192,7 +251,6 @@ def _addendum(user: User, change: dict, concern: Concern) -> dict:
             "This concern has been submitted and is frozen; send an addendum instead."]})
     concern.updated_at = utcnow()  # also bumps the version: devices see the addendum
     db.session.flush()
-    _revision(concern, change, "addendum", user)
-    db.session.flush()
-    _after_store(user, concern, change, "addendum")
+    _revision(batch, concern, change, "addendum")
+    _after_store(batch, concern, change, "addendum")
     return _result("applied", change, concern, concern.version)

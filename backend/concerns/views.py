@@ -21,7 +21,7 @@ from .schemas import (AcknowledgeSchema, ActionUpdateSchema, AssigneesSchema, As
                       ConcernSchema, DecisionSchema, HistorySchema, PrintRecordSchema,
                       PrintRequestSchema, QueueArgsSchema, QueueSchema, SyncRequestSchema,
                       SyncResponseSchema)
-from .sync import apply_change
+from .sync import apply_batch
 
 bp = Blueprint("concerns", __name__, url_prefix="/api")
 
@@ -32,9 +32,12 @@ AUTHORS = (Role.FOSTER_CARER.value, Role.FIELD_WORKER.value)
 def sync():
     user = require_user(*AUTHORS)
     body = json_body(SyncRequestSchema(), items_checked_apart="changes")
-    # Each change commits or fails on its own: one bad item never holds back the rest.
-    results = [apply_change(user, raw) for raw in body["changes"]]
-    return SyncResponseSchema().dump({"results": results})
+    # One transaction for the batch, one savepoint per change: one bad item never holds back
+    # the rest. The answer is written before the commit, from the rows as stored, so that
+    # nothing is read back after it; no answer leaves unless the commit succeeded.
+    response = SyncResponseSchema().dump({"results": apply_batch(user, body["changes"])})
+    db.session.commit()
+    return response
 
 
 PAGE = 500

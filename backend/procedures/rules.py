@@ -152,6 +152,25 @@ def _outcome(actions: list[dict]) -> set:
     return {(a["action"], a["urgency"]) for a in actions}
 
 
+_READS: dict[int, tuple[dict, dict]] = {}
+
+
+def _reads(document: dict) -> dict:
+    """Which questions each rule reads, and which questions any `when` that shows a section or
+    question reads. Kept per document object: documents are loaded once, never changed in place."""
+    cached = _READS.get(id(document))
+    if cached is not None and cached[0] is document:
+        return cached[1]
+    shown_by = []
+    for section in document["checklist"]["sections"]:
+        shown_by += [section["when"]] if "when" in section else []
+        shown_by += [q["when"] for q in section["questions"] if "when" in q]
+    reads = {"rules": {r["id"]: frozenset(leaf["q"] for leaf in _leaves(r["when"])) for r in document["rules"]},
+             "visibility": frozenset(leaf["q"] for cond in shown_by for leaf in _leaves(cond))}
+    _READS[id(document)] = (document, reads)
+    return reads
+
+
 def needs(document: dict, answers: dict) -> list[dict]:
     """Unanswered, shown questions whose answer would change what is recommended.
 
@@ -169,10 +188,16 @@ def needs(document: dict, answers: dict) -> list[dict]:
     action_order = [a["id"] for a in document["actions"]]
     titles = {a["id"]: a["title"] for a in document["actions"]}
     found = []
+    # Without trials: a question that is no follow-up can only matter through a rule in play
+    # that reads it, or by showing or hiding other answers.
+    reads = _reads(document)
+    worth_trying = reads["visibility"].union(*(reads["rules"][r] for r in in_play))
     for question in visible_questions(document, answers):
         if is_answered(answers.get(question["id"])):
             continue
         follow_up = "when" in question and _evidence(question["when"], considered)
+        if not follow_up and question["id"] not in worth_trying:
+            continue
         changed: set = set()
         for value in candidates(document, question):
             trial = visible_answers(document, {**answers, question["id"]: value})
@@ -205,8 +230,11 @@ def guidance(document: dict, answers: dict) -> list[dict]:
             for g in document.get("guidance", []) if holds(g["when"], considered)]
 
 
-def evaluate(document: dict, answers: dict) -> dict:
+def evaluate(document: dict, answers: dict, *, with_needs: bool = True) -> dict:
+    """`with_needs=False` leaves `needs` empty: the trials it runs cost more than the rest, and
+    a caller storing a draft has no use for them."""
     actions = _actions(document, _fired(document, visible_answers(document, answers)))
     urgency = actions[0]["urgency"] if actions else None
-    return {"urgency": urgency, "actions": actions, "needs": needs(document, answers),
+    return {"urgency": urgency, "actions": actions,
+            "needs": needs(document, answers) if with_needs else [],
             "scope": scope(document, answers), "guidance": guidance(document, answers)}
