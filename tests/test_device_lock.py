@@ -155,6 +155,9 @@ OPEN_ENDPOINTS = {
     "auth.get_session", "auth.login", "auth.logout",
     "push.public_key", "push.list_subscriptions", "push.subscribe", "push.unsubscribe",
     "push.get_duty", "push.set_duty", "push.list_jobs",
+    # Issue 14: a test alert to the caller's own channels, its acknowledgement (posted by the
+    # service worker, which never holds the key) and duty coverage (team names and counts).
+    "push.send_test_alert", "push.acknowledge_test_alert", "push.coverage",
 }
 
 
