@@ -27,7 +27,7 @@ class DutyCallSchema(Schema):
     phoned_at = UtcDateTime(required=True, metadata={"description": "When the call was made (RFC 3339, with zone)."})
     desk = fields.Str(required=True, validate=validate.OneOf(DESKS), metadata={
         "description": "duty: the duty desk (office hours); out_of_hours: the Emergency Duty Team."})
-    number = fields.Str(required=True, validate=[validate.Length(max=30), validate.Regexp(
+    number = fields.Str(load_default=None, allow_none=True, validate=[validate.Length(max=30), validate.Regexp(
         PHONE, error="Must be a phone number (digits, spaces, + ( ) - only).")])
     spoke_to = fields.Str(required=True, validate=validate.Length(min=1, max=120), metadata={
         "description": "Whom the worker spoke to (a name or role at the desk)."})
@@ -53,7 +53,7 @@ class DutyCallSchema(Schema):
         # As the concern keeps it (JSON): UTC, second precision, tidy text.
         at = data["phoned_at"].astimezone(dt.timezone.utc).replace(microsecond=0)
         return {"phoned_at": at.isoformat().replace("+00:00", "Z"), "desk": data["desk"],
-                "number": " ".join(data["number"].split()), "spoke_to": " ".join(data["spoke_to"].split())}
+                "number": " ".join(data["number"].split()) if data["number"] else None, "spoke_to": " ".join(data["spoke_to"].split())}
 
 
 def phoned(concern) -> bool:

@@ -121,6 +121,10 @@ def _store(user, body: dict, host: str) -> PushSubscription:
                            "push_subscription_taken")
         record("push_subscription_moved", "push_subscription", str(row.id), user=user,
                detail={"from_user_id": row.user_id})
+    if not created and (row.user_id, row.p256dh, row.auth) != (
+            user.id, body["keys"]["p256dh"], body["keys"]["auth"]):
+        # New keys or a new owner: what was proven of the old channel says nothing of this one.
+        row.last_success_at = row.last_failure_at = row.last_failure = row.confirmed_at = None
     row.user_id, row.p256dh, row.auth = user.id, body["keys"]["p256dh"], body["keys"]["auth"]
     row.expiration_time, row.device_label, row.updated_at = (
         body["expiration_time"], body["device_label"], now)
