@@ -77,6 +77,8 @@ def from_environment(instance_path: str) -> dict:
             "SAFEVISIT_PUSH_ALLOWED_HOSTS", PUSH_SERVICES).split(",") if h.strip()],
         "PUSH_TEST_RECEIVER": _bool("SAFEVISIT_PUSH_TEST_RECEIVER", False),
         "PUSH_ESCALATION_MINUTES": float(os.environ.get("SAFEVISIT_PUSH_ESCALATION_MINUTES", "15")),
+        # A channel is "working" while its last delivery (or test acknowledgement) is this recent.
+        "PUSH_HEALTHY_DAYS": float(os.environ.get("SAFEVISIT_PUSH_HEALTHY_DAYS", "7")),
         "PUSH_SEND_TIMEOUT": float(os.environ.get("SAFEVISIT_PUSH_SEND_TIMEOUT", "10")),
         # Recommended actions (backend/concerns/lifecycle.py): hours after submission, by urgency.
         "ACTION_DUE_HOURS": _due_hours(os.environ.get("SAFEVISIT_ACTION_DUE_HOURS", ACTION_DUE_HOURS)),

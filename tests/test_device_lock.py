@@ -155,6 +155,9 @@ OPEN_ENDPOINTS = {
     "auth.get_session", "auth.login", "auth.logout",
     "push.public_key", "push.list_subscriptions", "push.subscribe", "push.unsubscribe",
     "push.get_duty", "push.set_duty", "push.list_jobs",
+    # Issue 14: a test alert to the caller's own channels, its acknowledgement (posted by the
+    # service worker, which never holds the key) and duty coverage (team names and counts).
+    "push.send_test_alert", "push.acknowledge_test_alert", "push.coverage",
 }
 
 
@@ -251,8 +254,10 @@ def test_the_push_worker_can_replace_its_subscription_with_the_cookie_alone(app,
     response = worker_scope.post("/api/push/subscriptions", json={**subscription_body(new), "replaces": old},
                                  headers={"X-CSRFToken": csrf})
     assert response.status_code == 200
+    # The channel's own health (issue 14) is about this browser, not about anyone else.
     assert set(response.json) <= {"id", "endpoint", "expirationTime", "device_label", "created_at",
-                                  "updated_at", "last_sent_at"}
+                                  "updated_at", "last_sent_at", "health", "last_success_at",
+                                  "last_failure_at", "confirmed_at"}
     endpoints = [s["endpoint"] for s in manager.get("/api/push/subscriptions").json["subscriptions"]]
     assert endpoints == [new]
 

@@ -50,7 +50,8 @@ def test_an_urgent_concern_arrives_decrypted_at_every_on_duty_managers_browser(
         message = request.message
         assert message["concern"] == concern_id
         assert message["kind"] == "alert" and message["urgency"] in ("immediate", "urgent")
-        assert set(message) == {"v", "kind", "concern", "urgency", "team", "title"}
+        assert set(message) == {"v", "kind", "concern", "urgency", "team", "phoned", "title"}
+        assert message["phoned"] is False  # nobody recorded a call to the duty desk
         assert "CR-1" not in request.plaintext and "concern_specific_child" not in request.plaintext
         assert "Wren" not in request.plaintext and "worker" not in request.plaintext
         assert len(request.body) < 3072

@@ -4,7 +4,7 @@ from sqlalchemy import select
 from ..extensions import db
 from .models import Team, User
 from .service import create_user
-from .team_phones import set_phones
+from .team_phones import set_phones, set_office_hours
 
 DEMO_PASSWORD_DEFAULT = "safevisit-demo"  # documented in the README; development only
 DEMO_ACCOUNTS = [
@@ -34,5 +34,7 @@ def seed_demo(password: str) -> list[str]:
     for team, (duty, out_of_hours, hours) in DEMO_PHONES.items():
         if db.session.scalar(select(Team.duty_phone).filter_by(name=team)) is None:
             set_phones(team, duty, out_of_hours, hours)
+            # The same hours, structured: the phone picks the number by the clock.
+            set_office_hours(team, "mon-fri", "09:00", "17:00", None)
     db.session.commit()
     return created

@@ -26,6 +26,15 @@ class Team(db.Model):
     duty_phone: Mapped[str | None] = mapped_column(String(30))
     out_of_hours_phone: Mapped[str | None] = mapped_column(String(30))
     office_hours: Mapped[str | None] = mapped_column(String(80))
+    # When the duty desk answers (`flask teams set-office-hours`, backend/accounts/office_hours.py):
+    # ISO weekdays ("12345" = Monday to Friday) and "HH:MM" times in the team's time zone.
+    # The phone keeps them and picks the duty desk or the out-of-hours number itself, offline.
+    office_days: Mapped[str | None] = mapped_column(String(7))
+    office_opens: Mapped[str | None] = mapped_column(String(5))
+    office_closes: Mapped[str | None] = mapped_column(String(5))
+    # An IANA zone: office hours (and the on-call rota) are wall-clock times here.
+    time_zone: Mapped[str] = mapped_column(String(64), default="Europe/London",
+                                           server_default="Europe/London")
 
 
 class User(db.Model):

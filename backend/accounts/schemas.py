@@ -13,6 +13,11 @@ class TeamContactSchema(TeamSchema):
     out_of_hours_phone = fields.Str(dump_only=True, allow_none=True,
                                     metadata={"description": "The Emergency Duty Team, out of office hours."})
     office_hours = fields.Str(dump_only=True, allow_none=True)
+    office_days = fields.Str(dump_only=True, allow_none=True, metadata={
+        "description": "ISO weekdays the duty desk answers, e.g. \"12345\" (Monday to Friday); null: not set."})
+    office_opens = fields.Str(dump_only=True, allow_none=True, metadata={"description": "HH:MM, team's time zone."})
+    office_closes = fields.Str(dump_only=True, allow_none=True, metadata={"description": "HH:MM, team's time zone."})
+    time_zone = fields.Str(dump_only=True, metadata={"description": "IANA time zone of the team."})
 
 
 class UserSchema(Schema):

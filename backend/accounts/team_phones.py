@@ -1,4 +1,4 @@
-"""`flask teams set-phones NAME`: the duty desk and out-of-hours numbers a team's phones show."""
+"""`flask teams set-phones|set-office-hours NAME`: the numbers a team's phones show, and when."""
 import re
 
 import click
@@ -6,6 +6,7 @@ from flask import Blueprint
 from sqlalchemy import select
 
 from ..extensions import db
+from . import office_hours
 from .models import Team
 
 bp = Blueprint("teams_cli", __name__, cli_group="teams")
@@ -23,10 +24,15 @@ def check_phone(value: str | None) -> str | None:
     return value
 
 
-def set_phones(name: str, duty: str | None, out_of_hours: str | None, office_hours: str | None) -> Team:
+def _team(name: str) -> Team:
     team = db.session.scalar(select(Team).filter_by(name=name))
     if team is None:
         raise ValueError(f"no team {name!r}")
+    return team
+
+
+def set_phones(name: str, duty: str | None, out_of_hours: str | None, office_hours: str | None) -> Team:
+    team = _team(name)
     if duty is not None:
         team.duty_phone = check_phone(duty)
     if out_of_hours is not None:
@@ -50,3 +56,39 @@ def set_phones_command(team, duty, out_of_hours, office_hours):
     db.session.commit()
     click.echo(f"team {row.name}: duty desk {row.duty_phone or '(none)'}, "
                f"out of hours {row.out_of_hours_phone or '(none)'}, office hours {row.office_hours or '(none)'}")
+
+
+def set_office_hours(name: str, days: str | None, opens: str | None, closes: str | None,
+                     time_zone: str | None, clear: bool = False) -> Team:
+    """Structured hours: all three of days, opens and closes together (checked as one), or clear."""
+    team = _team(name)
+    if time_zone is not None:
+        team.time_zone = office_hours.check_time_zone(time_zone)
+    if clear:
+        team.office_days = team.office_opens = team.office_closes = None
+    elif (days, opens, closes) != (None, None, None):
+        if None in (days, opens, closes):
+            raise ValueError("give --days, --opens and --closes together")
+        team.office_days, team.office_opens, team.office_closes = office_hours.check_hours(days, opens, closes)
+        # The free text the phone showed before follows the structured hours.
+        team.office_hours = office_hours.describe(team.office_days, team.office_opens, team.office_closes)
+    return team
+
+
+@bp.cli.command("set-office-hours")
+@click.argument("team")
+@click.option("--days", help='The days the duty desk answers, e.g. "mon-fri" or "mon,wed,fri".')
+@click.option("--opens", help="When it opens, HH:MM (24-hour) in the team's time zone.")
+@click.option("--closes", help="When it closes, HH:MM, later the same day.")
+@click.option("--time-zone", help="An IANA time zone; Europe/London unless set.")
+@click.option("--clear", is_flag=True, help="No office hours: the phone shows both numbers.")
+def set_office_hours_command(team, days, opens, closes, time_zone, clear):
+    """Set when the duty desk answers; outside these hours phones offer the out-of-hours number."""
+    try:
+        row = set_office_hours(team, days, opens, closes, time_zone, clear)
+    except ValueError as err:
+        raise click.ClickException(str(err)) from None
+    db.session.commit()
+    hours = (office_hours.describe(row.office_days, row.office_opens, row.office_closes)
+             if row.office_days else "(none)")
+    click.echo(f"team {row.name}: office hours {hours}, time zone {row.time_zone}")

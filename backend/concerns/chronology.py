@@ -1,9 +1,11 @@
 """A case's chronology: what happened to every concern about one case reference, in time order.
 
 Built from the records themselves — revisions (submission, addenda, each lifecycle step),
-the push queue (alerts sent) and escalations — and only for concerns the reader may see.
+the worker's "I have phoned" record, the push queue (alerts sent) and escalations — and only for concerns the reader may see.
 Draft saves and kept conflicts are the author's working copies, not events of the case.
 """
+import datetime as dt
+
 from sqlalchemy import select
 
 from ..accounts.models import User
@@ -41,6 +43,15 @@ def _revision_entry(revision: ConcernRevision, people: dict) -> dict | None:
             "who": people.get(revision.author_id), "detail": detail, "order": (0, revision.id)}
 
 
+def _call_entry(concern: Concern) -> dict:
+    # When the worker says they phoned (their phone's clock, checked on arrival), by the author.
+    call = concern.duty_call
+    at = dt.datetime.fromisoformat(call["phoned_at"].replace("Z", "+00:00"))
+    return {"at": at.astimezone(dt.timezone.utc).replace(tzinfo=None), "concern_id": concern.id,
+            "kind": "phoned", "who": concern.author,
+            "detail": {k: call.get(k) for k in ("desk", "number", "spoke_to")}, "order": (0, 0)}
+
+
 def build(user: User, case_reference: str) -> dict:
     concerns = db.session.scalars(visible_to(user).where(
         Concern.case_reference == case_reference)
@@ -59,6 +70,9 @@ def build(user: User, case_reference: str) -> dict:
                             "kind": "alert_sent", "who": None,
                             "detail": {"alert": job.kind, "to_user": job.user_id},
                             "order": (1, job.id)})
+        for concern in concerns:
+            if concern.duty_call:
+                entries.append(_call_entry(concern))
         for escalation in db.session.scalars(select(Escalation).where(Escalation.concern_id.in_(ids))):
             entries.append({"at": escalation.escalated_at, "concern_id": escalation.concern_id,
                             "kind": "escalated", "who": None,

@@ -46,6 +46,9 @@ class Concern(db.Model):
     # The decisive questions (rules.needs) the author confirmed submitting without:
     # [{question, label, because}], recomputed on the server at submission; None if none.
     submitted_without: Mapped[list | None] = mapped_column(JSON)
+    # "I have phoned" (backend/concerns/duty_call.py): {phoned_at, desk, number, spoke_to},
+    # recorded on the worker's phone, often with no signal, and sent with the concern.
+    duty_call: Mapped[dict | None] = mapped_column(JSON)
 
     # Author and team are shown with every concern.
     author: Mapped[User] = relationship(foreign_keys=[author_id], lazy="joined")

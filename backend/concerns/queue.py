@@ -111,7 +111,8 @@ def _item(concern: Concern, now: dt.datetime) -> dict:
             "submitted_at": concern.submitted_at, "acknowledged_at": concern.acknowledged_at,
             "assigned_to": concern.assigned_to, "actions_to_do": len(to_do),
             "actions_overdue": sum(1 for a in to_do if a.due_at <= now),
-            "next_due_at": min((a.due_at for a in to_do), default=None)}
+            "next_due_at": min((a.due_at for a in to_do), default=None),
+            "phoned": bool(concern.duty_call)}
 
 
 def item(concern: Concern) -> dict:

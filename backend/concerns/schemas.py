@@ -5,6 +5,7 @@ from ..accounts.schemas import TeamSchema
 from ..fields import UtcDateTime
 from ..procedures.models import utcnow
 from ..procedures.schemas import RecommendedActionSchema, answers_field
+from .duty_call import DutyCallSchema
 from .models import ACTION_STATES, STATUSES
 
 URGENCIES = ["immediate", "urgent", "soon", "routine"]
@@ -31,6 +32,8 @@ class ChangeSchema(Schema):
         fields.Str(validate=validate.Length(min=1, max=80)), validate=validate.Length(max=100),
         metadata={"description": "Decisive unanswered questions (evaluation `needs`) the author "
                                  "confirmed submitting without (recorded with the concern)."})
+    duty_call = fields.Nested(DutyCallSchema, metadata={
+        "description": "\"I have phoned\": the worker's call to the duty desk, recorded on the phone."})
 
 
 class SyncRequestSchema(Schema):
@@ -91,6 +94,8 @@ class ConcernSchema(Schema):
     submitted_without = fields.List(fields.Dict(), dump_only=True, allow_none=True, metadata={
         "description": "[{question, label, because, confirmed}]: decisive questions unanswered at "
                        "submission; confirmed when the author chose to submit without them."})
+    duty_call = fields.Dict(dump_only=True, allow_none=True, metadata={
+        "description": "{phoned_at, desk, number, spoke_to}: the worker phoned the duty desk; null if not."})
 
 
 class SyncResultSchema(Schema):
@@ -188,6 +193,7 @@ class QueueItemSchema(Schema):
     actions_to_do = fields.Int(dump_only=True)
     actions_overdue = fields.Int(dump_only=True)
     next_due_at = UtcDateTime(dump_only=True, allow_none=True)
+    phoned = fields.Bool(dump_only=True, metadata={"description": "The worker has phoned the duty desk."})
 
 
 class QueueSchema(Schema):
@@ -203,7 +209,7 @@ class ChronologyEntrySchema(Schema):
     at = UtcDateTime(dump_only=True)
     concern_id = fields.Str(dump_only=True)
     kind = fields.Str(dump_only=True, metadata={"description": "submitted, addendum, acknowledged, "
-                      "assigned, action, decision, closed, alert_sent, escalated"})
+                      "assigned, action, decision, closed, phoned, alert_sent, escalated"})
     who = fields.Nested(PersonSchema, dump_only=True, allow_none=True)
     detail = fields.Dict(dump_only=True)
 

@@ -177,6 +177,9 @@ def _apply_fields(concern: Concern, change: dict, document: dict) -> None:
     concern.case_reference = change["case_reference"]
     concern.answers = change["answers"]
     concern.notes = change["notes"]
+    if change.get("duty_call"):
+        # Once recorded, a call stays: a later draft save without it does not unsay it.
+        concern.duty_call = change["duty_call"]
     concern.urgency = evaluation["urgency"]
     concern.actions = evaluation["actions"]
     concern.updated_at = utcnow()
@@ -196,7 +199,8 @@ def _revision(batch: Batch, concern: Concern, change: dict, kind: str) -> None:
         # answers (those are frozen), and must not sit in its history as if they were.
         body = {"addendum": change["addendum"]}
     else:
-        body = {k: change[k] for k in ("case_reference", "answers", "notes", "status", "submitted_without")
+        body = {k: change[k] for k in ("case_reference", "answers", "notes", "status", "submitted_without",
+                                      "duty_call")
                 if k in change}
     revision = ConcernRevision(concern_id=concern.id, change_id=change["change_id"], kind=kind,
                                version=concern.version, base_version=change["base_version"],

@@ -47,10 +47,23 @@ class Outcome:
     retry_after: float | None = None
 
 
-def payload(concern_id: str, urgency: str, team_id: int, kind: str) -> str:
-    """The message body. Only what opens the concern: no case reference, answers or names."""
+TEST_TITLE = "SafeVisit test alert"
+
+
+def payload(concern_id: str, urgency: str, team_id: int, kind: str, phoned: bool = False) -> str:
+    """The message body. Only what opens the concern: no case reference, answers or names.
+
+    `phoned`: the worker has already phoned the duty desk about it — a flag, never who or when,
+    so the manager is not paged as if nobody knew."""
     return json.dumps({"v": 1, "kind": kind, "concern": concern_id, "urgency": urgency,
-                       "team": team_id, "title": TITLE}, ensure_ascii=False, separators=(",", ":"))
+                       "team": team_id, "phoned": phoned, "title": TITLE},
+                      ensure_ascii=False, separators=(",", ":"))
+
+
+def test_payload(token: str) -> str:
+    """A test alert: about no concern; its token is what the notification sends back."""
+    return json.dumps({"v": 1, "kind": "test", "test": token, "title": TEST_TITLE},
+                      ensure_ascii=False, separators=(",", ":"))
 
 
 def topic(secret: str, concern_id: str) -> str:

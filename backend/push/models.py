@@ -8,7 +8,7 @@ from ..extensions import db
 from ..procedures.models import utcnow
 
 JOB_STATUSES = ("pending", "sending", "sent", "failed", "dead", "cancelled")
-JOB_KINDS = ("alert", "escalation")
+JOB_KINDS = ("alert", "escalation", "test")
 
 
 class PushSubscription(db.Model):
@@ -28,6 +28,13 @@ class PushSubscription(db.Model):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     last_sent_at: Mapped[dt.datetime | None]
+    # The channel's health (backend/push/health.py), written by the delivery worker: when the
+    # push service last accepted a message for it, when one last failed and why, and when a
+    # test alert was last acknowledged from its notification (proven end to end).
+    last_success_at: Mapped[dt.datetime | None]
+    last_failure_at: Mapped[dt.datetime | None]
+    last_failure: Mapped[str | None] = mapped_column(String(200))
+    confirmed_at: Mapped[dt.datetime | None]
 
 
 class AlertJob(db.Model):
@@ -36,7 +43,8 @@ class AlertJob(db.Model):
     __tablename__ = "push_alert_jobs"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    concern_id: Mapped[str] = mapped_column(ForeignKey("concerns.id"), index=True)
+    # None only for a test alert (kind "test"), which is about no concern.
+    concern_id: Mapped[str | None] = mapped_column(ForeignKey("concerns.id"), index=True)
     # SET NULL: when a push service says a subscription is gone its row is deleted,
     # and the job's history (who, when, what status) stays.
     subscription_id: Mapped[int | None] = mapped_column(

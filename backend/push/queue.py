@@ -10,12 +10,13 @@ import datetime as dt
 import random
 import uuid
 
-from sqlalchemy import and_, delete, or_, select, update
+from sqlalchemy import and_, delete, or_, select
 
 from ..audit.log import record
 from ..concerns.models import Concern
 from ..extensions import db
-from .delivery import Message, Outcome, payload, topic
+from . import health
+from .delivery import Message, Outcome, payload, test_payload, topic
 from .models import AlertJob, PushSubscription
 
 MAX_ATTEMPTS = 8
@@ -51,15 +52,21 @@ def _claim_batch(now, limit, lease, secret) -> tuple[list[AlertJob], list[Messag
     subscriptions = {s.id: s for s in db.session.scalars(select(PushSubscription).where(
         PushSubscription.id.in_({j.subscription_id for j in jobs if j.subscription_id})))}
     concerns = {c.id: c for c in db.session.scalars(select(Concern).where(
-        Concern.id.in_({j.concern_id for j in jobs}))).unique()}
+        Concern.id.in_({j.concern_id for j in jobs if j.concern_id}))).unique()}
     messages = []
     token = str(uuid.uuid4())
     for job in jobs:
         subscription = subscriptions.get(job.subscription_id)
-        concern = concerns[job.concern_id]
         if subscription is None:
             _close(job, now, "dead", None, "the subscription was removed")
             continue
+        if job.kind == "test":
+            body, job_topic = test_payload(health.test_token(secret, job.id)), topic(secret, f"test-{job.id}")
+        else:
+            concern = concerns[job.concern_id]
+            body = payload(concern.id, concern.urgency or "urgent", concern.team_id, job.kind,
+                           phoned=bool(concern.duty_call))
+            job_topic = topic(secret, concern.id)
         if job.kind == "escalation" and concern.status != "submitted":
             # Acknowledged after the escalation was queued: nobody needs waking now.
             _close(job, now, "cancelled", None, "concern acknowledged")
@@ -70,8 +77,7 @@ def _claim_batch(now, limit, lease, secret) -> tuple[list[AlertJob], list[Messag
         messages.append(Message(
             job_id=job.id, lease_token=token, subscription_id=subscription.id,
             endpoint=subscription.endpoint, p256dh=subscription.p256dh, auth=subscription.auth,
-            payload=payload(concern.id, concern.urgency or "urgent", concern.team_id, job.kind),
-            topic=topic(secret, concern.id)))
+            payload=body, topic=job_topic))
     return jobs, messages
 
 
@@ -105,10 +111,10 @@ def finish(results: list[tuple[Message, Outcome]], now: dt.datetime) -> list[str
         else:
             error = outcome.error if outcome.result != "retry" else f"gave up: {outcome.error}"
             _close(job, now, "failed", outcome.status_code, error)
+            # A retry is not yet a failure of the channel; a refusal or giving up is.
+            health.record_failure(message.subscription_id, now, error)
         statuses.append(job.status)
-    if delivered:
-        db.session.execute(update(PushSubscription).where(PushSubscription.id.in_(delivered))
-                           .values(last_sent_at=now))
+    health.record_success(delivered, now)
     return statuses
 
 

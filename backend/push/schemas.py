@@ -7,6 +7,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from marshmallow import Schema, ValidationError, fields, validate
 
 from ..fields import UtcDateTime
+from . import health
 from .models import JOB_KINDS, JOB_STATUSES
 
 ENDPOINT = validate.Length(min=12, max=1024)
@@ -71,6 +72,16 @@ class SubscriptionSchema(Schema):
     created_at = UtcDateTime(dump_only=True)
     updated_at = UtcDateTime(dump_only=True)
     last_sent_at = UtcDateTime(dump_only=True, allow_none=True)
+    health = fields.Method("_health", dump_only=True, metadata={
+        "description": "working (a recent delivery or acknowledged test, no failure since), "
+                       "failed (the last delivery failed) or unknown (nothing delivered recently)."})
+    last_success_at = UtcDateTime(dump_only=True, allow_none=True)
+    last_failure_at = UtcDateTime(dump_only=True, allow_none=True)
+    confirmed_at = UtcDateTime(dump_only=True, allow_none=True, metadata={
+        "description": "When a test alert was last acknowledged from this browser's notification."})
+
+    def _health(self, subscription) -> str:
+        return health.state(subscription)
 
 
 class SubscriptionListSchema(Schema):
@@ -95,7 +106,7 @@ class JobListArgsSchema(Schema):
 
 class JobSchema(Schema):
     id = fields.Int(dump_only=True)
-    concern_id = fields.Str(dump_only=True)
+    concern_id = fields.Str(dump_only=True, allow_none=True, metadata={"description": "null for a test alert"})
     subscription_id = fields.Int(dump_only=True, allow_none=True)
     user_id = fields.Int(dump_only=True)
     kind = fields.Str(dump_only=True)
@@ -112,3 +123,33 @@ class JobSchema(Schema):
 class JobListSchema(Schema):
     jobs = fields.List(fields.Nested(JobSchema), dump_only=True)
     counts = fields.Dict(keys=fields.Str(), values=fields.Int(), dump_only=True)
+
+
+class TestAlertRequestSchema(Schema):
+    """Empty: a test alert goes to the signed-in user's own subscriptions."""
+
+
+class TestAlertSchema(Schema):
+    queued = fields.Int(dump_only=True, metadata={"description": "Test alerts queued (one per subscription)."})
+
+
+class TestAckSchema(Schema):
+    token = fields.Str(required=True, validate=validate.Length(min=3, max=64), metadata={
+        "description": "The `test` of the test alert's payload, sent back from its notification."})
+
+
+class TestAckResultSchema(Schema):
+    ok = fields.Bool(dump_only=True)
+    subscription_id = fields.Int(dump_only=True, allow_none=True)
+
+
+class CoverageTeamSchema(Schema):
+    id = fields.Int(dump_only=True)
+    name = fields.Str(dump_only=True)
+    on_duty = fields.Int(dump_only=True, metadata={"description": "Managers an alert goes to now."})
+    reachable = fields.Int(dump_only=True, metadata={"description": "Of those, how many have a working channel."})
+    covered = fields.Bool(dump_only=True, metadata={"description": "At least one of them has a working channel."})
+
+
+class CoverageSchema(Schema):
+    teams = fields.List(fields.Nested(CoverageTeamSchema), dump_only=True)

@@ -14,11 +14,12 @@ from ..errors import ApiError
 from ..extensions import db
 from ..procedures.models import utcnow
 from ..requests import json_body
-from . import endpoints, keys
+from . import channels, endpoints, keys
 from .models import AlertJob, PushSubscription
-from .schemas import (DutySchema, JobListArgsSchema, JobListSchema, PublicKeySchema,
-                      SubscribeSchema, SubscriptionListSchema, SubscriptionSchema,
-                      UnsubscribeSchema)
+from .schemas import (CoverageSchema, DutySchema, JobListArgsSchema, JobListSchema,
+                      PublicKeySchema, SubscribeSchema, SubscriptionListSchema,
+                      SubscriptionSchema, TestAckResultSchema, TestAckSchema,
+                      TestAlertRequestSchema, TestAlertSchema, UnsubscribeSchema)
 
 bp = Blueprint("push", __name__, url_prefix="/api/push")
 
@@ -41,6 +42,12 @@ openapi.EXTRA_OPERATIONS.extend([
      [], _BODY_ERRORS),
     ("get", "/api/push/jobs", "Alert jobs and their status (admin)", None, JobListArgsSchema,
      JobListSchema, [], [401, 403, 422]),
+    ("post", "/api/push/test-alerts", "Send me a test alert (to each of my subscriptions)",
+     TestAlertRequestSchema, None, TestAlertSchema, [], _BODY_ERRORS + [409]),
+    ("post", "/api/push/test-alerts/ack", "A test alert's notification was acted on: the channel works",
+     TestAckSchema, None, TestAckResultSchema, [], _BODY_ERRORS + [404]),
+    ("get", "/api/push/coverage", "Whether someone on duty now has a working alert channel, per team",
+     None, None, CoverageSchema, [], [401, 403]),
 ])
 
 
@@ -114,6 +121,10 @@ def _store(user, body: dict, host: str) -> PushSubscription:
                            "push_subscription_taken")
         record("push_subscription_moved", "push_subscription", str(row.id), user=user,
                detail={"from_user_id": row.user_id})
+    if not created and (row.user_id, row.p256dh, row.auth) != (
+            user.id, body["keys"]["p256dh"], body["keys"]["auth"]):
+        # New keys or a new owner: what was proven of the old channel says nothing of this one.
+        row.last_success_at = row.last_failure_at = row.last_failure = row.confirmed_at = None
     row.user_id, row.p256dh, row.auth = user.id, body["keys"]["p256dh"], body["keys"]["auth"]
     row.expiration_time, row.device_label, row.updated_at = (
         body["expiration_time"], body["device_label"], now)
@@ -167,6 +178,35 @@ def list_jobs():
                                      .group_by(AlertJob.status)).all())
     jobs = db.session.scalars(query).all()
     record("list", "push_job", "*", user=user, detail={
-        "count": len(jobs), "concern_ids": sorted({job.concern_id for job in jobs})})
+        "count": len(jobs), "concern_ids": sorted({job.concern_id for job in jobs if job.concern_id})})
     db.session.commit()
     return JobListSchema().dump({"jobs": jobs, "counts": counts})
+
+
+@bp.post("/test-alerts")
+def send_test_alert():
+    user = require_user(*RECIPIENTS)
+    json_body(TestAlertRequestSchema())
+    queued = channels.queue_test(user)
+    if not queued:
+        raise ApiError(409, "This account has no alert channel: turn on alerts on this phone first.",
+                       "no_push_subscription")
+    db.session.commit()
+    return TestAlertSchema().dump({"queued": queued})
+
+
+@bp.post("/test-alerts/ack")
+def acknowledge_test_alert():
+    # Called by the service worker (cookie and CSRF token, no device key): it carries no
+    # personal data, and the token only ever marks the caller's own channel.
+    user = require_user(*RECIPIENTS)
+    body = json_body(TestAckSchema())
+    subscription_id = channels.confirm_test(user, body["token"], current_app.config["SECRET_KEY"])
+    db.session.commit()
+    return TestAckResultSchema().dump({"ok": True, "subscription_id": subscription_id})
+
+
+@bp.get("/coverage")
+def coverage():
+    user = require_user(Role.DUTY_MANAGER.value, Role.ADMIN.value)
+    return CoverageSchema().dump({"teams": channels.coverage(user)})

@@ -149,3 +149,10 @@ export async function alertState() {
   const subscription = await (await registration()).pushManager.getSubscription();
   return subscription && Notification.permission === "granted" ? "on" : "off";
 }
+
+/** This browser's subscription endpoint, to find its row (and health) on the server; null if none. */
+export async function currentEndpoint() {
+  if (!supported()) return null;
+  const subscription = await (await registration()).pushManager.getSubscription();
+  return subscription?.endpoint || null;
+}

@@ -100,6 +100,10 @@ export const pushSubscribe = (subscription) => request("POST", "/api/push/subscr
 export const pushUnsubscribe = (endpoint) => request("DELETE", "/api/push/subscriptions", { endpoint });
 export const duty = () => request("GET", "/api/push/duty");
 export const setDuty = (onDuty) => request("POST", "/api/push/duty", { on_duty: onDuty });
+// Channels known to work (issue 14): health, a test alert to myself, who on duty can be reached.
+export const pushSubscriptions = () => request("GET", "/api/push/subscriptions");
+export const pushTestAlert = () => request("POST", "/api/push/test-alerts", {});
+export const pushCoverage = () => request("GET", "/api/push/coverage");
 
 // The duty manager's desk (issue 11): the queue, one concern's lifecycle, chronology, pack.
 const concernPath = (id) => `/api/concerns/${encodeURIComponent(id)}`;

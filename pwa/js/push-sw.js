@@ -15,8 +15,10 @@
  * and the Playwright test can call openConcern() — the very function the click listener
  * calls — because no tool can click a real notification.
  */
-/* exported openConcern, showAlert, resubscribeInWorker */
+/* exported openConcern, showAlert, resubscribeInWorker, confirmTest */
 const ALERT_TITLE = "Urgent safeguarding concern — open SafeVisit";
+const TEST_TITLE = "SafeVisit test alert";
+const TEST_TOKEN = /^[0-9]{1,12}\.[A-Za-z0-9_-]{1,40}$/;
 const CONCERN_ID = /^[A-Za-z0-9_-]{1,64}$/;
 const URGENT = new Set(["immediate", "urgent"]);
 
@@ -36,16 +38,31 @@ function concernPath(concern) {
     ? `/concerns/${concern}` : "/queue";
 }
 
+/** A test alert (issue 14): it proves the channel once it is acted on (confirmTest). */
+async function showTest(message) {
+  const token = typeof message.test === "string" && TEST_TOKEN.test(message.test) ? message.test : null;
+  await self.registration.showNotification(TEST_TITLE, {
+    body: "Alerts reach this phone. Tap to confirm it to SafeVisit.",
+    tag: "safevisit-test", renotify: true, requireInteraction: true,
+    icon: "/icons/icon-192.png", badge: "/icons/icon-192.png",
+    data: { test: token },
+  });
+}
+
 async function showAlert(data) {
   const message = alertMessage(data);
+  if (message.kind === "test") return showTest(message);
   const concern = typeof message.concern === "string" && CONCERN_ID.test(message.concern)
     ? message.concern : null;
   const escalation = message.kind === "escalation";
   const title = typeof message.title === "string" && message.title.length <= 120
     ? message.title : ALERT_TITLE;
+  // The worker already phoned the duty desk (a flag only: no name, no time): say so, so the
+  // manager is not paged as if nobody knew.
+  const phoned = message.phoned === true;
   await self.registration.showNotification(title, {
-    body: escalation ? "Nobody has acknowledged it yet. Open SafeVisit to see it."
-      : "Open SafeVisit to see it.",
+    body: (phoned ? "The worker has already phoned the duty desk. " : "") +
+      (escalation ? "Nobody has acknowledged it yet. Open SafeVisit to see it." : "Open SafeVisit to see it."),
     // One notification per concern: an escalation replaces the first alert, and renotify
     // makes the phone sound again instead of updating silently.
     tag: concern ? `concern-${concern}` : "safevisit-alert",
@@ -87,9 +104,35 @@ self.addEventListener("push", (event) => {
   event.waitUntil(showAlert(event.data));
 });
 
+/**
+ * A test alert's notification was acted on: tell the server (with the session cookie and its
+ * CSRF token, as postSubscription does: the worker never holds the device key), then show the
+ * Alerts card. Resolves to whether the server recorded it.
+ */
+async function confirmTest(data) {
+  let confirmed = false;
+  if (data && typeof data.test === "string" && TEST_TOKEN.test(data.test)) {
+    try {
+      const session = await fetch("/api/auth/session", { credentials: "same-origin", cache: "no-store",
+        headers: { Accept: "application/json" } }).then((r) => r.json());
+      const response = await fetch("/api/push/test-alerts/ack", {
+        method: "POST", credentials: "same-origin",
+        headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": session.csrf_token },
+        body: JSON.stringify({ token: data.test }),
+      });
+      confirmed = response.ok;
+    } catch (error) {
+      confirmed = false; // offline or signed out: the card still shows the channel untested
+    }
+  }
+  await openConcern({ concern: null });
+  return confirmed;
+}
+
 self.addEventListener("notificationclick", (event) => {
   event.notification.close();
-  event.waitUntil(openConcern(event.notification.data, event.action));
+  const data = event.notification.data;
+  event.waitUntil(data && "test" in data ? confirmTest(data) : openConcern(data, event.action));
 });
 
 /** Post a replaced subscription with the signed-in session's own CSRF token. */

@@ -110,6 +110,18 @@ export function saveAnswer(id, questionId, value) {
   });
 }
 
+/** "I have phoned" (issue 14): kept in the draft, so encrypted with it, and sent with it. */
+export function saveDutyCall(id, call) {
+  return serial(`draft/${id}`, async () => {
+    const draft = await getDraft(id);
+    if (!draft || draft.status !== "draft") throw new Error("This concern has already been submitted.");
+    draft.duty_call = call;
+    draft.updated_at = now();
+    await (await db()).put("drafts", await sealDraft(draft));
+    return draft;
+  });
+}
+
 export async function deleteDraft(id) {
   await serial(`draft/${id}`, async () => (await db()).delete("drafts", id));
 }
@@ -125,7 +137,7 @@ export async function pruneSent(maxAgeMs) {
 
 // --- outbox -------------------------------------------------------------------------
 
-const CHANGE_FIELDS = ["id", "base_version", "procedure", "procedure_version", "answers", "notes"];
+const CHANGE_FIELDS = ["id", "base_version", "procedure", "procedure_version", "answers", "notes", "duty_call"];
 
 function outboxItem(draft, fields) {
   const change = { ...fields, change_id: crypto.randomUUID() }; // new for every edit

@@ -174,3 +174,39 @@ test("signed out or offline, open pages are asked to post it instead", async () 
     newSubscription: { toJSON: () => ({ endpoint: "https://fcm.googleapis.com/fresh" }) } });
   assert.deepEqual(offlineApp.messages, [{ type: "push-resubscribe", replaces: undefined }]);
 });
+
+// Issue 14: "already phoned", and test alerts acknowledged from their notification.
+test("an alert the worker already phoned in says so, and only when the flag is exactly true", async () => {
+  const sw = worker();
+  await sw.fire("push", { data: payload({ v: 1, kind: "alert", concern: "c0ffee-2", urgency: "urgent", team: 1, phoned: true, title: TITLE }) });
+  await sw.fire("push", { data: payload({ v: 1, kind: "escalation", concern: "c0ffee-2", urgency: "urgent", team: 1, phoned: true, title: TITLE }) });
+  await sw.fire("push", { data: payload({ v: 1, kind: "alert", concern: "c0ffee-3", urgency: "urgent", team: 1, phoned: "yes", title: TITLE }) });
+  assert.equal(sw.shown[0].body, "The worker has already phoned the duty desk. Open SafeVisit to see it.");
+  assert.equal(sw.shown[1].body, "The worker has already phoned the duty desk. Nobody has acknowledged it yet. Open SafeVisit to see it.");
+  assert.equal(sw.shown[2].body, "Open SafeVisit to see it.");
+});
+
+test("a test alert shows its own notification; a tap posts its token back and opens the queue", async () => {
+  const sw = worker({ fetches: { "/api/auth/session": { body: { user: { id: 3 }, csrf_token: "csrf-1" } } } });
+  await sw.fire("push", { data: payload({ v: 1, kind: "test", test: "42.abcDEF_-1", title: "SafeVisit test alert" }) });
+  const [shown] = sw.shown;
+  assert.equal(shown.title, "SafeVisit test alert");
+  assert.equal(shown.tag, "safevisit-test");
+  assert.deepEqual({ ...shown.data }, { test: "42.abcDEF_-1" });
+  assert.deepEqual([...shown.actions || []], []);
+  await sw.fire("notificationclick", { notification: { data: shown.data, close() {} }, action: "" });
+  const ack = sw.requests.find((r) => r.url === "/api/push/test-alerts/ack");
+  assert.equal(ack.method, "POST");
+  assert.equal(ack.headers["X-CSRFToken"], "csrf-1");
+  assert.deepEqual(JSON.parse(ack.body), { token: "42.abcDEF_-1" });
+  assert.deepEqual(sw.opened, ["/queue"]);
+});
+
+test("a test token of the wrong shape is never sent back", async () => {
+  const sw = worker();
+  await sw.fire("push", { data: payload({ v: 1, kind: "test", test: "../../api/x", title: "SafeVisit test alert" }) });
+  assert.deepEqual({ ...sw.shown[0].data }, { test: null });
+  await sw.fire("notificationclick", { notification: { data: sw.shown[0].data, close() {} }, action: "" });
+  assert.equal(sw.requests.length, 0);
+  assert.deepEqual(sw.opened, ["/queue"]);
+});

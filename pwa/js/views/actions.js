@@ -64,8 +64,11 @@ function needsList(needs) {
       h("a", { href: `#q-${n.question}` }, `Answer “${n.label}”`), `: ${n.because}`))));
 }
 
-/** Redraws the panel; returns a one-line summary for the sticky bar and announcements. */
-export function drawActions(panel, result, paragraphs, team = null) {
+/**
+ * Redraws the panel; returns a one-line summary for the sticky bar and announcements.
+ * `top`: an element kept across redraws and put first (the worker's duty desk box).
+ */
+export function drawActions(panel, result, paragraphs, team = null, top = null) {
   const count = result.actions.length;
   const gaps = result.needs?.length || 0;
   const summary = (count
@@ -73,6 +76,7 @@ export function drawActions(panel, result, paragraphs, team = null) {
     : "No recommended actions yet") + (gaps ? `; ${gaps} question${gaps === 1 ? "" : "s"} still decide${gaps === 1 ? "s" : ""} a route` : "");
   replace(panel,
     h("h2", { id: "actions-title", tabindex: "-1" }, "What the procedure recommends"),
+    top,
     result.scope ? h("p", { class: "notice notice-danger", id: "scope", "data-scope": result.scope.id },
       result.scope.text) : null,
     needsList(result.needs || []),

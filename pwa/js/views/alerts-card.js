@@ -1,6 +1,7 @@
 // The "Alerts on this phone" card of the manager's queue screen (issue 6): turn push alerts
-// on or off here (permission is asked only after that tap) and go on or off duty.
-import { alertState, subscribeAndPost, unsubscribeAndDelete } from "../alerts.js";
+// on or off here (permission is asked only after that tap) and go on or off duty; see whether
+// this phone's channel is known to work, and prove it with "Send me a test alert" (issue 14).
+import { alertState, currentEndpoint, subscribeAndPost, unsubscribeAndDelete } from "../alerts.js";
 import * as api from "../api.js";
 import { can, MANAGE_CONCERNS } from "../capabilities.js";
 import { announce, h, replace } from "../dom.js";
@@ -25,7 +26,7 @@ export async function alertsCard(user) {
   return card;
 }
 
-async function draw(card, user, error = null) {
+async function draw(card, user, error = null, shown = null) {
   let state = await alertState();
   if (state === "off" && !(await serverHasKey())) state = "unavailable";
   const [label, badge, detail] = STATE_TEXT[state];
@@ -38,8 +39,38 @@ async function draw(card, user, error = null) {
     h("h2", { id: "alerts-title", tabindex: "-1" }, "Alerts on this phone"), // focus lands here when the button goes
     h("p", { id: "alerts-state" }, h("span", { class: `badge ${badge}` }, label), " ", detail),
     error ? h("p", { class: "notice", role: "alert", id: "alerts-error" }, error) : null,
+    on ? await healthPart(card, user) : null,
+    shown ? h("p", { class: "notice", id: "alerts-note" }, shown) : null,
     toggle,
     can(user, MANAGE_CONCERNS) ? await dutyPart(card, user) : null);
+}
+
+const HEALTH_TEXT = {
+  working: ["Working", "badge-routine", "An alert reached this phone recently."],
+  failed: ["Failed", "badge-immediate", "The last alert to this phone did not get through. Send a test alert; if it does not arrive, turn alerts off and on again."],
+  unknown: ["Not yet proven", "badge-soon", "No alert has reached this phone recently. Send yourself a test alert to be sure."],
+};
+
+/** This phone's channel health (from the server's record of deliveries) and the test button. */
+async function healthPart(card, user) {
+  let health = null;
+  try {
+    const [endpoint, { subscriptions }] = await Promise.all([currentEndpoint(), api.pushSubscriptions()]);
+    health = subscriptions.find((s) => s.endpoint === endpoint)?.health || "unknown";
+  } catch (error) {
+    return h("p", { class: "muted", id: "channel-state" }, "Whether alerts reach this phone needs a connection to check.");
+  }
+  const [label, badge, detail] = HEALTH_TEXT[health];
+  return h("div", { class: "channel" },
+    h("p", { id: "channel-state" }, "This phone's alerts: ", h("span", { class: `badge ${badge}` }, label), " ", detail),
+    h("button", { type: "button", id: "test-alert", class: "btn btn-secondary", "aria-describedby": "channel-state",
+      onclick: () => change(card, user, "test-alert", async () => {
+        await api.ensureCsrf();
+        const { queued } = await api.pushTestAlert();
+        const said = `Test alert sent to ${queued === 1 ? "your phone" : `your ${queued} devices`}. ` +
+          "When it appears, tap it: that confirms alerts reach this phone.";
+        return { said, shown: said };
+      }) }, "Send me a test alert"));
 }
 
 async function serverHasKey() {
@@ -55,13 +86,14 @@ async function change(card, user, buttonId, action) {
   card.querySelector(`#${buttonId}`).disabled = true;
   let error = null;
   let said = null;
+  let shown = null;
   try {
-    ({ error = null, said = null } = (await action()) || {});
+    ({ error = null, said = null, shown = null } = (await action()) || {});
   } catch (err) {
     error = err instanceof api.NetworkError ? "You are offline. This needs a connection."
       : `That did not work: ${err.message}`;
   }
-  await draw(card, user, error);
+  await draw(card, user, error, shown);
   announce(error || said || card.querySelector("#alerts-state")?.textContent || "");
   (card.querySelector(`#${buttonId}`) || card.querySelector("h2"))?.focus();
 }

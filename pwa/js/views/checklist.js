@@ -6,6 +6,7 @@ import { evaluate, isAnswered, visibleQuestions } from "../rules.js";
 import * as store from "../store.js";
 import * as sync from "../sync.js";
 import { drawActions, guidanceBox } from "./actions.js";
+import { dutyDeskBox, needsDutyDesk } from "./duty-desk.js";
 import { citations, questionField } from "./questions.js";
 
 /** /checklist/new: a fresh draft under the current procedure version, then its page. */
@@ -42,6 +43,10 @@ export async function render(main, ctx) {
 
   const panel = h("section", { class: "card actions-panel", id: "actions",
     "aria-labelledby": "actions-title" });
+  // "Phone the duty desk now" and "I have phoned" (issue 14): the call goes into the draft.
+  let current = draft;
+  const desk = dutyDeskBox({ team, locked, draft: () => current,
+    record: async (call) => { current = await store.saveDutyCall(draft.id, call); } });
   const live = h("p", { class: "sticky-summary-text", id: "actions-summary" });
   const sticky = h("a", { class: "sticky-summary", href: "#actions" }, live);
   const errorSummary = h("div", { class: "error-summary", role: "alert", tabindex: "-1", hidden: true });
@@ -99,8 +104,10 @@ export async function render(main, ctx) {
     for (const section of document.checklist.sections) {
       sections.get(section.id).hidden = !section.questions.some((q) => shown.has(q.id));
     }
-    const summary = drawActions(panel, evaluate(document, answers), paragraphs, team);
-    live.textContent = summary;
+    const result = evaluate(document, answers);
+    desk.update(result, paragraphs);
+    const summary = drawActions(panel, result, paragraphs, team, desk.element);
+    live.textContent = needsDutyDesk(result) ? `Phone the duty desk now. ${summary}` : summary;
     if (lastSummary !== null && summary !== lastSummary) announce(summary);
     lastSummary = summary;
   }

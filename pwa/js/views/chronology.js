@@ -7,7 +7,7 @@ import { ACTION_STATE, offlinePage, STATUS, statusBadge, watchConnection } from 
 const KIND = {
   submitted: "Concern submitted", addendum: "Addendum added", acknowledged: "Acknowledged",
   assigned: "Assigned", action: "Recommended action updated", decision: "Decision recorded",
-  closed: "Closed", alert_sent: "Alert sent", escalated: "Escalated: nobody had acknowledged it",
+  closed: "Closed", phoned: "Phoned the duty desk", alert_sent: "Alert sent", escalated: "Escalated: nobody had acknowledged it",
 };
 
 export async function render(main, ctx) {
@@ -58,6 +58,8 @@ function describe({ kind, detail }) {
     case "acknowledged": return detail.note || "";
     case "alert_sent": return detail.alert === "escalation" ? "Escalation alert delivered" : "Push alert delivered";
     case "escalated": return `${detail.recipients} people alerted`;
+    case "phoned": return `${detail.desk === "out_of_hours" ? "Out-of-hours team" : "Duty desk"}` +
+      `${detail.number ? ` (${detail.number})` : ""}: spoke to ${detail.spoke_to}`;
     default: return "";
   }
 }

@@ -7,6 +7,7 @@ import * as api from "../api.js";
 import { can, MANAGE_CONCERNS } from "../capabilities.js";
 import { announce, h, replace, uid, when } from "../dom.js";
 import { urgencyBadge } from "./actions.js";
+import { callLine } from "./duty-desk.js";
 import {
   ACTION_STATE, actionStateLine, answerRows, chronologyPath, gapsSection, loadConcern, madeUnder,
   procedureFor, statusBadge, stepError, watchConnection,
@@ -88,6 +89,11 @@ function content(page, manager, step) {
         overdue ? h("span", { class: "badge badge-overdue" }, `${overdue} overdue action${overdue === 1 ? "" : "s"}`) : null),
       h("p", { class: "muted" }, `Submitted ${when(concern.submitted_at)} by ${concern.author.display_name}. ` +
         `Made under ${madeUnder(document)}.`),
+      // The worker's "I have phoned", recorded on their phone (often with no signal).
+      concern.duty_call ? h("p", { class: "notice phoned", id: "phoned-line" },
+        h("strong", {}, `${callLine(concern.duty_call)}.`),
+        ` Recorded by ${concern.author.display_name}` +
+        (concern.duty_call.number ? ` (${concern.duty_call.number}).` : ".")) : null,
       concern.acknowledged_by ? h("p", { class: "muted" },
         `Acknowledged ${when(concern.acknowledged_at)} by ${concern.acknowledged_by.display_name}.`) : null,
       concern.assigned_to ? h("p", { class: "muted", id: "assigned-line" },

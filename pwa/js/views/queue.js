@@ -16,6 +16,8 @@ export async function render(main, ctx) {
   const view = { items: [], next: null };
   const connection = h("div", {});
   const summary = h("p", { class: "muted", id: "queue-counts", "aria-live": "polite" });
+  // Issue 14: a warning when nobody an alert goes to now has an alert channel known to work.
+  const coverage = h("div", { id: "coverage" });
   const list = h("div", { id: "queue-list" });
   const more = h("div", {});
   // Admins choose the team; the server lists the teams with the first page.
@@ -46,6 +48,7 @@ export async function render(main, ctx) {
     }
     view.items = data.concerns;
     view.next = data.next;
+    await drawCoverage(coverage);
     if (teamSelect && teamSelect.options.length === 1) {
       teamSelect.append(...data.teams.map((t) => h("option", { value: String(t.id) }, t.name)));
     }
@@ -94,6 +97,7 @@ export async function render(main, ctx) {
     h("h1", {}, "Concern queue"),
     connection,
     summary,
+    coverage,
     card,
     h("details", { class: "card filters" },
       h("summary", {}, "Filter the queue"),
@@ -128,6 +132,25 @@ export async function render(main, ctx) {
   });
 }
 
+async function drawCoverage(box) {
+  let teams;
+  try {
+    ({ teams } = await api.pushCoverage());
+  } catch (error) {
+    return; // offline or refused: the queue itself says so; keep the last warning shown
+  }
+  const uncovered = teams.filter((t) => !t.covered);
+  replace(box, uncovered.length ? h("section", { class: "notice notice-danger", role: "alert", id: "coverage-warning",
+    "aria-labelledby": "coverage-title" },
+  h("h2", { id: "coverage-title" }, "Urgent alerts may reach nobody"),
+  h("ul", {}, uncovered.map((t) => h("li", { "data-team": t.id },
+    t.on_duty ? `${t.name} team: none of the ${t.on_duty} manager${t.on_duty === 1 ? "" : "s"} an alert goes to now ` +
+      "has an alert channel known to work." : `${t.name} team: no manager can be alerted.`))),
+  h("p", {}, "A channel works once an alert or a test alert has reached it recently. " +
+    "On the phone that should get alerts: turn alerts on, then “Send me a test alert” and tap the notification."))
+    : null);
+}
+
 function checkbox(id, label, onchange) {
   return h("div", { class: "field" }, h("label", { class: "option", for: id },
     h("input", { type: "checkbox", id, onchange }), label));
@@ -141,6 +164,8 @@ function queueItem(c) {
       h("span", { class: "queue-top" },
         c.urgency ? urgencyBadge(c.urgency) : h("span", { class: "badge badge-none" }, "No action"),
         statusBadge(c.status), overdue,
+        // The worker already phoned the duty desk about it (issue 14).
+        c.phoned ? h("span", { class: "badge badge-phoned" }, "Phoned in") : null,
         h("span", { class: "queue-ref" }, c.case_reference)),
       h("span", { class: "muted" }, [
         `Submitted ${age(c.submitted_at)} by ${c.author.display_name}`,
