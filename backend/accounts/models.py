@@ -26,6 +26,9 @@ class Team(db.Model):
     duty_phone: Mapped[str | None] = mapped_column(String(30))
     out_of_hours_phone: Mapped[str | None] = mapped_column(String(30))
     office_hours: Mapped[str | None] = mapped_column(String(80))
+    # The IANA zone the team's rota is written in (backend/rota/times.py).
+    time_zone: Mapped[str] = mapped_column(String(64), default="Europe/London",
+                                           server_default="Europe/London")
 
 
 class User(db.Model):

@@ -1,0 +1,65 @@
+"""Request and response bodies of the rota API."""
+from marshmallow import Schema, fields, validate
+
+from ..fields import UtcDateTime
+
+MAX_SHIFTS = 400  # a year of daily shifts and then some; a body is checked whole
+
+
+class ShiftInSchema(Schema):
+    """Times are local to the team's time zone, written without an offset ("2027-03-28T09:00")."""
+    start = fields.NaiveDateTime(required=True, metadata={"description": "local time, no offset"})
+    end = fields.NaiveDateTime(required=True, metadata={"description": "local time, no offset"})
+    primary = fields.Int(required=True, strict=True)
+    secondary = fields.Int(load_default=None, allow_none=True, strict=True)
+
+
+class RotaInSchema(Schema):
+    shifts = fields.List(fields.Nested(ShiftInSchema), required=True,
+                         validate=validate.Length(max=MAX_SHIFTS))
+
+
+class PersonSchema(Schema):
+    id = fields.Int(dump_only=True)
+    name = fields.Str(dump_only=True)
+
+
+class ShiftOutSchema(Schema):
+    id = fields.Int(dump_only=True)
+    start = fields.Str(dump_only=True, metadata={"description": "local time with its offset"})
+    end = fields.Str(dump_only=True, metadata={"description": "local time with its offset"})
+    starts_at = UtcDateTime(dump_only=True)
+    ends_at = UtcDateTime(dump_only=True)
+    primary = fields.Nested(PersonSchema, dump_only=True)
+    secondary = fields.Nested(PersonSchema, dump_only=True, allow_none=True)
+
+
+class OnCallSchema(Schema):
+    primary = fields.Nested(PersonSchema, dump_only=True, allow_none=True)
+    secondary = fields.Nested(PersonSchema, dump_only=True, allow_none=True)
+    on_duty = fields.List(fields.Nested(PersonSchema), dump_only=True, metadata={
+        "description": "managers on duty by their own switch (the override)"})
+    alerted = fields.List(fields.Nested(PersonSchema), dump_only=True, metadata={
+        "description": "who an urgent concern's alert goes to now"})
+    fallback = fields.Bool(dump_only=True, metadata={
+        "description": "nobody is on call or on duty: alerts go to every manager of the team"})
+
+
+class StepSchema(Schema):
+    step = fields.Str(dump_only=True)
+    minutes = fields.Float(dump_only=True)
+    sms = fields.Bool(dump_only=True)
+
+
+class TeamSchema(Schema):
+    id = fields.Int(dump_only=True)
+    name = fields.Str(dump_only=True)
+    time_zone = fields.Str(dump_only=True)
+
+
+class RotaSchema(Schema):
+    team = fields.Nested(TeamSchema, dump_only=True)
+    now = fields.Nested(OnCallSchema, dump_only=True)
+    shifts = fields.List(fields.Nested(ShiftOutSchema), dump_only=True)
+    managers = fields.List(fields.Nested(PersonSchema), dump_only=True)
+    escalation = fields.List(fields.Nested(StepSchema), dump_only=True)
