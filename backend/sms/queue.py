@@ -69,7 +69,7 @@ def claim(now: dt.datetime, limit: int, lease: dt.timedelta) -> list[tuple[int, 
     numbers = {m.user_id: m for m in db.session.scalars(select(MobileNumber).where(
         MobileNumber.user_id.in_({j.user_id for j in jobs})))} if jobs else {}
     statuses = dict(db.session.execute(select(Concern.id, Concern.status).where(
-        Concern.id.in_({j.concern_id for j in jobs})))) if jobs else {}
+        Concern.id.in_({j.concern_id for j in jobs}))).all()) if jobs else {}
     token, claimed = str(uuid.uuid4()), []
     for job in jobs:
         mobile = numbers.get(job.user_id)
