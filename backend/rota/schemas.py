@@ -19,7 +19,7 @@ class RotaInSchema(Schema):
                          validate=validate.Length(max=MAX_SHIFTS))
 
 
-class PersonSchema(Schema):
+class RotaPersonSchema(Schema):
     id = fields.Int(dump_only=True)
     name = fields.Str(dump_only=True)
 
@@ -30,36 +30,36 @@ class ShiftOutSchema(Schema):
     end = fields.Str(dump_only=True, metadata={"description": "local time with its offset"})
     starts_at = UtcDateTime(dump_only=True)
     ends_at = UtcDateTime(dump_only=True)
-    primary = fields.Nested(PersonSchema, dump_only=True)
-    secondary = fields.Nested(PersonSchema, dump_only=True, allow_none=True)
+    primary = fields.Nested(RotaPersonSchema, dump_only=True)
+    secondary = fields.Nested(RotaPersonSchema, dump_only=True, allow_none=True)
 
 
 class OnCallSchema(Schema):
-    primary = fields.Nested(PersonSchema, dump_only=True, allow_none=True)
-    secondary = fields.Nested(PersonSchema, dump_only=True, allow_none=True)
-    on_duty = fields.List(fields.Nested(PersonSchema), dump_only=True, metadata={
+    primary = fields.Nested(RotaPersonSchema, dump_only=True, allow_none=True)
+    secondary = fields.Nested(RotaPersonSchema, dump_only=True, allow_none=True)
+    on_duty = fields.List(fields.Nested(RotaPersonSchema), dump_only=True, metadata={
         "description": "managers on duty by their own switch (the override)"})
-    alerted = fields.List(fields.Nested(PersonSchema), dump_only=True, metadata={
+    alerted = fields.List(fields.Nested(RotaPersonSchema), dump_only=True, metadata={
         "description": "who an urgent concern's alert goes to now"})
     fallback = fields.Bool(dump_only=True, metadata={
         "description": "nobody is on call or on duty: alerts go to every manager of the team"})
 
 
-class StepSchema(Schema):
+class EscalationStepSchema(Schema):
     step = fields.Str(dump_only=True)
     minutes = fields.Float(dump_only=True)
     sms = fields.Bool(dump_only=True)
 
 
-class TeamSchema(Schema):
+class RotaTeamSchema(Schema):
     id = fields.Int(dump_only=True)
     name = fields.Str(dump_only=True)
     time_zone = fields.Str(dump_only=True)
 
 
 class RotaSchema(Schema):
-    team = fields.Nested(TeamSchema, dump_only=True)
+    team = fields.Nested(RotaTeamSchema, dump_only=True)
     now = fields.Nested(OnCallSchema, dump_only=True)
     shifts = fields.List(fields.Nested(ShiftOutSchema), dump_only=True)
-    managers = fields.List(fields.Nested(PersonSchema), dump_only=True)
-    escalation = fields.List(fields.Nested(StepSchema), dump_only=True)
+    managers = fields.List(fields.Nested(RotaPersonSchema), dump_only=True)
+    escalation = fields.List(fields.Nested(EscalationStepSchema), dump_only=True)
