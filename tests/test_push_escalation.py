@@ -173,3 +173,18 @@ def test_the_escalate_command_takes_the_configured_steps(push_app, receiver, sig
     result = push_app.test_cli_runner().invoke(args=["push", "worker", "--once"])
     # The alert to the primary, then 1 (secondary) + 3 (team) + 1 (admin) escalation messages.
     assert result.exit_code == 0 and "'sent': 6" in result.output, result.output
+
+
+def test_a_chain_that_does_not_parse_stops_the_start():
+    import pytest
+
+    from backend import create_app
+    from backend.push.escalation_chain import Step, parse
+    from tests.conftest import base_config
+    assert parse("secondary=5+sms,admins=60") == (Step("secondary", 5, True), Step("admins", 60, False))
+    for bad in ("team=20,secondary=10", "secondary=10,secondary=20", "boss=5", "team=ten",
+                "team=20,admins=10", "team=-1", "team=5+fax"):
+        with pytest.raises(RuntimeError, match="SAFEVISIT_ESCALATION_CHAIN"):
+            create_app({**base_config("sqlite://"), "ESCALATION_CHAIN": bad})
+    with pytest.raises(RuntimeError, match="NOTIFY"):  # half of Notify's settings is a mistake
+        create_app({**base_config("sqlite://"), "NOTIFY_API_KEY": "x" * 80})
