@@ -81,8 +81,10 @@ def test_bad_shifts_are_refused_with_a_reason_each(push_app, signed_in):
         (shift("2027-07-01T09:00", "2027-07-01T17:00", south), "shifts.0.primary"),  # other team
         (shift("2027-07-01T09:00", "2027-07-01T17:00", admin), "shifts.0.primary"),  # not a manager
         (shift("2027-07-01T09:00", "2027-07-01T17:00", manager, manager), "shifts.0.secondary"),
-        ({"start": "2027-07-01T09:00+01:00", "end": "2027-07-01T17:00", "primary": manager},
-         "shifts.0.start"),  # an offset: times are the team's local time
+        ({"start": "2027-07-01T09:00+05:00", "end": "2027-07-01T17:00", "primary": manager},
+         "shifts.0.start"),  # an offset London does not have in July
+        ({"start": "2027-01-05T09:00+01:00", "end": "2027-01-05T17:00", "primary": manager},
+         "shifts.0.start"),  # BST in January
         ({"start": "tomorrow", "end": "2027-07-01T17:00", "primary": manager}, "shifts.0.start"),
         ({"start": "2027-07-01T09:00", "end": "2027-07-01T17:00", "primary": "1"}, "shifts.0.primary"),
         ({**shift("2027-07-01T09:00", "2027-07-01T17:00", manager), "note": "x"}, "shifts.0.note"),
@@ -205,3 +207,22 @@ def test_a_team_in_another_zone_reads_its_rota_there(push_app, signed_in):
     response = put_rota(signed_in("manager"), team_id(push_app),
                         shift("2027-07-01T09:00", "2027-07-01T17:00", manager))
     assert response.json["shifts"][0]["starts_at"].startswith("2027-07-01T13:00")
+
+
+def test_the_second_of_a_repeated_hour_survives_when_sent_back_with_its_offset(push_app, signed_in):
+    """Shift 2 starts at the second 01:30 of the October night (GMT, 01:30 UTC), written by
+    sending the offset. Another edit that sends the kept shifts back as the rota gave them
+    (as the PWA does) keeps it there instead of folding it into the first 01:30."""
+    manager, = ids(push_app, "manager")
+    north = team_id(push_app)
+    api = signed_in("manager")
+    first = shift(f"{AUTUMN}T00:00+01:00", f"{AUTUMN}T01:30+00:00", manager)
+    response = put_rota(api, north, first)
+    assert response.status_code == 200, response.json
+    kept = response.json["shifts"][0]
+    assert (kept["start"], kept["end"]) == (f"{AUTUMN}T00:00+01:00", f"{AUTUMN}T01:30+00:00")
+    assert kept["ends_at"].startswith(f"{AUTUMN}T01:30")  # two hours and a half: the hour happened twice
+    again = shift(kept["start"], kept["end"], manager)
+    response = put_rota(api, north, again, shift(f"{AUTUMN}T01:30+00:00", f"{AUTUMN}T06:00", manager))
+    assert response.status_code == 200, response.json
+    assert [s["start"] for s in response.json["shifts"]] == [f"{AUTUMN}T00:00+01:00", f"{AUTUMN}T01:30+00:00"]

@@ -6,10 +6,15 @@ from ..fields import UtcDateTime
 MAX_SHIFTS = 400  # a year of daily shifts and then some; a body is checked whole
 
 
+LOCAL_TIME = ("the team's local time, as typed (\"2027-03-28T09:00\"); or with the offset "
+              "the rota gave back (\"2026-10-25T01:30+00:00\"), which says which of a repeated "
+              "hour is meant")
+
+
 class ShiftInSchema(Schema):
-    """Times are local to the team's time zone, written without an offset ("2027-03-28T09:00")."""
-    start = fields.NaiveDateTime(required=True, metadata={"description": "local time, no offset"})
-    end = fields.NaiveDateTime(required=True, metadata={"description": "local time, no offset"})
+    """Times are local to the team's time zone (backend/rota/times.py for daylight saving)."""
+    start = fields.DateTime(required=True, metadata={"description": LOCAL_TIME})
+    end = fields.DateTime(required=True, metadata={"description": LOCAL_TIME})
     primary = fields.Int(required=True, strict=True)
     secondary = fields.Int(load_default=None, allow_none=True, strict=True)
 

@@ -34,20 +34,28 @@ def upcoming(team_id: int, now: dt.datetime) -> list[Shift]:
 
 def replace(team: Team, shifts: list[dict], user: User, now: dt.datetime) -> list[Shift]:
     """Check `shifts` (local times of the team's zone) and store them in place of every shift
-    not yet over. Refuses the whole rota (422, nothing stored) on the first problems found."""
+    not yet over. Refuses the whole rota (422, nothing stored) with every problem found."""
     tz = times.zone(team.time_zone)
     managers = {m.id for m in managers_of(team.id)}
     errors: dict[str, list[str]] = {}
     rows = []
     for index, item in enumerate(shifts):
-        start, end = times.to_utc(item["start"], tz), times.to_utc(item["end"], tz)
         where = f"shifts.{index}"
-        if end <= start:
-            errors[f"{where}.end"] = ["Must be after the start."]
-        elif end - start > MAX_SHIFT:
-            errors[f"{where}.end"] = ["A shift lasts at most 7 days."]
-        elif end <= now:
-            errors[f"{where}.end"] = ["This shift is already over."]
+        for name in ("start", "end"):
+            if item[name].tzinfo is not None and not times.offset_matches(item[name], tz):
+                errors[f"{where}.{name}"] = [f"That offset is not {team.time_zone}'s at that time; "
+                                             "give the local time without an offset."]
+        start, end = times.from_wire(item["start"], tz), times.from_wire(item["end"], tz)
+        if f"{where}.start" in errors or f"{where}.end" in errors:
+            rows.append((index, start, start, item))  # no span: kept out of the overlap check
+        else:
+            if end <= start:
+                errors[f"{where}.end"] = ["Must be after the start."]
+            elif end - start > MAX_SHIFT:
+                errors[f"{where}.end"] = ["A shift lasts at most 7 days."]
+            elif end <= now:
+                errors[f"{where}.end"] = ["This shift is already over."]
+            rows.append((index, start, end, item))
         if item["primary"] not in managers:
             errors[f"{where}.primary"] = ["Must be an active duty manager of this team."]
         secondary = item.get("secondary")
@@ -55,12 +63,12 @@ def replace(team: Team, shifts: list[dict], user: User, now: dt.datetime) -> lis
             errors[f"{where}.secondary"] = ["Must be an active duty manager of this team."]
         elif secondary is not None and secondary == item["primary"]:
             errors[f"{where}.secondary"] = ["Must be someone other than the primary."]
-        rows.append((index, start, end, item))
     # No two primaries at once: the shifts, and the finished ones kept before them, never overlap.
     kept = db.session.scalars(select(Shift).where(Shift.team_id == team.id, Shift.ends_at <= now)
                               .order_by(Shift.ends_at.desc()).limit(1)).all()
     timeline = sorted([(s.starts_at, s.ends_at, None) for s in kept]
-                      + [(start, end, index) for index, start, end, _ in rows if end > start])
+                      + [(start, end, index) for index, start, end, _ in rows if end > start],
+                      key=lambda span: (span[0], span[1]))
     for (_, end_a, index_a), (start_b, _, index_b) in zip(timeline, timeline[1:]):
         if start_b < end_a:
             index = index_b if index_b is not None else index_a

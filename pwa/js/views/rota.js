@@ -74,8 +74,9 @@ export async function render(main, ctx) {
     return form;
   };
 
-  // The shifts as the server wants them back: the local times it gave, without their offset.
-  const asSent = (s) => ({ start: s.start.slice(0, 16), end: s.end.slice(0, 16), primary: s.primary.id,
+  // The shifts kept as the server gave them: local times with their offset, so the second of a
+  // repeated October hour stays the second (a time typed in has no offset: the server's rule).
+  const asSent = (s) => ({ start: s.start, end: s.end, primary: s.primary.id,
     secondary: s.secondary ? s.secondary.id : null });
 
   const save = async (shifts, { said, newIndex = null }) => {
