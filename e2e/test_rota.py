@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 
 from tests.notify_support import NotifyReceiver, sms_config
 
-from .conftest import PHONE, LiveServer, serious_violations, sign_in
+from .conftest import PHONE, LiveServer, screenshot, serious_violations, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -82,6 +82,7 @@ def test_a_manager_edits_the_rota_on_a_phone(phone):
     expect(page.locator("#rota-errors")).to_contain_text("only one primary can be on call at a time")
     expect(page.locator("#rota-errors")).to_contain_text("The new shift")
     expect(shifts).to_have_count(1)
+    screenshot(page, "on-call-rota-refused-overlap", full_page=True)
     assert serious_violations(page) == []
 
     page.get_by_role("button", name="Remove shift 1").click()
@@ -111,4 +112,5 @@ def test_a_manager_verifies_a_mobile_number(phone, notify_stand_in):
     card.get_by_label(re.compile("The 6-digit code sent to")).fill(code)
     card.get_by_role("button", name="Verify").click()
     expect(card.locator("#mobile-state")).to_contain_text("Verified: +44 7••• ••• 123")
+    screenshot(page, "on-call-mobile-verified")
     assert serious_violations(page) == []

@@ -86,6 +86,8 @@ def test_bad_shifts_are_refused_with_a_reason_each(push_app, signed_in):
         ({"start": "2027-01-05T09:00+01:00", "end": "2027-01-05T17:00", "primary": manager},
          "shifts.0.start"),  # BST in January
         ({"start": "tomorrow", "end": "2027-07-01T17:00", "primary": manager}, "shifts.0.start"),
+        ({"start": "0001-01-01T00:00+01:00", "end": "2027-07-01T17:00", "primary": manager},
+         "shifts.0.start"),  # out of any rota's range (and of datetime's, once made UTC)
         ({"start": "2027-07-01T09:00", "end": "2027-07-01T17:00", "primary": "1"}, "shifts.0.primary"),
         ({**shift("2027-07-01T09:00", "2027-07-01T17:00", manager), "note": "x"}, "shifts.0.note"),
     ]

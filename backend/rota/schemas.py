@@ -1,5 +1,5 @@
 """Request and response bodies of the rota API."""
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate
 
 from ..fields import UtcDateTime
 
@@ -11,10 +11,16 @@ LOCAL_TIME = ("the team's local time, as typed (\"2027-03-28T09:00\"); or with t
               "hour is meant")
 
 
+def _plausible(value) -> None:
+    # Far from the years a rota is about, offsets would carry a time past what datetime holds.
+    if not 2000 <= value.year <= 2200:
+        raise ValidationError("Must be a date between the years 2000 and 2200.")
+
+
 class ShiftInSchema(Schema):
     """Times are local to the team's time zone (backend/rota/times.py for daylight saving)."""
-    start = fields.DateTime(required=True, metadata={"description": LOCAL_TIME})
-    end = fields.DateTime(required=True, metadata={"description": LOCAL_TIME})
+    start = fields.DateTime(required=True, validate=_plausible, metadata={"description": LOCAL_TIME})
+    end = fields.DateTime(required=True, validate=_plausible, metadata={"description": LOCAL_TIME})
     primary = fields.Int(required=True, strict=True)
     secondary = fields.Int(load_default=None, allow_none=True, strict=True)
 
