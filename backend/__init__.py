@@ -50,6 +50,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .concerns import views as concerns_views
     from .procedures import cli as procedures_cli, views as procedures_views
     from .pwa import views as pwa_views
+    from .rota import views as rota_views
+    from .sms import views as sms_views
 
     app.register_blueprint(health.bp)
     app.register_blueprint(openapi.bp)
@@ -62,5 +64,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(concerns_views.bp)
     app.register_blueprint(audit_views.bp)
     app.register_blueprint(pwa_views.bp)
+    app.register_blueprint(rota_views.bp)
+    app.register_blueprint(sms_views.bp)
     push.init_app(app)
     return app

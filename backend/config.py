@@ -79,6 +79,14 @@ def from_environment(instance_path: str) -> dict:
         "PUSH_ESCALATION_MINUTES": float(os.environ.get("SAFEVISIT_PUSH_ESCALATION_MINUTES", "15")),
         # A channel is "working" while its last delivery (or test acknowledgement) is this recent.
         "PUSH_HEALTHY_DAYS": float(os.environ.get("SAFEVISIT_PUSH_HEALTHY_DAYS", "7")),
+        # The escalation chain (backend/push/escalation_chain.py): step=minutes[+sms], in order.
+        "ESCALATION_CHAIN": os.environ.get("SAFEVISIT_ESCALATION_CHAIN", "secondary=10+sms,team=20+sms,admins=30"),
+        # SMS through GOV.UK Notify (backend/sms/): off unless the key and template are set.
+        "NOTIFY_API_KEY": os.environ.get("SAFEVISIT_NOTIFY_API_KEY") or None,
+        "NOTIFY_SMS_TEMPLATE_ID": os.environ.get("SAFEVISIT_NOTIFY_SMS_TEMPLATE_ID") or None,
+        "NOTIFY_BASE_URL": os.environ.get("SAFEVISIT_NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk"),
+        # The address people open SafeVisit at: the link in an alert's text message.
+        "PUBLIC_URL": (os.environ.get("SAFEVISIT_PUBLIC_URL") or "").rstrip("/") or None,
         "PUSH_SEND_TIMEOUT": float(os.environ.get("SAFEVISIT_PUSH_SEND_TIMEOUT", "10")),
         # Recommended actions (backend/concerns/lifecycle.py): hours after submission, by urgency.
         "ACTION_DUE_HOURS": _due_hours(os.environ.get("SAFEVISIT_ACTION_DUE_HOURS", ACTION_DUE_HOURS)),
@@ -103,6 +111,13 @@ def check(config: dict) -> None:
                            f"{LONGEST_LOCK_MINUTES}, the longest lock the app offers.")
     if not 0 < config.get("SESSION_ABSOLUTE_HOURS", 12) <= 24 * 7:
         raise RuntimeError("SAFEVISIT_SESSION_ABSOLUTE_HOURS must be more than 0 and at most 168.")
+    from .push import escalation_chain
+    escalation_chain.of(config)  # a chain that does not parse stops the start, not the first alert
+    if bool(config.get("NOTIFY_API_KEY")) != bool(config.get("NOTIFY_SMS_TEMPLATE_ID")):
+        raise RuntimeError("Set both SAFEVISIT_NOTIFY_API_KEY and SAFEVISIT_NOTIFY_SMS_TEMPLATE_ID "
+                           "(SMS on), or neither (SMS off).")
+    if config.get("NOTIFY_API_KEY") and not config.get("PUBLIC_URL"):
+        raise RuntimeError("SMS alerts link to SafeVisit: set SAFEVISIT_PUBLIC_URL (https://…).")
     if config.get("PUSH_TEST_RECEIVER") and not config.get("TESTING"):
         raise RuntimeError("SAFEVISIT_PUSH_TEST_RECEIVER lets push go to a loopback address: "
                            "it is for the test suite only (TESTING) and refused here.")

@@ -76,7 +76,7 @@ def build(user: User, case_reference: str) -> dict:
         for escalation in db.session.scalars(select(Escalation).where(Escalation.concern_id.in_(ids))):
             entries.append({"at": escalation.escalated_at, "concern_id": escalation.concern_id,
                             "kind": "escalated", "who": None,
-                            "detail": {"recipients": escalation.recipients},
+                            "detail": {"recipients": escalation.recipients, "step": escalation.step},
                             "order": (1, escalation.id)})
     # Time order; within one instant, revisions in the order they were written.
     entries.sort(key=lambda e: (e["at"], e["order"]))

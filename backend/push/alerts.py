@@ -2,32 +2,51 @@
 import datetime as dt
 import logging
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import select, update
 
 from ..accounts.models import Role, User
 from ..concerns import events
 from ..concerns.models import Concern
 from ..extensions import db
 from ..procedures.models import utcnow
+from ..rota import service as rota
+from ..sms import queue as sms
 from . import wakeup
 from .models import AlertJob, PushSubscription
 
 log = logging.getLogger(__name__)
 
 
-def duty_managers(team_id: int) -> list[User]:
-    """The team's on-duty managers; every manager of the team when none is on duty."""
-    managers = db.session.scalars(select(User).where(
-        User.team_id == team_id, User.role == Role.DUTY_MANAGER.value, User.active)).all()
-    on_duty = [m for m in managers if m.on_duty]
-    return on_duty or list(managers)
+def on_call(team_id: int, now: dt.datetime | None = None) -> tuple[User | None, User | None, list[User]]:
+    """(rota primary, rota secondary, managers on duty by their own switch) at `now`."""
+    now = now or utcnow()
+    managers = rota.managers_of(team_id)
+    by_id = {m.id: m for m in managers}
+    shift = rota.shift_at(team_id, now)
+    primary = by_id.get(shift.primary_id) if shift else None
+    secondary = by_id.get(shift.secondary_id) if shift and shift.secondary_id else None
+    return primary, secondary, [m for m in managers if m.on_duty]
 
 
-def escalation_recipients(team_id: int) -> list[User]:
-    """Every manager of the team, on duty or not, and every admin."""
-    return list(db.session.scalars(select(User).where(User.active, or_(
-        (User.team_id == team_id) & (User.role == Role.DUTY_MANAGER.value),
-        User.role == Role.ADMIN.value))).all())
+def duty_managers(team_id: int, now: dt.datetime | None = None) -> list[User]:
+    """The managers an alert for this team goes to now: the rota's primary at `now` and anyone
+    on duty by the manual switch (an override that adds, never removes). When the rota has
+    nobody at `now` and nobody switched on duty, every active manager of the team, as before
+    the rota existed: an urgent alert is never addressed to nobody."""
+    primary, _, on_duty = on_call(team_id, now)
+    chosen = ([primary] if primary else []) + [m for m in on_duty if m is not primary]
+    return chosen or rota.managers_of(team_id)
+
+
+def step_recipients(team_id: int, step: str, now: dt.datetime | None = None) -> list[User]:
+    """Who one step of the escalation chain (escalation_chain.py) goes to."""
+    if step == "secondary":
+        _, secondary, _ = on_call(team_id, now)
+        return [secondary] if secondary else []
+    if step == "team":
+        return rota.managers_of(team_id)
+    return list(db.session.scalars(select(User).where(
+        User.active, User.role == Role.ADMIN.value).order_by(User.id)).unique())
 
 
 def enqueue(concern: Concern, users: list[User], kind: str, now: dt.datetime | None = None) -> int:
@@ -52,7 +71,14 @@ def enqueue(concern: Concern, users: list[User], kind: str, now: dt.datetime | N
 
 def on_urgent_submitted(concern: Concern, **_) -> None:
     # Runs inside the sync transaction: the jobs commit with the concern, or not at all.
-    enqueue(concern, duty_managers(concern.team_id), "alert")
+    # Who is on call when the concern reached the server (the moment escalation counts from).
+    now = concern.submitted_at or utcnow()
+    managers = duty_managers(concern.team_id, now)
+    enqueue(concern, managers, "alert", now)
+    # A manager with no browser subscribed cannot get the push at all: text them at once.
+    subscribed = set(db.session.scalars(select(PushSubscription.user_id).where(
+        PushSubscription.user_id.in_([m.id for m in managers]))))
+    sms.enqueue(concern, [m for m in managers if m.id not in subscribed], "no_push", now)
 
 
 def on_acknowledged(concern: Concern, **_) -> None:
@@ -61,6 +87,7 @@ def on_acknowledged(concern: Concern, **_) -> None:
         AlertJob.concern_id == concern.id, AlertJob.kind == "escalation",
         AlertJob.status == "pending").values(status="cancelled", updated_at=utcnow(),
                                              last_error="concern acknowledged"))
+    sms.cancel(concern.id)
 
 
 def connect() -> None:

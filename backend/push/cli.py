@@ -6,7 +6,7 @@ import click
 from flask import Blueprint, current_app
 
 from ..procedures.models import utcnow
-from . import escalation, keys
+from . import escalation, escalation_chain, keys
 from .worker import Worker
 
 bp = Blueprint("push_cli", __name__, cli_group="push")
@@ -44,7 +44,9 @@ def worker_command(once, threads, batch, poll, fallback):
         if once:
             escalated = worker.escalate()
             counts = worker.drain()
-            click.echo(f"escalated {len(escalated)}; jobs: {dict(counts) or 'none due'}")
+            texts = worker.drain_sms()
+            click.echo(f"escalation steps {len(escalated)}; jobs: {dict(counts) or 'none due'}; "
+                       f"texts: {dict(texts) or 'none due'}")
             return
         # SIGTERM (systemd, docker stop) ends the loop after the current batch.
         signal.signal(signal.SIGTERM, lambda *_: worker.stop())
@@ -59,7 +61,7 @@ def worker_command(once, threads, batch, poll, fallback):
 
 @bp.cli.command("escalate")
 def escalate_command():
-    """Escalate urgent concerns left unacknowledged past PUSH_ESCALATION_MINUTES, once."""
-    minutes = float(current_app.config["PUSH_ESCALATION_MINUTES"])
-    escalated = escalation.escalate_due(utcnow(), minutes)
-    click.echo(f"escalated {len(escalated)} concern(s)" + (": " + ", ".join(escalated) if escalated else ""))
+    """Take the escalation steps (SAFEVISIT_ESCALATION_CHAIN) now due, once."""
+    taken = escalation.escalate_due(utcnow(), escalation_chain.of(current_app.config))
+    click.echo(f"took {len(taken)} escalation step(s)"
+               + (": " + ", ".join(f"{concern} {step}" for concern, step in taken) if taken else ""))

@@ -1,7 +1,7 @@
-"""Push subscriptions, alert jobs (the delivery queue) and recorded escalations."""
+"""Push subscriptions, alert jobs (the delivery queue) and the escalation steps taken."""
 import datetime as dt
 
-from sqlalchemy import BigInteger, ForeignKey, Index, String, Text
+from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -69,12 +69,19 @@ class AlertJob(db.Model):
 
 
 class Escalation(db.Model):
-    """An urgent concern nobody acknowledged in time; unique, so it is escalated once."""
+    """One step of the escalation chain taken for an urgent concern nobody acknowledged.
 
-    __tablename__ = "push_escalations"
+    Unique per (concern, step): each step is taken once, however many workers look.
+    """
+
+    __tablename__ = "push_escalation_steps"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    concern_id: Mapped[str] = mapped_column(ForeignKey("concerns.id"), unique=True)
+    concern_id: Mapped[str] = mapped_column(ForeignKey("concerns.id"), index=True)
+    step: Mapped[str] = mapped_column(String(20))  # secondary | team | admins (escalation_chain.py)
     escalated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     recipients: Mapped[int] = mapped_column(default=0)
     jobs: Mapped[int] = mapped_column(default=0)
+    sms: Mapped[int] = mapped_column(default=0)  # text messages queued by this step
+
+    __table_args__ = (UniqueConstraint("concern_id", "step", name="uq_push_escalation_steps_step"),)

@@ -12,9 +12,11 @@ import uuid
 
 from sqlalchemy import and_, delete, or_, select
 
+from ..accounts.models import User
 from ..audit.log import record
 from ..concerns.models import Concern
 from ..extensions import db
+from ..sms import queue as sms
 from . import health
 from .delivery import Message, Outcome, payload, test_payload, topic
 from .models import AlertJob, PushSubscription
@@ -91,7 +93,7 @@ def finish(results: list[tuple[Message, Outcome]], now: dt.datetime) -> list[str
     rows = db.session.scalars(select(AlertJob).where(
         AlertJob.id.in_([message.job_id for message, _ in results])))
     jobs = {job.id: job for job in rows}
-    statuses, delivered = [], []
+    statuses, delivered, undelivered = [], [], []
     for message, outcome in results:
         job = jobs.get(message.job_id)
         if job is None or job.lease_token != message.lease_token:
@@ -105,6 +107,7 @@ def finish(results: list[tuple[Message, Outcome]], now: dt.datetime) -> list[str
         elif outcome.result == "gone":
             _close(job, now, "dead", outcome.status_code, outcome.error)
             _remove(message, outcome, job.user_id)
+            undelivered.append(job)
         elif outcome.result == "retry" and job.attempts < MAX_ATTEMPTS:
             _close(job, now, "pending", outcome.status_code, outcome.error)
             job.next_attempt_at = now + dt.timedelta(seconds=backoff(job.attempts, outcome.retry_after))
@@ -113,9 +116,23 @@ def finish(results: list[tuple[Message, Outcome]], now: dt.datetime) -> list[str
             _close(job, now, "failed", outcome.status_code, error)
             # A retry is not yet a failure of the channel; a refusal or giving up is.
             health.record_failure(message.subscription_id, now, error)
+            undelivered.append(job)
         statuses.append(job.status)
     health.record_success(delivered, now)
+    _text_instead(undelivered, now)
     return statuses
+
+
+def _text_instead(jobs: list[AlertJob], now: dt.datetime) -> None:
+    # A push that will never arrive (the subscription is gone, or the service refused it)
+    # goes by SMS instead, in this same transaction, while nobody has acknowledged the concern.
+    for job in jobs:
+        if job.concern_id is None:
+            continue  # a test alert (kind "test") proves the push channel alone
+        concern = db.session.get(Concern, job.concern_id)
+        user = db.session.get(User, job.user_id)
+        if concern is not None and concern.status == "submitted" and user is not None and user.active:
+            sms.enqueue(concern, [user], "push_failed", now)
 
 
 def _remove(message: Message, outcome: Outcome, user_id: int) -> None:

@@ -10,7 +10,8 @@ from flask import Flask
 
 from ..extensions import db
 from ..procedures.models import utcnow
-from . import delivery, escalation, keys, queue, wakeup
+from ..sms import notify, queue as sms_queue
+from . import delivery, escalation, escalation_chain, keys, queue, wakeup
 from .transport import PushSession
 
 log = logging.getLogger(__name__)
@@ -41,6 +42,7 @@ class Worker:
         # The lease outlives a whole batch of sends that all time out, with room to spare.
         self.lease = dt.timedelta(seconds=self.settings.timeout * (rounds + 1) + 60)
         self.stopping = threading.Event()
+        self._notify = None
 
     def _send(self, message: delivery.Message) -> delivery.Outcome:
         session = getattr(self._local, "session", None)
@@ -67,10 +69,33 @@ class Worker:
                         log.info("push job %s: %s (%s)", message.job_id, status, outcome.error)
         return counts
 
-    def escalate(self, now: dt.datetime | None = None) -> list[str]:
+    def escalate(self, now: dt.datetime | None = None) -> list[tuple[str, str]]:
+        """Take every escalation step due at `now`; returns (concern id, step) for each."""
         with self.app.app_context():
-            minutes = float(self.app.config["PUSH_ESCALATION_MINUTES"])
-            return escalation.escalate_due(now or self.clock(), minutes)
+            return escalation.escalate_due(now or self.clock(), escalation_chain.of(self.app.config))
+
+    def drain_sms(self, now: dt.datetime | None = None) -> Counter:
+        """Send every text due at `now` through Notify, one at a time; counts by new status.
+        Nothing when SMS is off (no SAFEVISIT_NOTIFY_API_KEY)."""
+        counts: Counter = Counter()
+        if not notify.enabled(self.app.config):
+            return counts
+        if self._notify is None:  # the client keeps one HTTP session; not thread-safe, so ours alone
+            self._notify = notify.client(self.app.config)
+        lease = dt.timedelta(seconds=notify.TIMEOUT * 2 + 60)
+        with self.app.app_context():
+            while not self.stopping.is_set():
+                claimed = sms_queue.claim(now or self.clock(), 16, lease)
+                if not claimed:
+                    break
+                for job_id, token, number, concern_id in claimed:
+                    outcome = notify.send(self._notify, self.app.config, number,
+                                          notify.alert_text(self.app.config, concern_id),
+                                          reference=f"safevisit-sms-{job_id}")
+                    status = sms_queue.finish(job_id, token, outcome, now or self.clock())
+                    db.session.commit()
+                    counts[status or "lease_lost"] += 1
+        return counts
 
     def run(self, poll: float = 1.0, fallback: float = 5.0) -> None:
         """Loop until stop(): escalate what is overdue, drain what is due, then wait. On
@@ -84,6 +109,7 @@ class Worker:
                         listener.listen()  # before the look at the queue: nothing slips between
                     self.escalate()
                     self.drain()
+                    self.drain_sms()
                 except Exception:  # a database blip must not end the worker; log and go on
                     log.exception("push worker iteration failed")
                     with self.app.app_context():
@@ -109,6 +135,8 @@ class Worker:
         self._pool.shutdown(wait=True)
         for session in self._sessions:
             session.close()
+        if self._notify is not None:
+            self._notify.request_session.close()
         with self.app.app_context():
             db.session.remove()
 
@@ -117,5 +145,13 @@ def drain_once(app: Flask, now: dt.datetime | None = None, **options) -> Counter
     worker = Worker(app, **options)
     try:
         return worker.drain(now)
+    finally:
+        worker.close()
+
+
+def sms_once(app: Flask, now: dt.datetime | None = None) -> Counter:
+    worker = Worker(app)
+    try:
+        return worker.drain_sms(now)
     finally:
         worker.close()

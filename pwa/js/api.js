@@ -118,3 +118,11 @@ export const closeConcern = (id, outcome) => request("POST", `${concernPath(id)}
 export const recordPrint = (id) => request("POST", `${concernPath(id)}/pack-prints`, {});
 export const chronology = (caseReference) =>
   request("GET", `/api/cases/${encodeURIComponent(caseReference)}/chronology`);
+
+// On call (issue 14): a team's rota, and this manager's mobile number for alert texts.
+export const rota = (teamId) => request("GET", `/api/teams/${encodeURIComponent(teamId)}/rota`);
+export const putRota = (teamId, shifts) => request("PUT", `/api/teams/${encodeURIComponent(teamId)}/rota`, { shifts });
+export const mobile = () => request("GET", "/api/sms/mobile");
+export const setMobile = (number) => request("POST", "/api/sms/mobile", { number });
+export const verifyMobile = (code) => request("POST", "/api/sms/mobile/verify", { code });
+export const removeMobile = () => request("DELETE", "/api/sms/mobile");

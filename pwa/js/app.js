@@ -3,7 +3,7 @@
 // that show personal data open only once the passcode has put the data key in memory.
 import * as alerts from "./alerts.js";
 import * as api from "./api.js";
-import { can, READ_QUEUE } from "./capabilities.js";
+import { can, MANAGE_ROTA, READ_QUEUE } from "./capabilities.js";
 import { announce, replace } from "./dom.js";
 import * as store from "./store.js";
 import * as sync from "./sync.js";
@@ -20,6 +20,7 @@ import * as pack from "./views/pack.js";
 import * as queue from "./views/queue.js";
 import * as reader from "./views/reader.js";
 import * as rechecks from "./views/rechecks.js";
+import * as rota from "./views/rota.js";
 
 // Where a tapped notification may send the app: the queue or a concern (optionally to
 // acknowledge it, from the notification's Acknowledge action).
@@ -55,6 +56,7 @@ const ROUTES = [
   [/^\/cases\/([^/]+)\/chronology$/, chronology.render, { capability: READ_QUEUE, server: true }],
   [/^\/procedure\/decides$/, decides.render, { public: true }],
   [/^\/rechecks$/, rechecks.render, { capability: READ_QUEUE, server: true }],
+  [/^\/on-call$/, rota.render, { capability: MANAGE_ROTA, server: true }],
 ];
 
 export function navigate(path, { replace: replaceEntry = false } = {}) {

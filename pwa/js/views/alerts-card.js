@@ -125,8 +125,8 @@ async function dutyPart(card, user) {
   }
   return h("div", { class: "duty" },
     h("p", { id: "duty-state" }, h("strong", {}, onDuty ? "You are on duty." : "You are off duty."), " ",
-      onDuty ? "Urgent concerns for your team alert you (and any other manager on duty)."
-        : "When no manager of your team is on duty, every manager of the team is alerted."),
+      onDuty ? "Urgent concerns for your team alert you, as well as the primary on the rota."
+        : "Urgent concerns alert the primary on the rota and any manager on duty; with neither, every manager of the team."),
     h("button", { type: "button", id: "duty-toggle", class: "btn btn-secondary", "aria-describedby": "duty-state",
       onclick: () => change(card, user, "duty-toggle", async () => {
         await api.ensureCsrf();

@@ -10,6 +10,9 @@ const KIND = {
   closed: "Closed", phoned: "Phoned the duty desk", alert_sent: "Alert sent", escalated: "Escalated: nobody had acknowledged it",
 };
 
+// The steps of the escalation chain (backend/push/escalation_chain.py).
+const ESCALATION_STEP = { secondary: "To the secondary on call", team: "To every manager of the team", admins: "To the admins" };
+
 export async function render(main, ctx) {
   const caseReference = decodeURIComponent(ctx.params[0]);
   let data;
@@ -57,7 +60,7 @@ function describe({ kind, detail }) {
     case "addendum": return detail.addendum;
     case "acknowledged": return detail.note || "";
     case "alert_sent": return detail.alert === "escalation" ? "Escalation alert delivered" : "Push alert delivered";
-    case "escalated": return `${detail.recipients} people alerted`;
+    case "escalated": return `${ESCALATION_STEP[detail.step] || "Escalation"}: ${detail.recipients} people alerted`;
     case "phoned": return `${detail.desk === "out_of_hours" ? "Out-of-hours team" : "Duty desk"}` +
       `${detail.number ? ` (${detail.number})` : ""}: spoke to ${detail.spoke_to}`;
     default: return "";

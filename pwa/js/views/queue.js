@@ -2,7 +2,7 @@
 // first, with filters and pages. It refreshes when a push arrives while it is open and every
 // 30 seconds while it is visible.
 import * as api from "../api.js";
-import { ALL_TEAMS, can, RECEIVE_ALERTS } from "../capabilities.js";
+import { ALL_TEAMS, can, MANAGE_ROTA, RECEIVE_ALERTS } from "../capabilities.js";
 import { announce, h, replace } from "../dom.js";
 import { urgencyBadge } from "./actions.js";
 import { alertsCard } from "./alerts-card.js";
@@ -99,6 +99,7 @@ export async function render(main, ctx) {
     summary,
     coverage,
     card,
+    can(ctx.user, MANAGE_ROTA) ? h("p", {}, h("a", { href: "/on-call", id: "on-call-link" }, "On call: rota and text alerts")) : null,
     h("details", { class: "card filters" },
       h("summary", {}, "Filter the queue"),
       h("div", { class: "field" }, h("label", { for: "filter-status" }, "Status"),

@@ -1,0 +1,84 @@
+"""`GET/PUT /api/teams/<id>/rota`: a team's on-call rota, and who an alert goes to now."""
+from flask import Blueprint, current_app
+
+from .. import openapi
+from ..accounts.capabilities import MANAGE_ROTA, require
+from ..accounts.device_lock import personal
+from ..accounts.models import Team, User
+from ..audit.log import record
+from ..errors import ApiError
+from ..extensions import db
+from ..procedures.models import utcnow
+from ..push import alerts, escalation_chain
+from ..requests import json_body
+from . import service, times
+from .schemas import RotaInSchema, RotaSchema
+
+bp = Blueprint("rota", __name__, url_prefix="/api/teams")
+
+TEAM_ID = {"name": "team_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+openapi.EXTRA_OPERATIONS.extend([
+    ("get", "/api/teams/{team_id}/rota", "The team's on-call rota and who is on call now "
+     "(managers of the team, admins)", None, None, RotaSchema, [TEAM_ID], [401, 403, 404]),
+    ("put", "/api/teams/{team_id}/rota", "Replace the shifts not yet over (local times of the "
+     "team's zone)", RotaInSchema, None, RotaSchema, [TEAM_ID], [401, 403, 404, 413, 415, 422]),
+])
+
+
+def _team(team_id: int) -> tuple[User, Team]:
+    user = require(MANAGE_ROTA)
+    team = db.session.get(Team, team_id)
+    # A manager of another team gets what a missing team gets: nothing to say it exists.
+    if team is None or not (user.is_admin or user.team_id == team.id):
+        raise ApiError(404, "No such team.")
+    return user, team
+
+
+def _person(user: User | None) -> dict | None:
+    return {"id": user.id, "name": user.display_name} if user else None
+
+
+def _dump(team: Team, now) -> dict:
+    tz = times.zone(team.time_zone)
+    managers = service.managers_of(team.id)
+    names = {m.id: m for m in managers}
+    primary, secondary, on_duty = alerts.on_call(team.id, now)
+    alerted = alerts.duty_managers(team.id, now)
+    shifts = [{"id": s.id, "starts_at": s.starts_at, "ends_at": s.ends_at,
+               "start": times.to_local(s.starts_at, tz).isoformat(timespec="minutes"),
+               "end": times.to_local(s.ends_at, tz).isoformat(timespec="minutes"),
+               "primary": _person(names.get(s.primary_id) or db.session.get(User, s.primary_id)),
+               "secondary": _person(names.get(s.secondary_id) or (
+                   db.session.get(User, s.secondary_id) if s.secondary_id else None))}
+              for s in service.upcoming(team.id, now)]
+    return RotaSchema().dump({
+        "team": team, "shifts": shifts, "managers": [_person(m) for m in managers],
+        "now": {"primary": _person(primary), "secondary": _person(secondary),
+                "on_duty": [_person(m) for m in on_duty], "alerted": [_person(m) for m in alerted],
+                "fallback": primary is None and not on_duty},
+        "escalation": [{"step": s.step, "minutes": s.minutes, "sms": s.sms}
+                       for s in escalation_chain.of(current_app.config)]})
+
+
+@bp.get("/<int:team_id>/rota")
+@personal  # names who is on call, and when
+def get_rota(team_id: int):
+    user, team = _team(team_id)
+    record("read", "rota", str(team.id), user=user)
+    body = _dump(team, utcnow())
+    db.session.commit()
+    return body
+
+
+@bp.put("/<int:team_id>/rota")
+@personal
+def put_rota(team_id: int):
+    user, team = _team(team_id)
+    body = json_body(RotaInSchema())
+    now = utcnow()
+    # Locked (PostgreSQL) so two managers saving at once are checked one after the other.
+    db.session.get(Team, team.id, with_for_update=True, populate_existing=True)
+    service.replace(team, body["shifts"], user, now)
+    answer = _dump(team, now)
+    db.session.commit()
+    return answer

@@ -1,0 +1,1 @@
+"""Text messages through GOV.UK Notify: verified mobile numbers and the SMS alert queue."""

@@ -1,0 +1,18 @@
+"""A UK mobile number as people type it, checked and written the one way Notify is sent it."""
+import re
+
+# 07xxx xxxxxx, +44 7xxx xxxxxx or 0044 7xxx…: spaces, brackets and hyphens allowed.
+_UK_MOBILE = re.compile(r"^(?:\+44|0044|0)7\d{9}$")
+
+
+def normalise(typed: str) -> str | None:
+    """"+447…" for a UK mobile number, else None."""
+    compact = re.sub(r"[\s()\-]", "", typed or "")
+    if not _UK_MOBILE.match(compact):
+        return None
+    return "+447" + compact[-9:]
+
+
+def masked(number: str) -> str:
+    """Enough for its owner to recognise, not enough to call: "+44 7••• ••• 123"."""
+    return f"+44 7••• ••• {number[-3:]}"

@@ -1,0 +1,149 @@
+// The on-call screen (issue 14): who an urgent alert goes to now, the team's rota of shifts
+// (primary and secondary) to add to and remove from, and the escalation chain. Times are the
+// team's local time (Europe/London by default), shown with GMT/BST so a shift across a
+// daylight-saving change reads right. Every change saves the whole rota (PUT), so there is
+// never an unsaved copy on the phone; the server checks it and says what is wrong.
+import * as api from "../api.js";
+import { can, RECEIVE_ALERTS } from "../capabilities.js";
+import { announce, confirmDialog, h, replace } from "../dom.js";
+import { mobileCard } from "./mobile-card.js";
+
+const STEP_TEXT = {
+  secondary: "the secondary on call",
+  team: "every manager of the team",
+  admins: "the admins",
+};
+
+export async function render(main, ctx) {
+  const teamId = ctx.user.team?.id;
+  const nowPart = h("section", { class: "card", id: "on-call-now", "aria-labelledby": "on-call-now-title" },
+    h("h2", { id: "on-call-now-title" }, "On call now"), h("p", { class: "muted" }, "Loading…"));
+  const chainPart = h("section", { class: "card", id: "escalation-chain", "aria-labelledby": "chain-title" });
+  const shiftsPart = h("section", { class: "card", id: "rota-shifts", "aria-labelledby": "shifts-title" });
+  const errors = h("div", { id: "rota-errors", role: "alert" });
+  const state = { rota: null };
+
+  const format = () => new Intl.DateTimeFormat("en-GB", {
+    timeZone: state.rota.team.time_zone, weekday: "short", day: "numeric", month: "short",
+    hour: "2-digit", minute: "2-digit", timeZoneName: "short",
+  });
+  const names = (people) => people.map((p) => p.name).join(", ");
+
+  const draw = () => {
+    const { rota } = state;
+    const now = rota.now;
+    replace(nowPart,
+      h("h2", { id: "on-call-now-title" }, "On call now"),
+      h("dl", { class: "on-call" },
+        h("dt", {}, "Primary"), h("dd", { id: "on-call-primary" }, now.primary ? now.primary.name : "Nobody on the rota"),
+        h("dt", {}, "Secondary"), h("dd", { id: "on-call-secondary" }, now.secondary ? now.secondary.name : "Nobody"),
+        h("dt", {}, "On duty by their own switch"), h("dd", {}, now.on_duty.length ? names(now.on_duty) : "Nobody")),
+      h("p", { id: "on-call-alerted" }, "An urgent alert now goes to: ", h("strong", {}, names(now.alerted) || "nobody")),
+      now.fallback ? h("p", { class: "notice", id: "on-call-fallback" },
+        "Nobody is on call or on duty, so alerts go to every manager of the team.") : null);
+    replace(chainPart,
+      h("h2", { id: "chain-title" }, "If nobody acknowledges"),
+      h("ol", {}, rota.escalation.map((s) => h("li", {},
+        `After ${s.minutes} minutes: ${STEP_TEXT[s.step] || s.step}${s.sms ? ", also by text message" : ""}.`))),
+      h("p", { class: "muted" }, "Acknowledging the concern at any point stops the rest."));
+    replace(shiftsPart,
+      h("h2", { id: "shifts-title" }, `Shifts (${rota.team.name}, ${rota.team.time_zone} time)`),
+      rota.shifts.length ? h("ul", { class: "shift-list", id: "shift-list" }, rota.shifts.map((s, index) => h("li", { class: "shift" },
+        h("p", {}, h("strong", {}, `${format().format(new Date(s.starts_at))} to ${format().format(new Date(s.ends_at))}`)),
+        h("p", {}, `Primary: ${s.primary.name}`, h("br"), `Secondary: ${s.secondary ? s.secondary.name : "none"}`),
+        h("button", { type: "button", class: "btn btn-secondary", "aria-label": `Remove shift ${index + 1}`,
+          onclick: () => remove(index) }, "Remove"))))
+        : h("p", { id: "shift-list-empty" }, "No shifts planned."),
+      addForm());
+  };
+
+  const person = (id, withNone) => h("select", { id, name: id },
+    withNone ? h("option", { value: "" }, "None") : null,
+    state.rota.managers.map((m) => h("option", { value: String(m.id) }, m.name)));
+
+  const addForm = () => {
+    const form = h("form", { id: "shift-form", novalidate: true, onsubmit: (event) => { event.preventDefault(); add(form); } },
+      h("h3", {}, "Add a shift"),
+      h("div", { class: "field" }, h("label", { for: "shift-start" }, "Starts"),
+        h("input", { id: "shift-start", name: "start", type: "datetime-local", required: true })),
+      h("div", { class: "field" }, h("label", { for: "shift-end" }, "Ends"),
+        h("input", { id: "shift-end", name: "end", type: "datetime-local", required: true })),
+      h("div", { class: "field" }, h("label", { for: "shift-primary" }, "Primary"), person("shift-primary", false)),
+      h("div", { class: "field" }, h("label", { for: "shift-secondary" }, "Secondary"), person("shift-secondary", true)),
+      h("button", { type: "submit", class: "btn", id: "shift-add" }, "Add shift"));
+    return form;
+  };
+
+  // The shifts kept as the server gave them: local times with their offset, so the second of a
+  // repeated October hour stays the second (a time typed in has no offset: the server's rule).
+  const asSent = (s) => ({ start: s.start, end: s.end, primary: s.primary.id,
+    secondary: s.secondary ? s.secondary.id : null });
+
+  const save = async (shifts, { said, newIndex = null }) => {
+    replace(errors);
+    try {
+      await api.ensureCsrf();
+      state.rota = await api.putRota(teamId, shifts);
+    } catch (error) {
+      showError(error, newIndex);
+      return false;
+    }
+    draw();
+    announce(said);
+    return true;
+  };
+
+  const showError = (error, newIndex) => {
+    if (error instanceof api.NetworkError) {
+      replace(errors, h("p", { class: "form-error" }, "You are offline. Changing the rota needs a connection."));
+      return;
+    }
+    const items = Object.entries(error.fields || {}).map(([field, messages]) => {
+      const match = field.match(/^shifts\.(\d+)\.(\w+)$/);
+      const which = match ? (Number(match[1]) === newIndex ? "The new shift" : `Shift ${Number(match[1]) + 1}`) : field;
+      return h("li", {}, `${which}${match ? ` (${match[2]})` : ""}: ${messages.join(" ")}`);
+    });
+    replace(errors, h("div", { class: "form-error" }, h("p", {}, error.message), items.length ? h("ul", { class: "field-errors" }, items) : null));
+    announce(error.message);
+  };
+
+  const add = async (form) => {
+    const data = new FormData(form);
+    const start = data.get("start");
+    const end = data.get("end");
+    if (!start || !end) {
+      showError({ message: "Give the start and the end of the shift.", fields: {} });
+      return;
+    }
+    const shift = { start, end, primary: Number(data.get("shift-primary")),
+      secondary: data.get("shift-secondary") ? Number(data.get("shift-secondary")) : null };
+    const shifts = state.rota.shifts.map(asSent).concat([shift]);
+    if (await save(shifts, { said: "Shift added.", newIndex: shifts.length - 1 })) {
+      document.getElementById("shifts-title")?.focus?.();
+    }
+  };
+
+  const remove = async (index) => {
+    const sure = await confirmDialog({ title: "Remove this shift?", body: "Alerts will no longer follow it.",
+      confirm: "Remove shift", danger: true });
+    if (!sure) return;
+    await save(state.rota.shifts.filter((_, i) => i !== index).map(asSent), { said: "Shift removed." });
+  };
+
+  replace(main, h("div", { class: "page" },
+    h("h1", {}, "On call"),
+    errors,
+    nowPart,
+    shiftsPart,
+    chainPart,
+    can(ctx.user, RECEIVE_ALERTS) ? mobileCard() : null));
+
+  try {
+    state.rota = await api.rota(teamId);
+  } catch (error) {
+    if (!(error instanceof api.NetworkError)) throw error;
+    replace(nowPart, h("h2", {}, "On call now"), h("p", { class: "notice" }, "You are offline. The rota needs a connection."));
+    return;
+  }
+  draw();
+}
