@@ -3,6 +3,7 @@ import json
 
 from flask import Flask, request
 from marshmallow import Schema
+from werkzeug.routing import IntegerConverter
 
 from .errors import ApiError
 
@@ -95,7 +96,22 @@ def json_body(schema: Schema, items_checked_apart: str | None = None):
     return schema.load(data)
 
 
+ROW_ID_MAX = 2**31 - 1  # the largest id an INTEGER column holds on PostgreSQL
+
+
+class RowIdConverter(IntegerConverter):
+    """`<int:…>` in every route: an id past what a row id can be names nothing (404), rather
+    than reaching the database and overflowing its integer (SQLite raises, PostgreSQL errors)."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", ROW_ID_MAX)
+        super().__init__(url_map, *args, **kwargs)
+
+
 def init_app(app: Flask) -> None:
+    # Before any blueprint is registered: routes take their converter when they are added.
+    app.url_map.converters["int"] = RowIdConverter
+
     @app.before_request
     def refuse_nul_in_url():
         if "\x00" in request.path or any("\x00" in k or "\x00" in v
