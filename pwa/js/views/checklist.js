@@ -106,7 +106,8 @@ export async function render(main, ctx) {
     }
     const result = evaluate(document, answers);
     desk.update(result, paragraphs);
-    const summary = drawActions(panel, result, paragraphs, team, desk.element);
+    // In the panel only while it applies: otherwise the panel starts as it always did.
+    const summary = drawActions(panel, result, paragraphs, team, needsDutyDesk(result) ? desk.element : null);
     live.textContent = needsDutyDesk(result) ? `Phone the duty desk now. ${summary}` : summary;
     if (lastSummary !== null && summary !== lastSummary) announce(summary);
     lastSummary = summary;
