@@ -107,6 +107,7 @@ def test_only_the_teams_managers_and_admins_see_or_change_its_rota(push_app, sig
     assert signed_in("manager2").get(f"/api/teams/{north}/rota").status_code == 404  # South's
     assert put_rota(signed_in("manager2"), north, body).status_code == 404
     assert signed_in("manager").get("/api/teams/9999/rota").status_code == 404
+    assert signed_in("manager").get(f"/api/teams/{2 ** 80}/rota").status_code == 404  # no driver overflow
     assert put_rota(signed_in("admin"), north, body).status_code == 200
     assert signed_in("admin").get(f"/api/teams/{north}/rota").json["shifts"][0]["primary"]["id"] == manager
 

@@ -27,7 +27,8 @@ openapi.EXTRA_OPERATIONS.extend([
 
 def _team(team_id: int) -> tuple[User, Team]:
     user = require(MANAGE_ROTA)
-    team = db.session.get(Team, team_id)
+    # An id past any database integer is no team (and would make the driver raise).
+    team = db.session.get(Team, team_id) if 0 < team_id < 2 ** 31 else None
     # A manager of another team gets what a missing team gets: nothing to say it exists.
     if team is None or not (user.is_admin or user.team_id == team.id):
         raise ApiError(404, "No such team.")
