@@ -27,8 +27,7 @@ openapi.EXTRA_OPERATIONS.extend([
 
 def _team(team_id: int) -> tuple[User, Team]:
     user = require(MANAGE_ROTA)
-    # An id past any database integer is no team (and would make the driver raise).
-    team = db.session.get(Team, team_id) if 0 < team_id < 2 ** 31 else None
+    team = db.session.get(Team, team_id)  # ids past a row id never get here (requests.RowIdConverter)
     # A manager of another team gets what a missing team gets: nothing to say it exists.
     if team is None or not (user.is_admin or user.team_id == team.id):
         raise ApiError(404, "No such team.")
