@@ -13,17 +13,27 @@ READ_QUEUE = "read_queue"            # the queue, concern pages, chronology, pac
 MANAGE_CONCERNS = "manage_concerns"  # acknowledge, assign, actions, decision, close
 RECEIVE_ALERTS = "receive_alerts"    # push subscriptions and the on-duty switch
 ALL_TEAMS = "all_teams"              # the queue's team filter
+MANAGE_PEOPLE = "manage_people"      # the admin console: people, teams, the audit log (/api/admin)
+ISSUE_SETUP_CODES = "issue_setup_codes"  # one-time setup codes for the carers and workers of one's team
+# A local account of this role signs in with a second factor (TOTP), required when
+# SAFEVISIT_REQUIRE_MFA is on (backend/accounts/second_factor.py).
+TWO_STEP_SIGN_IN = "two_step_sign_in"
 
 BY_ROLE = {
     Role.FOSTER_CARER.value: (WRITE_CONCERNS,),
     Role.FIELD_WORKER.value: (WRITE_CONCERNS,),
-    Role.DUTY_MANAGER.value: (READ_QUEUE, MANAGE_CONCERNS, RECEIVE_ALERTS),
-    Role.ADMIN.value: (READ_QUEUE, RECEIVE_ALERTS, ALL_TEAMS),
+    Role.DUTY_MANAGER.value: (READ_QUEUE, MANAGE_CONCERNS, RECEIVE_ALERTS, ISSUE_SETUP_CODES,
+                              TWO_STEP_SIGN_IN),
+    Role.ADMIN.value: (READ_QUEUE, RECEIVE_ALERTS, ALL_TEAMS, MANAGE_PEOPLE, TWO_STEP_SIGN_IN),
 }
 
 
 def capabilities_of(user: User) -> list[str]:
     return list(BY_ROLE.get(user.role, ()))
+
+
+def has(user: User, capability: str) -> bool:
+    return capability in capabilities_of(user)
 
 
 def require(capability: str) -> User:
