@@ -3,12 +3,17 @@
 // that show personal data open only once the passcode has put the data key in memory.
 import * as alerts from "./alerts.js";
 import * as api from "./api.js";
-import { can, READ_QUEUE } from "./capabilities.js";
+import { can, ISSUE_SETUP_CODES, MANAGE_PEOPLE, READ_QUEUE, TWO_STEP_SIGN_IN } from "./capabilities.js";
 import { announce, replace } from "./dom.js";
 import * as store from "./store.js";
 import * as sync from "./sync.js";
 import { register } from "./update.js";
 import * as vault from "./vault.js";
+import * as admin from "./views/admin.js";
+import * as adminAudit from "./views/admin-audit.js";
+import * as adminPeople from "./views/admin-people.js";
+import * as adminPerson from "./views/admin-person.js";
+import * as adminTeams from "./views/admin-teams.js";
 import * as checklist from "./views/checklist.js";
 import * as chronology from "./views/chronology.js";
 import * as concern from "./views/concern.js";
@@ -20,6 +25,9 @@ import * as pack from "./views/pack.js";
 import * as queue from "./views/queue.js";
 import * as reader from "./views/reader.js";
 import * as rechecks from "./views/rechecks.js";
+import * as setupCode from "./views/setup-code.js";
+import * as teamCodes from "./views/team-codes.js";
+import * as twoStep from "./views/two-step.js";
 
 // Where a tapped notification may send the app: the queue or a concern (optionally to
 // acknowledge it, from the notification's Acknowledge action).
@@ -55,6 +63,17 @@ const ROUTES = [
   [/^\/cases\/([^/]+)\/chronology$/, chronology.render, { capability: READ_QUEUE, server: true }],
   [/^\/procedure\/decides$/, decides.render, { public: true }],
   [/^\/rechecks$/, rechecks.render, { capability: READ_QUEUE, server: true }],
+  // Getting in and the admin console (issue 13).
+  [/^\/setup-code$/, setupCode.render, { public: true }],
+  [/^\/two-step$/, twoStep.render, { capability: TWO_STEP_SIGN_IN, server: true }],
+  [/^\/team$/, teamCodes.render, { capability: ISSUE_SETUP_CODES, server: true }],
+  [/^\/admin$/, admin.render, { capability: MANAGE_PEOPLE, server: true }],
+  [/^\/admin\/people$/, adminPeople.render, { capability: MANAGE_PEOPLE, server: true }],
+  [/^\/admin\/people\/new$/, adminPeople.renderNew, { capability: MANAGE_PEOPLE, server: true }],
+  [/^\/admin\/people\/(\d{1,10})$/, adminPerson.render, { capability: MANAGE_PEOPLE, server: true }],
+  [/^\/admin\/teams$/, adminTeams.render, { capability: MANAGE_PEOPLE, server: true }],
+  [/^\/admin\/teams\/(\d{1,10})$/, adminTeams.renderOne, { capability: MANAGE_PEOPLE, server: true }],
+  [/^\/admin\/audit$/, adminAudit.render, { capability: MANAGE_PEOPLE, server: true }],
 ];
 
 export function navigate(path, { replace: replaceEntry = false } = {}) {
