@@ -273,7 +273,8 @@ function updateNav(pathname) {
 function interceptLinks() {
   document.addEventListener("click", (event) => {
     const link = event.target.closest("a[href]");
-    if (!link || event.defaultPrevented || event.button !== 0 || link.target ||
+    // A download (the audit log's CSV, from a blob: URL of this origin) is not a page of the app.
+    if (!link || link.hasAttribute("download") || event.defaultPrevented || event.button !== 0 || link.target ||
         event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
     const url = new URL(link.href);
     if (url.origin !== window.location.origin || url.pathname.startsWith("/api/")) return;

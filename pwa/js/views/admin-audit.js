@@ -51,10 +51,10 @@ export async function render(main) {
     try {
       const { blob, name } = await api.auditCsv(params());
       const url = URL.createObjectURL(blob);
-      const link = h("a", { href: url, download: name, hidden: true });
+      const link = h("a", { href: url, download: name, class: "visually-hidden" });
       document.body.append(link);
       link.click();
-      link.remove();
+      setTimeout(() => link.remove(), 1000);
       setTimeout(() => URL.revokeObjectURL(url), 60_000);
       clearErrors(formError, inputs);
       announce(`The audit log was exported as ${name}. The export is recorded in the log.`);
