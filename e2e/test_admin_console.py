@@ -198,3 +198,39 @@ def test_the_setup_code_screen_is_accessible(page):
     page.get_by_role("button", name="Set password and sign in").click()
     expect(page.get_by_role("alert")).to_have_text("Enter your username.")
     check(page, "setup-code")
+
+
+def test_an_admin_changes_role_and_team_issues_a_new_code_and_ends_every_session(browser, live_server, page, page_errors):
+    with live_server.app.app_context():
+        create_user("wes", PASSWORD, "field_worker", "North", "Wes Worker")
+        db.session.commit()
+    phone_context = browser.new_context(base_url=live_server.url, **PHONE)
+    try:
+        phone = page_errors.attach(phone_context.new_page())
+        sign_in(phone, "wes")
+        sign_in(page, "admin")
+        open_console(page, "People")
+        page.get_by_label("Name or username").fill("wes")
+        page.get_by_role("button", name="Search").click()
+        expect(page.locator("#people-results")).to_contain_text("1 person")
+        page.get_by_role("link", name=re.compile("Wes Worker")).click()
+        expect(page.get_by_role("heading", level=1, name="Wes Worker")).to_be_visible()
+        page.get_by_label("Role", exact=True).select_option(label="Duty manager")
+        page.get_by_label("Team", exact=True).select_option(label="South")
+        page.get_by_role("button", name="Save").click()
+        facts = page.locator(".facts")
+        expect(facts).to_contain_text("Duty manager")
+        expect(facts).to_contain_text("South")
+        page.get_by_role("button", name="Issue a new setup code").click()
+        page.get_by_role("dialog").get_by_role("button", name="Issue code").click()
+        expect(page.locator("#setup-code-value")).to_have_text(re.compile(r"^[A-Z2-9]{4}(-[A-Z2-9]{4}){3}$"))
+        check(page, "admin-person-code")
+        page.get_by_role("button", name="End all sessions").click()
+        page.get_by_role("dialog").get_by_role("button", name="End sessions").click()
+        expect(page.locator("#announcer")).to_have_text("Wes Worker is signed out everywhere.")
+
+        phone.reload()  # Wes's phone, at its next contact
+        expect(phone.get_by_role("heading", level=1, name="Sign in to SafeVisit")).to_be_visible()
+        expect(phone.get_by_role("status").filter(has_text="signed out on another device or by an administrator")).to_be_visible()
+    finally:
+        phone_context.close()
