@@ -106,7 +106,7 @@ def end_sessions(user: User, admin: User) -> User:
 
 def new_setup_code(user: User, admin: User):
     if not user.active:
-        raise ApiError(409, "This account is deactivated.", "account_deactivated")
+        raise ApiError(409, "This account is deactivated.", "person_deactivated")
     return setup_codes.issue(user, admin)
 
 
