@@ -127,7 +127,7 @@ def build() -> dict:
                    plugins=[MarshmallowPlugin()],
                    info={"description": "Every error has the shape of ErrorSchema. State-changing "
                                         "requests need the X-CSRFToken header from /api/auth/session. "
-                                        "Requests about concerns, answers and the audit trail also "
+                                        "Requests about concerns, answers, people and the audit trail also "
                                         "need X-SafeVisit-Device, the device_key of the login answer "
                                         "(else 401 device_locked)."})
     spec.components.schema("Error", schema=ErrorSchema)

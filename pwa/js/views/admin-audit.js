@@ -42,7 +42,8 @@ export async function render(main) {
     clearErrors(formError, inputs);
     shown = before ? shown.concat(page.events) : page.events;
     replace(list, shown.map(eventItem));
-    summary.textContent = shown.length ? `${shown.length} events shown, newest first.` : "No events match.";
+    summary.textContent = shown.length
+      ? `${shown.length === 1 ? "1 event" : `${shown.length} events`} shown, newest first.` : "No events match.";
     replace(more, page.next ? h("button", { type: "button", class: "btn btn-secondary", onclick: () => load(page.next) },
       "Show more") : null);
   }
