@@ -16,6 +16,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.from_mapping(test_config)
     config.check(app.config)
+    config.settle_defaults(app.config)
     app.config.update(
         WTF_CSRF_TIME_LIMIT=None,  # tokens live as long as the session that holds them
         WTF_CSRF_SSL_STRICT=False,  # Origin is checked instead (works behind TLS proxies)
@@ -45,7 +46,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     device_lock.init_app(app)
 
     from . import health, openapi
-    from .accounts import cli as users_cli, team_phones, views as auth_views
+    from .accounts import cli as users_cli, sign_in_views, team_phones, views as auth_views
+    from .admin import team_views, views as admin_views
     from .audit import views as audit_views
     from .concerns import views as concerns_views
     from .procedures import cli as procedures_cli, views as procedures_views
@@ -59,6 +61,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(procedures_views.rechecks_bp)
     app.register_blueprint(procedures_cli.bp)
     app.register_blueprint(auth_views.bp)
+    app.register_blueprint(sign_in_views.bp)
+    app.register_blueprint(admin_views.bp)
+    app.register_blueprint(team_views.bp)
     app.register_blueprint(users_cli.bp)
     app.register_blueprint(team_phones.bp)
     app.register_blueprint(concerns_views.bp)

@@ -19,6 +19,11 @@ def _bool(name: str, default: bool) -> bool:
     return raw.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _optional_bool(name: str) -> bool | None:
+    raw = os.environ.get(name)
+    return None if raw is None else _bool(name, False)
+
+
 # How long after submission each recommended action is due, by its urgency (hours).
 ACTION_DUE_HOURS = "immediate=0,urgent=24,soon=72,routine=240"
 
@@ -66,6 +71,12 @@ def from_environment(instance_path: str) -> dict:
         # carries the device key); the absolute lifetime from the sign-in, whatever happens.
         "SESSION_IDLE_MINUTES": float(os.environ.get("SAFEVISIT_SESSION_IDLE_MINUTES", str(LONGEST_LOCK_MINUTES))),
         "SESSION_ABSOLUTE_HOURS": float(os.environ.get("SAFEVISIT_SESSION_ABSOLUTE_HOURS", "12")),
+        # TOTP for local manager and admin accounts (backend/accounts/second_factor.py). Unset, it
+        # is on in production and off in development and tests (settle_defaults).
+        "REQUIRE_MFA": _optional_bool("SAFEVISIT_REQUIRE_MFA"),
+        # Wrong second-factor codes allowed per account, whatever the address: a 6-digit code
+        # must not be guessable by someone who already has the password.
+        "MFA_LIMIT": os.environ.get("SAFEVISIT_MFA_LIMIT", "5 per minute;20 per hour"),
         "PROXY_HOPS": int(os.environ.get("SAFEVISIT_PROXY_HOPS", "0")),
         "SYNC_CURSOR_SETTLE_SECONDS": float(os.environ.get("SAFEVISIT_SYNC_CURSOR_SETTLE_SECONDS", "5")),
         # Web Push (backend/push/): see the README's "Push alerts".
@@ -92,6 +103,13 @@ def from_environment(instance_path: str) -> dict:
         "ACTION_DUE_HOURS": _due_hours(os.environ.get("SAFEVISIT_ACTION_DUE_HOURS", ACTION_DUE_HOURS)),
         "PUSH_TTL": int(os.environ.get("SAFEVISIT_PUSH_TTL", str(24 * 3600))),
     }
+
+
+def settle_defaults(config) -> None:
+    """Defaults that depend on settings a test may pass in after the environment is read."""
+    if config.get("REQUIRE_MFA") is None:
+        relaxed = config.get("TESTING") or config.get("SAFEVISIT_ENV") == "development"
+        config["REQUIRE_MFA"] = not relaxed
 
 
 def check(config: dict) -> None:

@@ -6,7 +6,11 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Blueprint
 from marshmallow import Schema, fields
 
-from .accounts.schemas import LoginSchema, OkSchema, SessionSchema
+from .accounts.schemas import (CodeSchema, EnrolmentSchema, LoginSchema, OkSchema, RedeemedSchema,
+                               RedeemSetupCodeSchema, SessionSchema)
+from .admin.schemas import (AdminAuditPageSchema, AuditArgsSchema, PersonCreateSchema, PersonListArgsSchema,
+                            PersonListSchema, AdminPersonSchema, PersonUpdateSchema, SetupCodeSchema,
+                            TeamCreateSchema, AdminTeamListSchema, TeamPeopleSchema, AdminTeamSchema, TeamUpdateSchema)
 from .audit.views import AuditPageSchema, AuditQueryArgsSchema
 from .concerns.schemas import (AcknowledgeSchema, ActionUpdateSchema, AssigneesSchema,
                                AssignSchema, ChronologySchema, CloseSchema, ConcernListArgsSchema,
@@ -41,6 +45,13 @@ ACTION = {"name": "action", "in": "path", "required": True, "schema": {"type": "
           "description": "The recommended action's id, as in tracked_actions."}
 CASE_REFERENCE = {"name": "case_reference", "in": "path", "required": True, "schema": {"type": "string"}}
 CHANGE = [400, 401, 403, 404, 409, 413, 415, 422]
+class Csv:
+    """Marks an operation whose answer is a CSV file, not JSON."""
+
+
+PERSON_ID = {"name": "person_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+TEAM_ID = {"name": "team_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+SIGN_IN_STEP = [400, 401, 403, 413, 415, 422, 429]
 
 # (method, path, summary, request body schema, query args schema, 2xx schema, path params, error statuses)
 OPERATIONS = [
@@ -66,13 +77,38 @@ OPERATIONS = [
     ("get", "/api/queue", "Open concerns, most urgent and newest first (managers, admins)", None, QueueArgsSchema, QueueSchema, [], [401, 403, 422]),
     ("get", "/api/cases/{case_reference}/chronology", "Everything that happened about one case reference", None, None, ChronologySchema, [CASE_REFERENCE], [401, 403, 404]),
     ("get", "/api/audit", "The audit trail (admin)", None, AuditQueryArgsSchema, AuditPageSchema, [], [401, 403, 422]),
+    # Setup codes and the second factor (issue 13, items 5 and 6).
+    ("post", "/api/auth/setup-code", "Set a new password with a one-time setup code", RedeemSetupCodeSchema, None, RedeemedSchema, [], SIGN_IN_STEP),
+    ("post", "/api/auth/two-step/verify", "Finish signing in with an authenticator or recovery code", CodeSchema, None, SessionSchema, [], SIGN_IN_STEP),
+    ("post", "/api/auth/two-step/enrolment", "Start setting up an authenticator (a new TOTP secret)", None, None, EnrolmentSchema, [], [401, 403, 409]),
+    ("post", "/api/auth/two-step/enrolment/confirm", "Confirm the authenticator with its first code; recovery codes", CodeSchema, None, SessionSchema, [], SIGN_IN_STEP),
+    # The admin console (issue 13, item 4): admins only, with the device key.
+    ("get", "/api/admin/people", "People (admin)", None, PersonListArgsSchema, PersonListSchema, [], [401, 403, 422]),
+    ("post", "/api/admin/people", "Create a local account; its setup code, shown once (admin)", PersonCreateSchema, None, SetupCodeSchema, [], CHANGE),
+    ("get", "/api/admin/people/{person_id}", "One person (admin)", None, None, AdminPersonSchema, [PERSON_ID], [401, 403, 404]),
+    ("patch", "/api/admin/people/{person_id}", "Change name, role or team (admin)", PersonUpdateSchema, None, AdminPersonSchema, [PERSON_ID], CHANGE),
+    ("post", "/api/admin/people/{person_id}/deactivate", "Deactivate: sessions end, device keys go, the phone wipes (admin)", None, None, AdminPersonSchema, [PERSON_ID], CHANGE),
+    ("post", "/api/admin/people/{person_id}/end-sessions", "End every session of a person (admin)", None, None, AdminPersonSchema, [PERSON_ID], CHANGE),
+    ("post", "/api/admin/people/{person_id}/setup-code", "A new setup code, shown once (admin)", None, None, SetupCodeSchema, [PERSON_ID], CHANGE),
+    ("post", "/api/admin/people/{person_id}/second-factor/reset", "Remove a lost authenticator (admin)", None, None, AdminPersonSchema, [PERSON_ID], CHANGE),
+    ("get", "/api/admin/teams", "Teams (admin)", None, None, AdminTeamListSchema, [], [401, 403]),
+    ("post", "/api/admin/teams", "Create a team (admin)", TeamCreateSchema, None, AdminTeamSchema, [], CHANGE),
+    ("get", "/api/admin/teams/{team_id}", "One team (admin)", None, None, AdminTeamSchema, [TEAM_ID], [401, 403, 404]),
+    ("patch", "/api/admin/teams/{team_id}", "Rename; duty desk and out-of-hours numbers (admin)", TeamUpdateSchema, None, AdminTeamSchema, [TEAM_ID], CHANGE),
+    ("get", "/api/admin/audit", "The audit log by person, concern and date (admin; audited)", None, AuditArgsSchema, AdminAuditPageSchema, [], [401, 403, 422]),
+    ("get", "/api/admin/audit.csv", "The same as CSV, formulas neutralised (admin; audited)", None, AuditArgsSchema, Csv, [], [401, 403, 422]),
+    # A duty manager's own team (issue 13, item 5).
+    ("get", "/api/team/people", "Carers and field workers of my team (duty manager)", None, None, TeamPeopleSchema, [], [401, 403]),
+    ("post", "/api/team/people/{person_id}/setup-code", "A setup code for one of them, shown once (duty manager)", None, None, SetupCodeSchema, [PERSON_ID], CHANGE),
 ]
 
 EXTRA_OPERATIONS: list = []  # other features append theirs (same tuple shape) at import time
 
 
 def _operation(summary, body, query, ok, params, errors) -> dict:
-    responses = {"200": {"description": "OK", "content": {"application/json": {"schema": ok}}}
+    responses = {"200": {"description": "OK", "content": {"text/csv": {"schema": {"type": "string"}}}}
+                 if ok is Csv else
+                 {"description": "OK", "content": {"application/json": {"schema": ok}}}
                  if ok else {"description": "OK", "content": {"application/json": {"schema": {"type": "object"}}}}}
     # Any request can be malformed (e.g. a NUL in the query string) or meet a server fault.
     for status in sorted(set(errors) | {400, 500}):
@@ -91,7 +127,7 @@ def build() -> dict:
                    plugins=[MarshmallowPlugin()],
                    info={"description": "Every error has the shape of ErrorSchema. State-changing "
                                         "requests need the X-CSRFToken header from /api/auth/session. "
-                                        "Requests about concerns, answers and the audit trail also "
+                                        "Requests about concerns, answers, people and the audit trail also "
                                         "need X-SafeVisit-Device, the device_key of the login answer "
                                         "(else 401 device_locked)."})
     spec.components.schema("Error", schema=ErrorSchema)

@@ -153,6 +153,10 @@ def test_data_without_personal_content_needs_no_key(app, device):
 OPEN_BLUEPRINTS = {"health", "openapi", "procedures"}
 OPEN_ENDPOINTS = {
     "auth.get_session", "auth.login", "auth.logout",
+    # Sign-in steps: a setup code sets a password; the second factor finishes a sign-in (the
+    # caller's own credentials only, no one else's data).
+    "sign_in.redeem_setup_code", "sign_in.verify_second_factor", "sign_in.begin_enrolment",
+    "sign_in.confirm_enrolment",
     "push.public_key", "push.list_subscriptions", "push.subscribe", "push.unsubscribe",
     "push.get_duty", "push.set_duty", "push.list_jobs",
     # Issue 14: a test alert to the caller's own channels, its acknowledgement (posted by the

@@ -14,17 +14,27 @@ MANAGE_CONCERNS = "manage_concerns"  # acknowledge, assign, actions, decision, c
 RECEIVE_ALERTS = "receive_alerts"    # push subscriptions and the on-duty switch
 ALL_TEAMS = "all_teams"              # the queue's team filter
 MANAGE_ROTA = "manage_rota"          # read and change the on-call rota (own team; admins any)
+MANAGE_PEOPLE = "manage_people"      # the admin console: people, teams, the audit log (/api/admin)
+ISSUE_SETUP_CODES = "issue_setup_codes"  # one-time setup codes for the carers and workers of one's team
+# A local account of this role signs in with a second factor (TOTP), required when
+# SAFEVISIT_REQUIRE_MFA is on (backend/accounts/second_factor.py).
+TWO_STEP_SIGN_IN = "two_step_sign_in"
 
 BY_ROLE = {
     Role.FOSTER_CARER.value: (WRITE_CONCERNS,),
     Role.FIELD_WORKER.value: (WRITE_CONCERNS,),
-    Role.DUTY_MANAGER.value: (READ_QUEUE, MANAGE_CONCERNS, RECEIVE_ALERTS, MANAGE_ROTA),
-    Role.ADMIN.value: (READ_QUEUE, RECEIVE_ALERTS, ALL_TEAMS, MANAGE_ROTA),
+    Role.DUTY_MANAGER.value: (READ_QUEUE, MANAGE_CONCERNS, RECEIVE_ALERTS, MANAGE_ROTA, ISSUE_SETUP_CODES,
+                              TWO_STEP_SIGN_IN),
+    Role.ADMIN.value: (READ_QUEUE, RECEIVE_ALERTS, ALL_TEAMS, MANAGE_ROTA, MANAGE_PEOPLE, TWO_STEP_SIGN_IN),
 }
 
 
 def capabilities_of(user: User) -> list[str]:
     return list(BY_ROLE.get(user.role, ()))
+
+
+def has(user: User, capability: str) -> bool:
+    return capability in capabilities_of(user)
 
 
 def require(capability: str) -> User:

@@ -19,7 +19,9 @@ from .sessions import current_user
 # Concerns and answers (sync, lists, reads, history, decisions, and whatever else is added to
 # the blueprint), and the audit trail (who read which concern, from where).
 # procedure_rechecks lists concerns (ids, case references) a new rules revision would change.
-PERSONAL_BLUEPRINTS = frozenset({"concerns", "audit", "procedure_rechecks"})
+# admin (the console: people, teams, the audit log) and team_people (a manager's carers and
+# workers, and their setup codes) name people and hand out credentials.
+PERSONAL_BLUEPRINTS = frozenset({"concerns", "audit", "procedure_rechecks", "admin", "team_people"})
 
 
 def personal(view):

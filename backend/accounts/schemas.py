@@ -30,9 +30,16 @@ class UserSchema(Schema):
     capabilities = fields.Method("_capabilities", dump_only=True, metadata={
         "description": "What this user may do (backend/accounts/capabilities.py); the PWA reads it."})
 
+    two_step = fields.Method("_two_step", dump_only=True, metadata={
+        "description": "Whether this person signs in with an authenticator code (TOTP) too."})
+
     def _capabilities(self, user) -> list[str]:
         from .capabilities import capabilities_of  # schemas stay importable without models
         return capabilities_of(user)
+
+    def _two_step(self, user) -> bool:
+        from .second_factor import enrolled
+        return enrolled(user)
 
 
 class LoginSchema(Schema):
@@ -48,6 +55,33 @@ class SessionSchema(Schema):
     device_key = fields.Str(dump_only=True, metadata={
         "description": "Login answer only: this session's device key, sent back in the X-SafeVisit-Device "
                        "header with every request about concerns, answers, the audit trail or people."})
+    second_factor = fields.Str(dump_only=True, metadata={
+        "description": "Login answer when the password was right but sign-in needs a second step: "
+                       "`code` (type the authenticator's code, POST /api/auth/two-step/verify) or "
+                       "`enrol` (set up an authenticator first). `user` is null until then."})
+    recovery_codes = fields.List(fields.Str(), dump_only=True, metadata={
+        "description": "Enrolment answer only: ten one-time recovery codes, shown once."})
+
+
+class CodeSchema(Schema):
+    code = fields.Str(required=True, validate=validate.Length(min=1, max=40), metadata={
+        "description": "The authenticator's 6-digit code, or one of the recovery codes."})
+
+
+class EnrolmentSchema(Schema):
+    secret = fields.Str(dump_only=True, metadata={"description": "The TOTP secret (base32), to type into an authenticator app."})
+    otpauth_uri = fields.Str(dump_only=True, metadata={"description": "The same as an otpauth:// URI."})
+
+
+class RedeemSetupCodeSchema(Schema):
+    username = fields.Str(required=True, validate=validate.Length(min=1, max=40))
+    code = fields.Str(required=True, load_only=True, validate=validate.Length(min=1, max=40))
+    password = fields.Str(required=True, load_only=True, validate=validate.Length(
+        min=12, max=200, error="Use 12 to 200 characters."))
+
+
+class RedeemedSchema(Schema):
+    username = fields.Str(dump_only=True)
 
 
 class OkSchema(Schema):

@@ -7,7 +7,7 @@ from ..audit.log import record
 from ..errors import ApiError
 from ..extensions import db, limiter
 from ..requests import json_body
-from . import login_limits
+from . import login_limits, second_factor
 from .models import User
 from .passwords import dummy_verify, verify_password
 from .schemas import LoginSchema, OkSchema, SessionSchema
@@ -50,11 +50,24 @@ def login():
     if user is None or not user.active or not verify_password(user.password_hash, body["password"]):
         raise ApiError(401, "That username and password do not match an active account.",
                        "invalid_credentials")
+    step = second_factor.step_after_password(user)
+    if step is not None:
+        # The password was right, but there is no session yet: the code comes next.
+        second_factor.start_pending(user, step)
+        db.session.commit()
+        return SessionSchema().dump({"user": None, "csrf_token": generate_csrf(), "second_factor": step})
+    return complete_sign_in(user)
+
+
+def complete_sign_in(user: User, detail: dict | None = None, recovery_codes: list[str] | None = None):
+    """The session and its device key, after the password (and the second factor, if any)."""
     device_key = log_in(user)
-    record("login", "user", str(user.id), user=user)
+    record("login", "user", str(user.id), user=user, detail=detail)
     db.session.commit()
-    response = current_app.json.response(
-        SessionSchema().dump({"user": user, "csrf_token": generate_csrf(), "device_key": device_key}))
+    answer = {"user": user, "csrf_token": generate_csrf(), "device_key": device_key}
+    if recovery_codes is not None:
+        answer["recovery_codes"] = recovery_codes
+    response = current_app.json.response(SessionSchema().dump(answer))
     login_limits.remember_browser(response, user.username)
     return response
 

@@ -126,3 +126,49 @@ export const mobile = () => request("GET", "/api/sms/mobile");
 export const setMobile = (number) => request("POST", "/api/sms/mobile", { number });
 export const verifyMobile = (code) => request("POST", "/api/sms/mobile/verify", { code });
 export const removeMobile = () => request("DELETE", "/api/sms/mobile");
+// Getting in (issue 13): a setup code sets a password; a second factor finishes a sign-in.
+export const redeemSetupCode = (username, code, password) =>
+  request("POST", "/api/auth/setup-code", { username, code, password });
+export const verifySecondFactor = (code) => request("POST", "/api/auth/two-step/verify", { code });
+export const beginEnrolment = () => request("POST", "/api/auth/two-step/enrolment", {});
+export const confirmEnrolment = (code) => request("POST", "/api/auth/two-step/enrolment/confirm", { code });
+
+// The admin console (issue 13): people, teams, the audit log; and a manager's own team.
+const personPath = (id) => `/api/admin/people/${encodeURIComponent(id)}`;
+export const adminPeople = (params) => request("GET", `/api/admin/people?${new URLSearchParams(params)}`);
+export const adminPerson = (id) => request("GET", personPath(id));
+export const createPerson = (person) => request("POST", "/api/admin/people", person);
+export const updatePerson = (id, change) => request("PATCH", personPath(id), change);
+export const deactivatePerson = (id) => request("POST", `${personPath(id)}/deactivate`, {});
+export const endSessions = (id) => request("POST", `${personPath(id)}/end-sessions`, {});
+export const newSetupCode = (id) => request("POST", `${personPath(id)}/setup-code`, {});
+export const resetSecondFactor = (id) => request("POST", `${personPath(id)}/second-factor/reset`, {});
+export const adminTeams = () => request("GET", "/api/admin/teams");
+export const adminTeam = (id) => request("GET", `/api/admin/teams/${encodeURIComponent(id)}`);
+export const createTeam = (team) => request("POST", "/api/admin/teams", team);
+export const updateTeam = (id, change) => request("PATCH", `/api/admin/teams/${encodeURIComponent(id)}`, change);
+export const auditSearch = (params) => request("GET", `/api/admin/audit?${new URLSearchParams(params)}`);
+export const teamPeople = () => request("GET", "/api/team/people");
+export const teamSetupCode = (id) => request("POST", `/api/team/people/${encodeURIComponent(id)}/setup-code`, {});
+
+/** The audit log as a CSV file (a Blob): fetched with the device key, which a plain link cannot send. */
+export async function auditCsv(params) {
+  const headers = { Accept: "text/csv" };
+  if (deviceKey) headers[DEVICE_HEADER] = deviceKey;
+  let response;
+  try {
+    response = await fetch(`/api/admin/audit.csv?${new URLSearchParams(params)}`,
+      { headers, credentials: "same-origin" });
+  } catch (error) {
+    throw new NetworkError(error.message);
+  }
+  if (!response.ok) {
+    const err = (await response.json().catch(() => null))?.error || {};
+    if (response.status === 401 && ENDED.has(err.code)) await onEnded(err.code);
+    if (response.status === 401 && SIGN_IN_AGAIN.has(err.code)) await onSignInNeeded(err.code);
+    throw new ApiError(response.status, err.code || "error", err.message || `The server answered ${response.status}.`, err.fields);
+  }
+  const disposition = response.headers.get("Content-Disposition") || "";
+  const name = /filename="([^"]+)"/.exec(disposition)?.[1] || "safevisit-audit.csv";
+  return { blob: await response.blob(), name };
+}

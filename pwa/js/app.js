@@ -3,12 +3,17 @@
 // that show personal data open only once the passcode has put the data key in memory.
 import * as alerts from "./alerts.js";
 import * as api from "./api.js";
-import { can, MANAGE_ROTA, READ_QUEUE } from "./capabilities.js";
+import { can, ISSUE_SETUP_CODES, MANAGE_PEOPLE, MANAGE_ROTA, READ_QUEUE, TWO_STEP_SIGN_IN } from "./capabilities.js";
 import { announce, replace } from "./dom.js";
 import * as store from "./store.js";
 import * as sync from "./sync.js";
 import { register } from "./update.js";
 import * as vault from "./vault.js";
+import * as admin from "./views/admin.js";
+import * as adminAudit from "./views/admin-audit.js";
+import * as adminPeople from "./views/admin-people.js";
+import * as adminPerson from "./views/admin-person.js";
+import * as adminTeams from "./views/admin-teams.js";
 import * as checklist from "./views/checklist.js";
 import * as chronology from "./views/chronology.js";
 import * as concern from "./views/concern.js";
@@ -21,6 +26,9 @@ import * as queue from "./views/queue.js";
 import * as reader from "./views/reader.js";
 import * as rechecks from "./views/rechecks.js";
 import * as rota from "./views/rota.js";
+import * as setupCode from "./views/setup-code.js";
+import * as teamCodes from "./views/team-codes.js";
+import * as twoStep from "./views/two-step.js";
 
 // Where a tapped notification may send the app: the queue or a concern (optionally to
 // acknowledge it, from the notification's Acknowledge action).
@@ -57,6 +65,17 @@ const ROUTES = [
   [/^\/procedure\/decides$/, decides.render, { public: true }],
   [/^\/rechecks$/, rechecks.render, { capability: READ_QUEUE, server: true }],
   [/^\/on-call$/, rota.render, { capability: MANAGE_ROTA, server: true }],
+  // Getting in and the admin console (issue 13).
+  [/^\/setup-code$/, setupCode.render, { public: true }],
+  [/^\/two-step$/, twoStep.render, { capability: TWO_STEP_SIGN_IN, server: true }],
+  [/^\/team$/, teamCodes.render, { capability: ISSUE_SETUP_CODES, server: true }],
+  [/^\/admin$/, admin.render, { capability: MANAGE_PEOPLE, server: true }],
+  [/^\/admin\/people$/, adminPeople.render, { capability: MANAGE_PEOPLE, server: true }],
+  [/^\/admin\/people\/new$/, adminPeople.renderNew, { capability: MANAGE_PEOPLE, server: true }],
+  [/^\/admin\/people\/(\d{1,10})$/, adminPerson.render, { capability: MANAGE_PEOPLE, server: true }],
+  [/^\/admin\/teams$/, adminTeams.render, { capability: MANAGE_PEOPLE, server: true }],
+  [/^\/admin\/teams\/(\d{1,10})$/, adminTeams.renderOne, { capability: MANAGE_PEOPLE, server: true }],
+  [/^\/admin\/audit$/, adminAudit.render, { capability: MANAGE_PEOPLE, server: true }],
 ];
 
 export function navigate(path, { replace: replaceEntry = false } = {}) {
@@ -256,7 +275,8 @@ function updateNav(pathname) {
 function interceptLinks() {
   document.addEventListener("click", (event) => {
     const link = event.target.closest("a[href]");
-    if (!link || event.defaultPrevented || event.button !== 0 || link.target ||
+    // A download (the audit log's CSV, from a blob: URL of this origin) is not a page of the app.
+    if (!link || link.hasAttribute("download") || event.defaultPrevented || event.button !== 0 || link.target ||
         event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
     const url = new URL(link.href);
     if (url.origin !== window.location.origin || url.pathname.startsWith("/api/")) return;

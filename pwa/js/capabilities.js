@@ -7,6 +7,9 @@ export const MANAGE_CONCERNS = "manage_concerns";
 export const RECEIVE_ALERTS = "receive_alerts";
 export const ALL_TEAMS = "all_teams";
 export const MANAGE_ROTA = "manage_rota";
+export const MANAGE_PEOPLE = "manage_people";
+export const ISSUE_SETUP_CODES = "issue_setup_codes";
+export const TWO_STEP_SIGN_IN = "two_step_sign_in";
 
 export function can(user, capability) {
   return Array.isArray(user?.capabilities) && user.capabilities.includes(capability);

@@ -1,7 +1,7 @@
 // Home: my drafts and where each one stands, what is waiting to send, settings, sign-out.
 import * as alerts from "../alerts.js";
 import * as api from "../api.js";
-import { can, READ_QUEUE, WRITE_CONCERNS } from "../capabilities.js";
+import { can, ISSUE_SETUP_CODES, MANAGE_PEOPLE, READ_QUEUE, TWO_STEP_SIGN_IN, WRITE_CONCERNS } from "../capabilities.js";
 import { announce, confirmDialog, h, replace, when } from "../dom.js";
 import * as store from "../store.js";
 import * as sync from "../sync.js";
@@ -23,6 +23,12 @@ export async function render(main, ctx) {
     can(user, READ_QUEUE)
       ? h("a", { class: "btn btn-block btn-primary-lg", href: "/queue" }, "Open the concern queue")
       : null,
+    can(user, MANAGE_PEOPLE)
+      ? h("a", { class: "btn btn-block btn-primary-lg", href: "/admin" }, "Open the admin console")
+      : null,
+    can(user, ISSUE_SETUP_CODES)
+      ? h("a", { class: "btn btn-block btn-secondary", href: "/team" }, "Setup codes for my team")
+      : null,
     persistence,
     can(user, WRITE_CONCERNS) ? status : null,
     draftsList,
@@ -31,6 +37,7 @@ export async function render(main, ctx) {
     h("section", { class: "card", "aria-labelledby": "account-title" },
       h("h2", { id: "account-title" }, "Account"),
       h("p", {}, `Signed in as ${user.username}.`),
+      can(user, TWO_STEP_SIGN_IN) ? twoStepLine(user) : null,
       h("button", { type: "button", class: "btn btn-secondary", onclick: () => signOut(ctx) },
         "Sign out"))));
 
@@ -53,6 +60,12 @@ export async function render(main, ctx) {
     window.removeEventListener("offline", onNetwork);
   });
   await refresh();
+}
+
+function twoStepLine(user) {
+  return user.two_step
+    ? h("p", {}, "You sign in with a code from your authenticator app too.")
+    : h("p", {}, "Two-step sign-in is off. ", h("a", { href: "/two-step" }, "Set up two-step sign-in"));
 }
 
 function roleName(role) {

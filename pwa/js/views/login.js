@@ -3,6 +3,7 @@ import * as api from "../api.js";
 import { h, replace } from "../dom.js";
 import * as store from "../store.js";
 import * as sync from "../sync.js";
+import * as twoStep from "./two-step.js";
 
 const MESSAGES = {
   invalid_credentials: "That username and password do not match. Check them and try again.",
@@ -30,24 +31,8 @@ export async function render(main, ctx) {
     try {
       // A fresh token: one kept from a session that has since expired would be refused.
       await api.freshSession();
-      const { user, device_key: deviceKey } = await api.login(username.value.trim(), password.value);
-      // Another person's drafts never carry over to this one, even if the last session
-      // expired rather than being signed out.
-      const owner = await store.getMeta("owner");
-      if (owner !== undefined && owner !== user.id) await ctx.wipe();
-      await store.setMeta("owner", user.id);
-      // The new session's device key goes with every request from now on. Locked (a reload
-      // since the last sign-in) or no passcode yet: the profile and the key are sealed into
-      // the vault as soon as it opens (app.js gate), and kept only in memory until then.
-      api.useDeviceKey(deviceKey);
-      if (store.isUnlocked()) {
-        await store.setSecret("user", user);
-        await store.setSecret("deviceKey", deviceKey);
-      }
-      ctx.setUser(user);
-      // Sending paused at an expired session goes on with the same items and change ids.
-      sync.resume();
-      await ctx.navigate(ctx.takeReturnTo(), { replace: true });
+      const answer = await api.login(username.value.trim(), password.value);
+      await continueSignIn(main, ctx, answer);
     } catch (err) {
       error.textContent = err instanceof api.NetworkError
         ? "You are offline. Signing in the first time needs a connection."
@@ -69,5 +54,39 @@ export async function render(main, ctx) {
       h("div", { class: "field" }, h("label", { for: "username" }, "Username"), username),
       h("div", { class: "field" }, h("label", { for: "password" }, "Password"), password),
       submit),
+    h("p", {}, h("a", { href: "/setup-code" }, "I have a setup code"),
+      " (a new account, or a forgotten password)"),
     h("p", { class: "muted" }, h("a", { href: "/procedure" }, "Read the procedure without signing in"))));
+}
+
+/** After the right password: the second step when the server asks for one, then the session. */
+export async function continueSignIn(main, ctx, answer) {
+  if (answer.second_factor === "code") {
+    twoStep.codeStep(main, ctx, (done) => finishSignIn(ctx, done));
+  } else if (answer.second_factor === "enrol") {
+    await twoStep.enrolStep(main, ctx, { signingIn: true,
+      done: (done) => twoStep.showRecoveryCodes(main, done.recovery_codes, () => finishSignIn(ctx, done)) });
+  } else {
+    await finishSignIn(ctx, answer);
+  }
+}
+
+async function finishSignIn(ctx, { user, device_key: deviceKey }) {
+  // Another person's drafts never carry over to this one, even if the last session
+  // expired rather than being signed out.
+  const owner = await store.getMeta("owner");
+  if (owner !== undefined && owner !== user.id) await ctx.wipe();
+  await store.setMeta("owner", user.id);
+  // The new session's device key goes with every request from now on. Locked (a reload
+  // since the last sign-in) or no passcode yet: the profile and the key are sealed into
+  // the vault as soon as it opens (app.js gate), and kept only in memory until then.
+  api.useDeviceKey(deviceKey);
+  if (store.isUnlocked()) {
+    await store.setSecret("user", user);
+    await store.setSecret("deviceKey", deviceKey);
+  }
+  ctx.setUser(user);
+  // Sending paused at an expired session goes on with the same items and change ids.
+  sync.resume();
+  await ctx.navigate(ctx.takeReturnTo(), { replace: true });
 }

@@ -1,0 +1,144 @@
+"""Request and response bodies of /api/admin and /api/team."""
+import datetime as dt
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from ..accounts.models import Role
+from ..accounts.team_phones import check_phone
+from ..fields import UtcDateTime
+
+ROLES = [r.value for r in Role]
+ID = validate.Range(min=1, max=2**31 - 1)
+DAYS = validate.Range(min=dt.date(2000, 1, 1), max=dt.date(2999, 12, 31))
+
+
+def _phone(value):
+    if value is None:
+        return
+    try:
+        check_phone(value)  # the one definition of a number (backend/accounts/team_phones.py)
+    except ValueError as err:
+        raise ValidationError(str(err)) from None
+
+
+class TeamRefSchema(Schema):
+    id = fields.Int(dump_only=True)
+    name = fields.Str(dump_only=True)
+
+
+class AdminPersonSchema(Schema):
+    id = fields.Int(dump_only=True)
+    username = fields.Str(dump_only=True)
+    display_name = fields.Str(dump_only=True)
+    role = fields.Str(dump_only=True)
+    team = fields.Nested(TeamRefSchema, dump_only=True)
+    active = fields.Bool(dump_only=True)
+    two_step = fields.Method("_two_step", dump_only=True, metadata={
+        "description": "Whether they sign in with an authenticator code too."})
+    created_at = UtcDateTime(dump_only=True)
+
+    def _two_step(self, user) -> bool:
+        from ..accounts.second_factor import enrolled
+        return enrolled(user)
+
+
+class PersonListArgsSchema(Schema):
+    q = fields.Str(validate=validate.Length(max=80), metadata={"description": "Part of a username or name."})
+    team = fields.Int(validate=ID)
+    active = fields.Bool()
+
+
+class PersonListSchema(Schema):
+    people = fields.List(fields.Nested(AdminPersonSchema), dump_only=True)
+
+
+class PersonCreateSchema(Schema):
+    username = fields.Str(required=True, validate=validate.Regexp(
+        r"^[A-Za-z0-9._-]{1,40}$", error="Use 1 to 40 letters, digits, dots, hyphens or underscores."))
+    display_name = fields.Str(required=True, validate=validate.Length(min=1, max=80))
+    role = fields.Str(required=True, validate=validate.OneOf(ROLES))
+    team_id = fields.Int(required=True, validate=ID)
+
+
+class PersonUpdateSchema(Schema):
+    display_name = fields.Str(validate=validate.Length(min=1, max=80))
+    role = fields.Str(validate=validate.OneOf(ROLES))
+    team_id = fields.Int(validate=ID)
+
+    @validates_schema
+    def _something(self, data, **kwargs):
+        if not data:
+            raise ValidationError("Send at least one of display_name, role, team_id.")
+
+
+class SetupCodeSchema(Schema):
+    code = fields.Str(dump_only=True, metadata={"description": "Shown once; valid for a day, single use."})
+    expires_at = UtcDateTime(dump_only=True)
+    person = fields.Nested(AdminPersonSchema, dump_only=True)
+
+
+class AdminTeamSchema(Schema):
+    id = fields.Int(dump_only=True)
+    name = fields.Str(dump_only=True)
+    duty_phone = fields.Str(dump_only=True, allow_none=True)
+    out_of_hours_phone = fields.Str(dump_only=True, allow_none=True)
+    office_hours = fields.Str(dump_only=True, allow_none=True)
+    members = fields.Int(dump_only=True, metadata={"description": "Active people in the team."})
+
+
+class AdminTeamListSchema(Schema):
+    teams = fields.List(fields.Nested(AdminTeamSchema), dump_only=True)
+
+
+class TeamUpdateSchema(Schema):
+    """Absent: unchanged; empty or null: cleared (the numbers and office hours)."""
+    name = fields.Str(validate=validate.Length(min=1, max=80))
+    duty_phone = fields.Str(allow_none=True, validate=[validate.Length(max=30), _phone])
+    out_of_hours_phone = fields.Str(allow_none=True, validate=[validate.Length(max=30), _phone])
+    office_hours = fields.Str(allow_none=True, validate=validate.Length(max=80))
+
+    @validates_schema
+    def _name_not_blank(self, data, **kwargs):
+        if "name" in data and not data["name"].strip():
+            raise ValidationError("A team needs a name.", "name")
+
+
+class TeamCreateSchema(TeamUpdateSchema):
+    name = fields.Str(required=True, validate=validate.Length(min=1, max=80))
+
+
+class AuditArgsSchema(Schema):
+    person = fields.Str(validate=validate.Length(min=1, max=40), metadata={
+        "description": "A username: what they did, and what was done to their account."})
+    concern = fields.Str(validate=validate.Regexp(r"^[A-Za-z0-9_-]{1,64}$"), metadata={
+        "description": "A concern id: events about it, and list reads that disclosed it."})
+    from_ = fields.Date(data_key="from", validate=DAYS, metadata={"description": "First day (UTC), inclusive."})
+    to = fields.Date(validate=DAYS, metadata={"description": "Last day (UTC), inclusive."})
+    before = fields.Int(validate=ID, metadata={"description": "Page back from this event id."})
+    limit = fields.Int(load_default=50, validate=validate.Range(min=1, max=200))
+
+    @validates_schema
+    def _in_order(self, data, **kwargs):
+        if "from_" in data and "to" in data and data["from_"] > data["to"]:
+            raise ValidationError("The last day is before the first.", "to")
+
+
+class AdminAuditEventSchema(Schema):
+    id = fields.Int(dump_only=True)
+    at = UtcDateTime(dump_only=True)
+    user_id = fields.Int(dump_only=True, allow_none=True)
+    username = fields.Str(dump_only=True, allow_none=True)
+    action = fields.Str(dump_only=True)
+    object_type = fields.Str(dump_only=True)
+    object_id = fields.Str(dump_only=True)
+    address = fields.Str(dump_only=True, allow_none=True)
+    detail = fields.Str(dump_only=True, allow_none=True)
+
+
+class AdminAuditPageSchema(Schema):
+    events = fields.List(fields.Nested(AdminAuditEventSchema), dump_only=True)
+    next = fields.Int(dump_only=True, allow_none=True, metadata={"description": "`before` for the next page."})
+
+
+class TeamPeopleSchema(Schema):
+    people = fields.List(fields.Nested(AdminPersonSchema), dump_only=True)

@@ -1,0 +1,19 @@
+// /admin: the admin console's home (issue 13, item 4). Admins only (MANAGE_PEOPLE); online.
+import { h, replace } from "../dom.js";
+
+// [path, title, what it is for]. The single sign-on claim mapping (issue 13, items 1 to 3,
+// /admin/single-sign-on) joins this list as its own entry.
+export const SECTIONS = [
+  ["/admin/people", "People", "Create local accounts, change role or team, issue setup codes, end sessions, deactivate."],
+  ["/admin/teams", "Teams", "Create and rename teams, and the duty desk and out-of-hours numbers their phones show."],
+  ["/admin/audit", "Audit log", "Who read or changed what, searched by person, concern and date; export as CSV."],
+];
+
+export function render(main) {
+  replace(main, h("div", { class: "page" },
+    h("h1", {}, "Admin console"),
+    h("p", { class: "muted" }, "Works online only: nothing here is kept on this phone."),
+    h("ul", { class: "console-sections" }, SECTIONS.map(([href, title, text]) => h("li", {},
+      h("a", { class: "console-link card", href }, h("span", { class: "console-title" }, title),
+        h("span", { class: "muted" }, text)))))));
+}
