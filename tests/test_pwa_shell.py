@@ -98,6 +98,21 @@ def test_app_pages_get_the_shell_and_unknown_files_a_json_404(client):
     assert client.get("/api/no-such-thing").json["error"]["code"] == "not_found"
 
 
+def test_every_page_the_app_routes_is_served_the_shell_on_a_reload(client):
+    """A reload, a typed address or a tapped notification opens any of the app's pages, even
+    before the service worker controls the tab: the server knows every route of app.js."""
+    index = client.get("/").data
+    routes = re.findall(r"^  \[/\^(\\/[^,]*)\$/,", (PWA / "js" / "app.js").read_text(), re.M)
+    assert len(routes) > 15, routes
+    for source in routes:
+        # One concrete path per route: groups take a sample value their pattern accepts.
+        path = re.sub(r"\(\\d\{[^)]*\)", "12", source)
+        path = re.sub(r"\([^)]*\)", "5b0e6a3e-8d7c-4f1e-9d3b-2a1c0f9e8d7c", path).replace("\\/", "/")
+        assert re.fullmatch(r"/[a-z0-9/-]*", path), (source, path)
+        response = client.get(path)
+        assert response.status_code == 200 and response.data == index, path
+
+
 def test_the_shell_is_served_under_the_strict_content_security_policy(client):
     response = client.get("/")
     csp = response.headers["Content-Security-Policy"]

@@ -66,7 +66,14 @@ def shell_file(rest: str, folder: str = ""):
     return _send(asset)
 
 
-@bp.get("/<any(cases, checklist, concerns, login, procedure, queue, 'on-call'):page>")
-@bp.get("/<any(cases, checklist, concerns, login, procedure, queue):page>/<path:rest>")
+# The first path segment of every page the app routes (pwa/js/app.js ROUTES): a reload or a
+# typed address on any of them gets the shell (tests/test_pwa_shell.py checks the two lists agree).
+PAGES = ("admin", "cases", "checklist", "concerns", "login", "on-call", "procedure", "queue", "rechecks",
+         "setup-code", "team", "two-step")
+_ANY = ", ".join(f"'{page}'" for page in PAGES)
+
+
+@bp.get(f"/<any({_ANY}):page>")
+@bp.get(f"/<any({_ANY}):page>/<path:rest>")
 def app_page(page: str, rest: str = ""):
     return _send(current_shell().assets["/index.html"])
