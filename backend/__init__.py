@@ -50,6 +50,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .concerns import views as concerns_views
     from .procedures import cli as procedures_cli, views as procedures_views
     from .pwa import views as pwa_views
+    from .sso import admin_views as sso_admin_views, client as sso_client, views as sso_views
 
     app.register_blueprint(health.bp)
     app.register_blueprint(openapi.bp)
@@ -62,5 +63,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(concerns_views.bp)
     app.register_blueprint(audit_views.bp)
     app.register_blueprint(pwa_views.bp)
+    sso_client.init_app(app)
+    app.register_blueprint(sso_views.bp)
+    app.register_blueprint(sso_views.api_bp)
+    app.register_blueprint(sso_admin_views.bp)
     push.init_app(app)
     return app

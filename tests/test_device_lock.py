@@ -155,6 +155,8 @@ OPEN_ENDPOINTS = {
     "auth.get_session", "auth.login", "auth.logout",
     "push.public_key", "push.list_subscriptions", "push.subscribe", "push.unsubscribe",
     "push.get_duty", "push.set_duty", "push.list_jobs",
+    # Redeems a sign-in with the organisation for a session and key, like auth.login.
+    "sso_api.redeem_handoff",
 }
 
 

@@ -13,12 +13,13 @@ READ_QUEUE = "read_queue"            # the queue, concern pages, chronology, pac
 MANAGE_CONCERNS = "manage_concerns"  # acknowledge, assign, actions, decision, close
 RECEIVE_ALERTS = "receive_alerts"    # push subscriptions and the on-duty switch
 ALL_TEAMS = "all_teams"              # the queue's team filter
+MANAGE_SSO = "manage_sso"            # the single sign-on claim mapping (backend/sso/)
 
 BY_ROLE = {
     Role.FOSTER_CARER.value: (WRITE_CONCERNS,),
     Role.FIELD_WORKER.value: (WRITE_CONCERNS,),
     Role.DUTY_MANAGER.value: (READ_QUEUE, MANAGE_CONCERNS, RECEIVE_ALERTS),
-    Role.ADMIN.value: (READ_QUEUE, RECEIVE_ALERTS, ALL_TEAMS),
+    Role.ADMIN.value: (READ_QUEUE, RECEIVE_ALERTS, ALL_TEAMS, MANAGE_SSO),
 }
 
 

@@ -66,7 +66,7 @@ def shell_file(rest: str, folder: str = ""):
     return _send(asset)
 
 
-@bp.get("/<any(cases, checklist, concerns, login, procedure, queue):page>")
-@bp.get("/<any(cases, checklist, concerns, login, procedure, queue):page>/<path:rest>")
+@bp.get("/<any(admin, cases, checklist, concerns, login, procedure, queue):page>")
+@bp.get("/<any(admin, cases, checklist, concerns, login, procedure, queue):page>/<path:rest>")
 def app_page(page: str, rest: str = ""):
     return _send(current_shell().assets["/index.html"])

@@ -6,6 +6,7 @@ export const READ_QUEUE = "read_queue";
 export const MANAGE_CONCERNS = "manage_concerns";
 export const RECEIVE_ALERTS = "receive_alerts";
 export const ALL_TEAMS = "all_teams";
+export const MANAGE_SSO = "manage_sso";
 
 export function can(user, capability) {
   return Array.isArray(user?.capabilities) && user.capabilities.includes(capability);
