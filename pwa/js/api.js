@@ -114,3 +114,10 @@ export const closeConcern = (id, outcome) => request("POST", `${concernPath(id)}
 export const recordPrint = (id) => request("POST", `${concernPath(id)}/pack-prints`, {});
 export const chronology = (caseReference) =>
   request("GET", `/api/cases/${encodeURIComponent(caseReference)}/chronology`);
+
+// Single sign-on (issue 13; backend/sso/): collect a sign-in with the organisation, and the
+// admin's claim mapping.
+export const redeemHandoff = () => request("POST", "/api/auth/oidc/handoff", {});
+export const ssoMapping = () => request("GET", "/api/admin/sso-mapping");
+export const addSsoMapping = (mapping) => request("POST", "/api/admin/sso-mapping", mapping);
+export const removeSsoMapping = (id) => request("DELETE", `/api/admin/sso-mapping/${encodeURIComponent(id)}`);

@@ -3,7 +3,7 @@
 // that show personal data open only once the passcode has put the data key in memory.
 import * as alerts from "./alerts.js";
 import * as api from "./api.js";
-import { can, READ_QUEUE } from "./capabilities.js";
+import { can, MANAGE_SSO, READ_QUEUE } from "./capabilities.js";
 import { announce, replace } from "./dom.js";
 import * as store from "./store.js";
 import * as sync from "./sync.js";
@@ -16,10 +16,12 @@ import * as decides from "./views/decides.js";
 import * as home from "./views/home.js";
 import * as lock from "./views/lock.js";
 import * as login from "./views/login.js";
+import * as organisation from "./views/organisation.js";
 import * as pack from "./views/pack.js";
 import * as queue from "./views/queue.js";
 import * as reader from "./views/reader.js";
 import * as rechecks from "./views/rechecks.js";
+import * as ssoMapping from "./views/sso-mapping.js";
 
 // Where a tapped notification may send the app: the queue or a concern (optionally to
 // acknowledge it, from the notification's Acknowledge action).
@@ -55,6 +57,8 @@ const ROUTES = [
   [/^\/cases\/([^/]+)\/chronology$/, chronology.render, { capability: READ_QUEUE, server: true }],
   [/^\/procedure\/decides$/, decides.render, { public: true }],
   [/^\/rechecks$/, rechecks.render, { capability: READ_QUEUE, server: true }],
+  [/^\/login\/organisation$/, organisation.render, { public: true }],
+  [/^\/admin\/single-sign-on$/, ssoMapping.render, { capability: MANAGE_SSO, server: true }],
 ];
 
 export function navigate(path, { replace: replaceEntry = false } = {}) {

@@ -1,7 +1,7 @@
 // Home: my drafts and where each one stands, what is waiting to send, settings, sign-out.
 import * as alerts from "../alerts.js";
 import * as api from "../api.js";
-import { can, READ_QUEUE, WRITE_CONCERNS } from "../capabilities.js";
+import { can, MANAGE_SSO, READ_QUEUE, WRITE_CONCERNS } from "../capabilities.js";
 import { announce, confirmDialog, h, replace, when } from "../dom.js";
 import * as store from "../store.js";
 import * as sync from "../sync.js";
@@ -22,6 +22,9 @@ export async function render(main, ctx) {
       : null,
     can(user, READ_QUEUE)
       ? h("a", { class: "btn btn-block btn-primary-lg", href: "/queue" }, "Open the concern queue")
+      : null,
+    can(user, MANAGE_SSO)
+      ? h("a", { class: "btn btn-block btn-secondary", href: "/admin/single-sign-on" }, "Single sign-on settings")
       : null,
     persistence,
     can(user, WRITE_CONCERNS) ? status : null,

@@ -1,8 +1,7 @@
 // Sign in. Needs a connection once; afterwards the device remembers who signed in.
 import * as api from "../api.js";
 import { h, replace } from "../dom.js";
-import * as store from "../store.js";
-import * as sync from "../sync.js";
+import { completeSignIn } from "../signed-in.js";
 
 const MESSAGES = {
   invalid_credentials: "That username and password do not match. Check them and try again.",
@@ -17,6 +16,7 @@ export async function render(main, ctx) {
   const password = h("input", { id: "password", name: "password", type: "password",
     autocomplete: "current-password", required: true });
   const submit = h("button", { type: "submit", class: "btn btn-block" }, "Sign in");
+  const organisation = h("div", { class: "card", id: "organisation-sign-in", hidden: true });
 
   async function onsubmit(event) {
     event.preventDefault();
@@ -30,24 +30,7 @@ export async function render(main, ctx) {
     try {
       // A fresh token: one kept from a session that has since expired would be refused.
       await api.freshSession();
-      const { user, device_key: deviceKey } = await api.login(username.value.trim(), password.value);
-      // Another person's drafts never carry over to this one, even if the last session
-      // expired rather than being signed out.
-      const owner = await store.getMeta("owner");
-      if (owner !== undefined && owner !== user.id) await ctx.wipe();
-      await store.setMeta("owner", user.id);
-      // The new session's device key goes with every request from now on. Locked (a reload
-      // since the last sign-in) or no passcode yet: the profile and the key are sealed into
-      // the vault as soon as it opens (app.js gate), and kept only in memory until then.
-      api.useDeviceKey(deviceKey);
-      if (store.isUnlocked()) {
-        await store.setSecret("user", user);
-        await store.setSecret("deviceKey", deviceKey);
-      }
-      ctx.setUser(user);
-      // Sending paused at an expired session goes on with the same items and change ids.
-      sync.resume();
-      await ctx.navigate(ctx.takeReturnTo(), { replace: true });
+      await completeSignIn(ctx, await api.login(username.value.trim(), password.value));
     } catch (err) {
       error.textContent = err instanceof api.NetworkError
         ? "You are offline. Signing in the first time needs a connection."
@@ -69,5 +52,18 @@ export async function render(main, ctx) {
       h("div", { class: "field" }, h("label", { for: "username" }, "Username"), username),
       h("div", { class: "field" }, h("label", { for: "password" }, "Password"), password),
       submit),
+    organisation,
     h("p", { class: "muted" }, h("a", { href: "/procedure" }, "Read the procedure without signing in"))));
+  offerOrganisation(organisation);
+}
+
+// "Sign in with your organisation" only where the server has single sign-on (backend/sso/).
+// A full page load, not an in-app route: the server sends the browser on to the organisation.
+async function offerOrganisation(container) {
+  const session = await api.session().catch(() => null);
+  if (!session?.organisation_sign_in) return;
+  container.hidden = false;
+  replace(container, h("p", { class: "muted" }, "Staff of an organisation that uses SafeVisit:"),
+    h("a", { class: "btn btn-block btn-secondary", href: "/auth/oidc/login", target: "_self" },
+      "Sign in with your organisation"));
 }
