@@ -120,6 +120,10 @@ def test_a_mapped_manager_gets_the_managers_role_and_team(phone, sso_server, pro
 def test_an_unmapped_person_is_refused_with_a_page_that_says_whom_to_ask(phone, sso_server, provider):
     users_before = count(sso_server, select(func.count()).select_from(User))
     handoffs_before = count(sso_server, select(func.count()).select_from(SsoHandoff))
+    phone.goto("/login")
+    expect(phone.get_by_role("link", name="Sign in with your organisation")).to_be_visible()
+    assert serious_violations(phone) == []
+    screenshot(phone, "sso-login")
     start_organisation_sign_in(phone)
     provider_sign_in(phone, provider, "zoe")
     expect(phone.get_by_role("heading", level=1)).to_have_text("SafeVisit is not set up for you yet")

@@ -101,6 +101,7 @@ def test_an_admin_adds_and_removes_mappings_and_each_change_is_audited(app, devi
     ({"claim": "team", "value": "X"}, "team_id"),                                # no team
     ({"claim": "team", "value": "X", "team_id": 999}, "team_id"),                # no such team
     ({"claim": "team", "value": "X", "team_id": "1"}, "team_id"),                # a string
+    ({"claim": "team", "value": "X", "team_id": 2**40}, "team_id"),              # past any id
     ({"claim": "group", "value": "X", "role": "admin"}, "claim"),
     ({"claim": "role", "value": "", "role": "admin"}, "value"),
     ({"claim": "role", "value": "x" * 201, "role": "admin"}, "value"),
@@ -123,8 +124,9 @@ def test_a_value_mapped_twice_is_a_conflict_and_changes_without_csrf_are_refused
     forged = admin.client.post(URL, json={"claim": "role", "value": "Other", "role": "admin"},
                                headers=admin.without_csrf())
     assert forged.status_code in (400, 403) and "error" in forged.json
-    assert admin.client.delete(f"{URL}/999", headers={"X-CSRFToken": admin.csrf,
-                                                      "X-SafeVisit-Device": admin.device_key}).status_code == 404
+    for missing in (999, 2**70):
+        assert admin.client.delete(f"{URL}/{missing}", headers={
+            "X-CSRFToken": admin.csrf, "X-SafeVisit-Device": admin.device_key}).status_code == 404
     with app.app_context():
         assert db.session.scalars(select(SsoMapping.role)).all() == ["field_worker"]
 

@@ -12,11 +12,11 @@ from .. import openapi
 from ..extensions import db
 from ..requests import json_body
 from .models import SsoMapping
-from .schemas import ROLES, SsoMappingListSchema, SsoMappingSchema
+from .schemas import MAX_ID, ROLES, SsoMappingListSchema, SsoMappingSchema
 
 bp = Blueprint("sso_admin", __name__, url_prefix="/api/admin/sso-mapping")
 
-MAPPING_ID = {"name": "mapping_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+MAPPING_ID = {"name": "mapping_id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 0}}
 openapi.EXTRA_OPERATIONS.extend([
     ("get", "/api/admin/sso-mapping", "The single sign-on claim mapping, roles and teams (admin)", None, None,
      SsoMappingListSchema, [], [401, 403]),
@@ -67,7 +67,7 @@ def add_mapping():
 @personal
 def remove_mapping(mapping_id: int):
     admin = require(MANAGE_SSO)
-    row = db.session.get(SsoMapping, mapping_id)
+    row = db.session.get(SsoMapping, mapping_id) if mapping_id <= MAX_ID else None
     if row is None:
         raise ApiError(404, "There is no such mapping.")
     record("sso_mapping_removed", "sso_mapping", str(row.id), user=admin, detail={

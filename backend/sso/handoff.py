@@ -12,6 +12,7 @@ import secrets
 from flask import current_app, session
 from sqlalchemy import delete
 
+from ..accounts import device_keys
 from ..accounts.models import User
 from ..extensions import db
 from ..procedures.models import utcnow
@@ -27,6 +28,7 @@ def _digest(token: str) -> str:
 
 def start(user: User, sid: str | None) -> None:
     """Called by the callback: a fresh session that holds only the hand-off token."""
+    device_keys.forget_current()  # whatever this browser was signed in as before stops counting
     session.clear()
     token = secrets.token_urlsafe(32)
     db.session.add(SsoHandoff(token_hash=_digest(token), user_id=user.id, sid=sid))

@@ -5,6 +5,7 @@ from ..accounts.models import Role
 from ..accounts.schemas import TeamSchema
 
 ROLES = [r.value for r in Role]
+MAX_ID = 2**31 - 1  # ids are 32-bit in PostgreSQL; a larger one names nothing
 
 
 class SsoMappingSchema(Schema):
@@ -15,7 +16,8 @@ class SsoMappingSchema(Schema):
         "description": "The claim value exactly as the provider sends it (e.g. an app role or a group id)."})
     role = fields.Str(allow_none=True, load_default=None, validate=validate.OneOf(ROLES), metadata={
         "description": "For a role claim value: the SafeVisit role it grants."})
-    team_id = fields.Int(allow_none=True, load_default=None, load_only=True, strict=True, metadata={
+    team_id = fields.Int(allow_none=True, load_default=None, load_only=True, strict=True,
+                         validate=validate.Range(min=1, max=MAX_ID), metadata={
         "description": "For a team claim value: the SafeVisit team it puts the person in."})
     team = fields.Nested(TeamSchema, dump_only=True, allow_none=True)
 
