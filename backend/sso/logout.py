@@ -88,7 +88,8 @@ def end_sessions(claims: dict) -> int:
         user_ids.update(db.session.scalars(select(SsoSession.user_id).filter_by(
             issuer=issuer, sid=claims["sid"])))
     for user_id in sorted(user_ids):
-        user = db.session.get(User, user_id, with_for_update=True)
+        # Locked (the user row only: its team is joined in) so two logouts cannot both read one epoch.
+        user = db.session.scalar(select(User).where(User.id == user_id).with_for_update(of=User))
         end_all_sessions(user)
         db.session.execute(delete(SsoSession).where(SsoSession.user_id == user.id))
         record("sso_logout", "user", str(user.id), detail={"by": "provider"})
