@@ -223,7 +223,7 @@ def test_workers_and_carers_cannot_use_the_desk(device, concern):
 def test_the_session_lists_what_each_role_may_do(device):
     expected = {"worker": ["write_concerns"], "carer": ["write_concerns"],
                 "manager": ["read_queue", "manage_concerns", "receive_alerts"],
-                "admin": ["read_queue", "receive_alerts", "all_teams"]}
+                "admin": ["read_queue", "receive_alerts", "all_teams", "manage_sso"]}
     for username, capabilities in expected.items():
         assert device(username).get("/api/auth/session").json["user"]["capabilities"] == capabilities
 
