@@ -208,6 +208,15 @@ def test_people_are_keyed_by_issuer_and_subject_not_by_email(sso_app, provider):
     assert api.post("/api/auth/login", {"username": username, "password": "!single-sign-on"}).status_code == 401
 
 
+def test_a_password_try_on_a_single_sign_on_account_costs_a_full_check(sso_app, monkeypatch):
+    from backend.accounts import passwords
+    spent = []
+    monkeypatch.setattr(passwords, "dummy_verify", lambda password: spent.append(password))
+    with sso_app.app_context():
+        assert passwords.verify_password(people.NO_PASSWORD, "guess") is False
+    assert spent == ["guess"]
+
+
 # --- the hand-off ----------------------------------------------------------------------------
 
 def _pending_handoff(app, client, username, *, age_seconds=0, sid=None):
