@@ -28,8 +28,16 @@ run: venv
 	$(FLASK) push worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host 127.0.0.1 --port $${PORT:-5000}
 
+# The OpenID Connect provider the tests start (e2e/oidc): exactly the locked versions.
+OIDC_PROVIDER := e2e/oidc/node_modules/.installed
+
+$(OIDC_PROVIDER): e2e/oidc/package.json e2e/oidc/package-lock.json
+	cd e2e/oidc && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 test-deps: $(VENV)/.test-installed
 	bash scripts/install-system-deps.sh
+	@$(MAKE) --no-print-directory $(OIDC_PROVIDER)
 
 # Every test on SQLite, then every test again on a throwaway PostgreSQL.
 test: test-deps

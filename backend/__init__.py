@@ -54,6 +54,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .pwa import views as pwa_views
     from .rota import views as rota_views
     from .sms import views as sms_views
+    from .sso import admin_views as sso_admin_views, client as sso_client, views as sso_views
 
     app.register_blueprint(health.bp)
     app.register_blueprint(openapi.bp)
@@ -71,5 +72,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(pwa_views.bp)
     app.register_blueprint(rota_views.bp)
     app.register_blueprint(sms_views.bp)
+    sso_client.init_app(app)
+    app.register_blueprint(sso_views.bp)
+    app.register_blueprint(sso_views.api_bp)
+    app.register_blueprint(sso_admin_views.bp)
     push.init_app(app)
     return app

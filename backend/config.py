@@ -102,6 +102,14 @@ def from_environment(instance_path: str) -> dict:
         # Recommended actions (backend/concerns/lifecycle.py): hours after submission, by urgency.
         "ACTION_DUE_HOURS": _due_hours(os.environ.get("SAFEVISIT_ACTION_DUE_HOURS", ACTION_DUE_HOURS)),
         "PUSH_TTL": int(os.environ.get("SAFEVISIT_PUSH_TTL", str(24 * 3600))),
+        # Single sign-on with OpenID Connect (backend/sso/): on when an issuer is set.
+        "OIDC_ISSUER": os.environ.get("SAFEVISIT_OIDC_ISSUER", "").strip().rstrip("/") or None,
+        "OIDC_CLIENT_ID": os.environ.get("SAFEVISIT_OIDC_CLIENT_ID"),
+        "OIDC_CLIENT_SECRET": os.environ.get("SAFEVISIT_OIDC_CLIENT_SECRET"),
+        "OIDC_ROLE_CLAIM": os.environ.get("SAFEVISIT_OIDC_ROLE_CLAIM", "roles"),
+        "OIDC_TEAM_CLAIM": os.environ.get("SAFEVISIT_OIDC_TEAM_CLAIM"),
+        # Whom a person whose claims map to nothing should ask (shown on the refusal page).
+        "OIDC_HELP_CONTACT": os.environ.get("SAFEVISIT_OIDC_HELP_CONTACT", "your SafeVisit administrator"),
     }
 
 
@@ -136,6 +144,12 @@ def check(config: dict) -> None:
                            "(SMS on), or neither (SMS off).")
     if config.get("NOTIFY_API_KEY") and not config.get("PUBLIC_URL"):
         raise RuntimeError("SMS alerts link to SafeVisit: set SAFEVISIT_PUBLIC_URL (https://…).")
+    if config.get("OIDC_ISSUER"):
+        missing = [name for name in ("OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET", "OIDC_TEAM_CLAIM", "OIDC_ROLE_CLAIM")
+                   if not config.get(name)]
+        if missing:
+            raise RuntimeError("SAFEVISIT_OIDC_ISSUER is set, so single sign-on also needs "
+                               + ", ".join("SAFEVISIT_" + name for name in missing) + ".")
     if config.get("PUSH_TEST_RECEIVER") and not config.get("TESTING"):
         raise RuntimeError("SAFEVISIT_PUSH_TEST_RECEIVER lets push go to a loopback address: "
                            "it is for the test suite only (TESTING) and refused here.")

@@ -65,7 +65,8 @@ self.addEventListener("fetch", (event) => {
   if (request.method !== "GET" || url.origin !== self.location.origin) return;
   if (PROCEDURE_PATH.test(url.pathname)) {
     event.respondWith(revalidate(request));
-  } else if (request.mode === "navigate" && !url.pathname.startsWith("/api/")) {
+  } else if (request.mode === "navigate" && !url.pathname.startsWith("/api/") && !url.pathname.startsWith("/auth/")) {
+    // /auth/ is the server's own sign-in with the organisation (redirects and its pages).
     event.respondWith(shellPage(request));
   } else if (SHELL_ASSETS.includes(url.pathname)) {
     event.respondWith(cacheOrNetwork(request));

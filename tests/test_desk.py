@@ -225,7 +225,7 @@ def test_the_session_lists_what_each_role_may_do(device):
                 "manager": ["read_queue", "manage_concerns", "receive_alerts", "manage_rota",
                             "issue_setup_codes", "two_step_sign_in"],
                 "admin": ["read_queue", "receive_alerts", "all_teams", "manage_rota", "manage_people",
-                          "two_step_sign_in"]}
+                          "manage_sso", "two_step_sign_in"]}
     for username, capabilities in expected.items():
         assert device(username).get("/api/auth/session").json["user"]["capabilities"] == capabilities
 

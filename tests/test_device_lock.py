@@ -162,6 +162,8 @@ OPEN_ENDPOINTS = {
     # Issue 14: a test alert to the caller's own channels, its acknowledgement (posted by the
     # service worker, which never holds the key) and duty coverage (team names and counts).
     "push.send_test_alert", "push.acknowledge_test_alert", "push.coverage",
+    # Redeems a sign-in with the organisation for a session and key, like auth.login.
+    "sso_api.redeem_handoff",
 }
 
 

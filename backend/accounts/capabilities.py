@@ -19,13 +19,15 @@ ISSUE_SETUP_CODES = "issue_setup_codes"  # one-time setup codes for the carers a
 # A local account of this role signs in with a second factor (TOTP), required when
 # SAFEVISIT_REQUIRE_MFA is on (backend/accounts/second_factor.py).
 TWO_STEP_SIGN_IN = "two_step_sign_in"
+MANAGE_SSO = "manage_sso"            # the single sign-on claim mapping (backend/sso/)
 
 BY_ROLE = {
     Role.FOSTER_CARER.value: (WRITE_CONCERNS,),
     Role.FIELD_WORKER.value: (WRITE_CONCERNS,),
     Role.DUTY_MANAGER.value: (READ_QUEUE, MANAGE_CONCERNS, RECEIVE_ALERTS, MANAGE_ROTA, ISSUE_SETUP_CODES,
                               TWO_STEP_SIGN_IN),
-    Role.ADMIN.value: (READ_QUEUE, RECEIVE_ALERTS, ALL_TEAMS, MANAGE_ROTA, MANAGE_PEOPLE, TWO_STEP_SIGN_IN),
+    Role.ADMIN.value: (READ_QUEUE, RECEIVE_ALERTS, ALL_TEAMS, MANAGE_ROTA, MANAGE_PEOPLE, MANAGE_SSO,
+                       TWO_STEP_SIGN_IN),
 }
 
 

@@ -23,7 +23,12 @@ def hash_password(password: str) -> str:
 def verify_password(stored_hash: str, password: str) -> bool:
     try:
         return _current().verify(stored_hash, password)
-    except (VerificationError, InvalidHashError):
+    except VerificationError:
+        return False
+    except InvalidHashError:
+        # An account with no password (single sign-on) takes as long to refuse as any other, so
+        # timing does not tell which usernames belong to the organisation's staff.
+        dummy_verify(password)
         return False
 
 

@@ -52,6 +52,9 @@ class SessionSchema(Schema):
     csrf_token = fields.Str(dump_only=True)
     ended = fields.Str(dump_only=True, allow_none=True, metadata={
         "description": "Why this request's session stopped counting: session_ended or account_deactivated."})
+    organisation_sign_in = fields.Bool(dump_only=True, metadata={
+        "description": "Session answer only: whether the sign-in screen offers \"Sign in with your "
+                       "organisation\" (OpenID Connect, backend/sso/)."})
     device_key = fields.Str(dump_only=True, metadata={
         "description": "Login answer only: this session's device key, sent back in the X-SafeVisit-Device "
                        "header with every request about concerns, answers, the audit trail or people."})

@@ -31,7 +31,8 @@ def get_session():
         # A revoked session reads as signed out, and says why, so a device can tell "signed
         # out elsewhere or deactivated" (forget local data) from a plain expiry (keep it).
         user, ended = None, err.code
-    return SessionSchema().dump({"user": user, "csrf_token": generate_csrf(), "ended": ended})
+    return SessionSchema().dump({"user": user, "csrf_token": generate_csrf(), "ended": ended,
+                                 "organisation_sign_in": bool(current_app.config.get("OIDC_ISSUER"))})
 
 
 @bp.post("/login")

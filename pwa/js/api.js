@@ -172,3 +172,9 @@ export async function auditCsv(params) {
   const name = /filename="([^"]+)"/.exec(disposition)?.[1] || "safevisit-audit.csv";
   return { blob: await response.blob(), name };
 }
+// Single sign-on (issue 13; backend/sso/): collect a sign-in with the organisation, and the
+// admin's claim mapping.
+export const redeemHandoff = () => request("POST", "/api/auth/oidc/handoff", {});
+export const ssoMapping = () => request("GET", "/api/admin/sso-mapping");
+export const addSsoMapping = (mapping) => request("POST", "/api/admin/sso-mapping", mapping);
+export const removeSsoMapping = (id) => request("DELETE", `/api/admin/sso-mapping/${encodeURIComponent(id)}`);

@@ -3,7 +3,7 @@
 // that show personal data open only once the passcode has put the data key in memory.
 import * as alerts from "./alerts.js";
 import * as api from "./api.js";
-import { can, ISSUE_SETUP_CODES, MANAGE_PEOPLE, MANAGE_ROTA, READ_QUEUE, TWO_STEP_SIGN_IN } from "./capabilities.js";
+import { can, ISSUE_SETUP_CODES, MANAGE_PEOPLE, MANAGE_ROTA, MANAGE_SSO, READ_QUEUE, TWO_STEP_SIGN_IN } from "./capabilities.js";
 import { announce, replace } from "./dom.js";
 import * as store from "./store.js";
 import * as sync from "./sync.js";
@@ -21,6 +21,7 @@ import * as decides from "./views/decides.js";
 import * as home from "./views/home.js";
 import * as lock from "./views/lock.js";
 import * as login from "./views/login.js";
+import * as organisation from "./views/organisation.js";
 import * as pack from "./views/pack.js";
 import * as queue from "./views/queue.js";
 import * as reader from "./views/reader.js";
@@ -29,6 +30,7 @@ import * as rota from "./views/rota.js";
 import * as setupCode from "./views/setup-code.js";
 import * as teamCodes from "./views/team-codes.js";
 import * as twoStep from "./views/two-step.js";
+import * as ssoMapping from "./views/sso-mapping.js";
 
 // Where a tapped notification may send the app: the queue or a concern (optionally to
 // acknowledge it, from the notification's Acknowledge action).
@@ -76,6 +78,8 @@ const ROUTES = [
   [/^\/admin\/teams$/, adminTeams.render, { capability: MANAGE_PEOPLE, server: true }],
   [/^\/admin\/teams\/(\d{1,10})$/, adminTeams.renderOne, { capability: MANAGE_PEOPLE, server: true }],
   [/^\/admin\/audit$/, adminAudit.render, { capability: MANAGE_PEOPLE, server: true }],
+  [/^\/login\/organisation$/, organisation.render, { public: true }],
+  [/^\/admin\/single-sign-on$/, ssoMapping.render, { capability: MANAGE_SSO, server: true }],
 ];
 
 export function navigate(path, { replace: replaceEntry = false } = {}) {

@@ -10,6 +10,7 @@ export const MANAGE_ROTA = "manage_rota";
 export const MANAGE_PEOPLE = "manage_people";
 export const ISSUE_SETUP_CODES = "issue_setup_codes";
 export const TWO_STEP_SIGN_IN = "two_step_sign_in";
+export const MANAGE_SSO = "manage_sso";
 
 export function can(user, capability) {
   return Array.isArray(user?.capabilities) && user.capabilities.includes(capability);

@@ -1,8 +1,7 @@
 // Sign in. Needs a connection once; afterwards the device remembers who signed in.
 import * as api from "../api.js";
 import { h, replace } from "../dom.js";
-import * as store from "../store.js";
-import * as sync from "../sync.js";
+import { completeSignIn } from "../signed-in.js";
 import * as twoStep from "./two-step.js";
 
 const MESSAGES = {
@@ -18,6 +17,7 @@ export async function render(main, ctx) {
   const password = h("input", { id: "password", name: "password", type: "password",
     autocomplete: "current-password", required: true });
   const submit = h("button", { type: "submit", class: "btn btn-block" }, "Sign in");
+  const organisation = h("div", { class: "card", id: "organisation-sign-in", hidden: true });
 
   async function onsubmit(event) {
     event.preventDefault();
@@ -56,37 +56,32 @@ export async function render(main, ctx) {
       submit),
     h("p", {}, h("a", { href: "/setup-code" }, "I have a setup code"),
       " (a new account, or a forgotten password)"),
+    organisation,
     h("p", { class: "muted" }, h("a", { href: "/procedure" }, "Read the procedure without signing in"))));
+  offerOrganisation(organisation);
+}
+
+// "Sign in with your organisation" only where the server has single sign-on (backend/sso/).
+// A full page load, not an in-app route: the server sends the browser on to the organisation
+// (a link with a target is one app.js leaves to the browser; sw.js lets /auth/ through).
+async function offerOrganisation(container) {
+  const session = await api.session().catch(() => null);
+  if (!session?.organisation_sign_in) return;
+  container.hidden = false;
+  replace(container, h("p", { class: "muted" }, "Staff of an organisation that uses SafeVisit:"),
+    h("a", { class: "btn btn-block btn-secondary", href: "/auth/oidc/login", target: "_self" },
+      "Sign in with your organisation"));
 }
 
 /** After the right password: the second step when the server asks for one, then the session. */
 export async function continueSignIn(main, ctx, answer) {
   if (answer.second_factor === "code") {
-    twoStep.codeStep(main, ctx, (done) => finishSignIn(ctx, done));
+    twoStep.codeStep(main, ctx, (done) => completeSignIn(ctx, done));
   } else if (answer.second_factor === "enrol") {
     await twoStep.enrolStep(main, ctx, { signingIn: true,
-      done: (done) => twoStep.showRecoveryCodes(main, done.recovery_codes, () => finishSignIn(ctx, done)) });
+      done: (done) => twoStep.showRecoveryCodes(main, done.recovery_codes, () => completeSignIn(ctx, done)) });
   } else {
-    await finishSignIn(ctx, answer);
+    await completeSignIn(ctx, answer);
   }
 }
 
-async function finishSignIn(ctx, { user, device_key: deviceKey }) {
-  // Another person's drafts never carry over to this one, even if the last session
-  // expired rather than being signed out.
-  const owner = await store.getMeta("owner");
-  if (owner !== undefined && owner !== user.id) await ctx.wipe();
-  await store.setMeta("owner", user.id);
-  // The new session's device key goes with every request from now on. Locked (a reload
-  // since the last sign-in) or no passcode yet: the profile and the key are sealed into
-  // the vault as soon as it opens (app.js gate), and kept only in memory until then.
-  api.useDeviceKey(deviceKey);
-  if (store.isUnlocked()) {
-    await store.setSecret("user", user);
-    await store.setSecret("deviceKey", deviceKey);
-  }
-  ctx.setUser(user);
-  // Sending paused at an expired session goes on with the same items and change ids.
-  sync.resume();
-  await ctx.navigate(ctx.takeReturnTo(), { replace: true });
-}

@@ -1,0 +1,1 @@
+"""Single sign-on with OpenID Connect: sign-in, the claim mapping, back-channel logout."""
