@@ -130,12 +130,24 @@ def test_an_admin_edits_a_team_and_its_numbers(page):
     check(page, "admin-team-error")
     page.get_by_label("Team name").fill("East Side")
     page.get_by_label("Out-of-hours number (Emergency Duty Team)").fill("0151 496 0999")
-    page.get_by_label("Office hours").fill("Monday to Friday, 8am to 6pm")
+    # Issue 14: office hours decide which number the team's phones offer.
+    page.get_by_label("Days").select_option(label="Monday to Friday")
+    page.get_by_label("Opens").fill("18:00")
+    page.get_by_label("Closes").fill("08:00")
+    page.get_by_role("button", name="Save team").click()
+    expect(page.locator("#edit-team-closes-error")).to_contain_text("must open before it closes")
+    page.get_by_label("Opens").fill("08:00")
+    page.get_by_label("Closes").fill("18:00")
     page.get_by_role("button", name="Save team").click()
     expect(page.get_by_role("heading", level=1, name="Teams")).to_be_visible()
     east = page.locator("[data-team]").filter(has_text="East Side")
     expect(east).to_contain_text("Out of hours: 0151 496 0999")
-    expect(east).to_contain_text("Office hours: Monday to Friday, 8am to 6pm")
+    expect(east).to_contain_text("Office hours: Monday to Friday, 08:00 to 18:00")
+    page.get_by_role("link", name="Edit team East Side").click()
+    expect(page.get_by_label("Days")).to_have_value("mon-fri")
+    expect(page.get_by_label("Opens")).to_have_value("08:00")
+    expect(page.get_by_label("Time zone")).to_have_value("Europe/London")
+    check(page, "admin-team-hours")
 
 
 def test_an_admin_searches_the_audit_log_and_exports_it(page):

@@ -58,7 +58,8 @@ def snapshot(app):
     with app.app_context():
         users = db.session.execute(select(User.username, User.role, User.team_id, User.active,
                                           User.session_epoch, User.display_name).order_by(User.id)).all()
-        teams = db.session.execute(select(Team.name, Team.duty_phone).order_by(Team.id)).all()
+        teams = db.session.execute(select(Team.name, Team.duty_phone, Team.out_of_hours_phone, Team.office_hours,
+                                          Team.office_days, Team.time_zone).order_by(Team.id)).all()
         codes = db.session.scalar(select(func.count(SetupCode.id)))
         keys = db.session.scalar(select(func.count(DeviceKey.id)))
         reads = db.session.scalar(select(func.count(AuditEvent.id)).where(AuditEvent.object_type == "audit"))
@@ -228,6 +229,46 @@ def test_teams_are_created_renamed_and_given_their_numbers(app, device):
     assert cleared.json["duty_phone"] is None
     names = [t["name"] for t in admin.get("/api/admin/teams").json["teams"]]
     assert names == ["East Side", "North West", "South"]
+
+
+def test_an_admin_sets_the_office_hours_that_choose_the_number_a_phone_offers(app, device):
+    """Issue 14: the out-of-hours number outside the team's office hours, which are configurable
+    (set by admins). The phone chooses with these (pwa/js/office-hours.js), so they reach it."""
+    admin = device("admin")
+    _, north = ids(app)
+    updated = admin.patch(f"/api/admin/teams/{north}", {"office_days": "mon-sat", "office_opens": "8:30",
+                                                        "office_closes": "18:00", "time_zone": "Europe/Dublin"})
+    assert updated.status_code == 200, updated.json
+    assert (updated.json["office_days"], updated.json["office_opens"], updated.json["office_closes"],
+            updated.json["time_zone"]) == ("123456", "08:30", "18:00", "Europe/Dublin")
+    assert updated.json["office_hours"] == "Monday to Saturday, 08:30 to 18:00"
+    team = device("worker").get("/api/auth/session").json["user"]["team"]
+    assert (team["office_days"], team["office_opens"], team["office_closes"], team["time_zone"]) == (
+        "123456", "08:30", "18:00", "Europe/Dublin")
+    cleared = admin.patch(f"/api/admin/teams/{north}", {"office_days": "", "office_opens": "", "office_closes": ""})
+    assert cleared.status_code == 200, cleared.json
+    assert cleared.json["office_days"] is None and cleared.json["office_hours"] is None
+    assert cleared.json["time_zone"] == "Europe/Dublin"
+
+
+@pytest.mark.parametrize("body, field", [
+    ({"office_days": "mon-fri", "office_opens": "09:00"}, "office_closes"),
+    ({"office_days": "fri-mon", "office_opens": "09:00", "office_closes": "17:00"}, "office_days"),
+    ({"office_days": "mon-fri", "office_opens": "9am", "office_closes": "17:00"}, "office_opens"),
+    ({"office_days": "mon-fri", "office_opens": "17:00", "office_closes": "09:00"}, "office_closes"),
+    ({"office_days": "", "office_opens": "09:00", "office_closes": "17:00"}, "office_days"),
+    ({"time_zone": "../../etc/passwd"}, "time_zone"),
+    ({"time_zone": "Mars/Olympus"}, "time_zone"),
+])
+def test_bad_office_hours_are_refused_field_by_field_and_nothing_changes(app, device, body, field):
+    admin = device("admin")
+    _, north = ids(app)
+    before = snapshot(app)
+    response = admin.patch(f"/api/admin/teams/{north}", {"name": "Renamed", **body})
+    assert response.status_code == 422, response.json
+    assert field in response.json["error"]["fields"]
+    assert admin.post("/api/admin/teams", {"name": "East", **body}).status_code == 422
+    assert snapshot(app)[1] == before[1]
 
 
 @pytest.mark.parametrize("body, field", [

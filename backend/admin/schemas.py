@@ -83,6 +83,11 @@ class AdminTeamSchema(Schema):
     duty_phone = fields.Str(dump_only=True, allow_none=True)
     out_of_hours_phone = fields.Str(dump_only=True, allow_none=True)
     office_hours = fields.Str(dump_only=True, allow_none=True)
+    office_days = fields.Str(dump_only=True, allow_none=True, metadata={
+        "description": 'ISO weekdays the duty desk answers, e.g. "12345" for Monday to Friday.'})
+    office_opens = fields.Str(dump_only=True, allow_none=True, metadata={"description": "HH:MM, team's time zone."})
+    office_closes = fields.Str(dump_only=True, allow_none=True, metadata={"description": "HH:MM, team's time zone."})
+    time_zone = fields.Str(dump_only=True)
     members = fields.Int(dump_only=True, metadata={"description": "Active people in the team."})
 
 
@@ -96,6 +101,14 @@ class TeamUpdateSchema(Schema):
     duty_phone = fields.Str(allow_none=True, validate=[validate.Length(max=30), _phone])
     out_of_hours_phone = fields.Str(allow_none=True, validate=[validate.Length(max=30), _phone])
     office_hours = fields.Str(allow_none=True, validate=validate.Length(max=80))
+    # When the duty desk answers, which decides the number a phone offers (backend/accounts/
+    # office_hours.py): the three together, or office_days empty/null to have no set hours.
+    office_days = fields.Str(allow_none=True, validate=validate.Length(max=40), metadata={
+        "description": '"mon-fri", "mon,wed,fri", "sat-sun"…; empty or null: no set hours.'})
+    office_opens = fields.Str(allow_none=True, validate=validate.Length(max=5), metadata={"description": "HH:MM"})
+    office_closes = fields.Str(allow_none=True, validate=validate.Length(max=5), metadata={"description": "HH:MM"})
+    time_zone = fields.Str(validate=validate.Length(min=1, max=64), metadata={
+        "description": "IANA name; the office hours and the on-call rota are wall-clock times there."})
 
     @validates_schema
     def _name_not_blank(self, data, **kwargs):

@@ -1,6 +1,7 @@
 """Teams: created and renamed by an admin, with the numbers their phones show in an emergency."""
 from sqlalchemy import func, select
 
+from ..accounts import office_hours
 from ..accounts.models import Team, User
 from ..accounts.team_phones import set_phones
 from ..audit.log import record
@@ -9,6 +10,7 @@ from ..extensions import db
 
 MAX_ID = 2**31 - 1
 PHONE_FIELDS = ("duty_phone", "out_of_hours_phone", "office_hours")
+HOURS_FIELDS = ("office_days", "office_opens", "office_closes")
 
 
 def listed() -> list[dict]:
@@ -21,7 +23,8 @@ def listed() -> list[dict]:
 def _with_members(team: Team, count: int) -> dict:
     return {"id": team.id, "name": team.name, "duty_phone": team.duty_phone,
             "out_of_hours_phone": team.out_of_hours_phone, "office_hours": team.office_hours,
-            "members": count}
+            "office_days": team.office_days, "office_opens": team.office_opens,
+            "office_closes": team.office_closes, "time_zone": team.time_zone, "members": count}
 
 
 def one(team_id: int) -> dict:
@@ -49,13 +52,64 @@ def _apply_phones(team: Team, body: dict) -> None:
     set_phones(team.name, values["duty_phone"], values["out_of_hours_phone"], values["office_hours"])
 
 
+def _checked_hours(body: dict) -> dict:
+    """The structured office hours and time zone of a body, checked field by field before
+    anything is changed: {} when it sets neither; "clear" when it empties the hours."""
+    found, errors = {}, {}
+    if "time_zone" in body:
+        try:
+            found["time_zone"] = office_hours.check_time_zone(body["time_zone"])
+        except ValueError as err:
+            errors["time_zone"] = [str(err)]
+    given = {f: (body.get(f) or "").strip() for f in HOURS_FIELDS if f in body}
+    if given and not given.get("office_days"):
+        if any(given.values()):
+            errors["office_days"] = ["Choose the days the duty desk answers, or clear the times too."]
+        else:
+            found["clear"] = True
+    elif given:
+        for f in HOURS_FIELDS:
+            if not given.get(f):
+                errors.setdefault(f, ["Needed with the other office hours."])
+        checks = {"office_days": office_hours.parse_days, "office_opens": office_hours.check_clock,
+                  "office_closes": office_hours.check_clock}
+        for f, check in checks.items():
+            if given.get(f) and f not in errors:
+                try:
+                    found[f] = check(given[f])
+                except ValueError as err:
+                    errors[f] = [str(err)]
+        if not errors:
+            try:
+                office_hours.check_hours(given["office_days"], given["office_opens"], given["office_closes"])
+            except ValueError as err:
+                errors["office_closes"] = [str(err)]
+    if errors:
+        raise ApiError(422, "Some fields need attention.", fields=errors)
+    return found
+
+
+def _apply_hours(team: Team, hours: dict) -> None:
+    if "time_zone" in hours:
+        team.time_zone = hours["time_zone"]
+    if hours.get("clear"):
+        team.office_days = team.office_opens = team.office_closes = team.office_hours = None
+    elif "office_days" in hours:
+        team.office_days, team.office_opens, team.office_closes = (
+            hours["office_days"], hours["office_opens"], hours["office_closes"])
+        # The words phones show follow the hours (as `flask teams set-office-hours` does).
+        team.office_hours = office_hours.describe(team.office_days, team.office_opens, team.office_closes)
+
+
 def create(body: dict, admin: User) -> dict:
     name = " ".join(body["name"].split())
     _name_free(name, None)
+    hours = _checked_hours(body)
     team = Team(name=name)
     db.session.add(team)
     db.session.flush()
     _apply_phones(team, body)
+    _apply_hours(team, hours)
     record("create_team", "team", str(team.id), user=admin)
     return _with_members(team, 0)
 
@@ -63,12 +117,14 @@ def create(body: dict, admin: User) -> dict:
 def update(team_id: int, body: dict, admin: User) -> dict:
     team = _team(team_id)
     changed = sorted(body)
+    hours = _checked_hours(body)
     if "name" in body:
         name = " ".join(body["name"].split())
         _name_free(name, team.id)
         team.name = name
         db.session.flush()
     _apply_phones(team, body)
+    _apply_hours(team, hours)
     record("update_team", "team", str(team.id), user=admin, detail={"changed": changed})
     db.session.flush()
     return one(team.id)

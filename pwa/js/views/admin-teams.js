@@ -6,12 +6,29 @@ import { backLink, clearErrors, field, online, showErrors } from "./admin-parts.
 
 const NUMBER_HELP = "Digits, spaces, + ( ) and - only. Leave empty for none.";
 
+// The days a duty desk commonly answers; a team set otherwise (by the CLI) keeps its own.
+const DAY_CHOICES = [["", "No set hours: phones show both numbers"], ["mon-fri", "Monday to Friday"],
+  ["mon-sat", "Monday to Saturday"], ["mon-sun", "Every day"]];
+const DAY_SPANS = { 12345: "mon-fri", 123456: "mon-sat", 1234567: "mon-sun" };
+const DAY_NAMES = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+
+function daysSelect(team) {
+  const current = team.office_days ? (DAY_SPANS[team.office_days]
+    || [...team.office_days].map((d) => DAY_NAMES[Number(d) - 1]).join(",")) : "";
+  const choices = DAY_CHOICES.some(([value]) => value === current) ? DAY_CHOICES
+    : [...DAY_CHOICES, [current, team.office_hours || current]];
+  return h("select", {}, choices.map(([value, label]) => h("option", { value, selected: value === current }, label)));
+}
+
 function teamInputs(team = {}) {
   return {
     name: h("input", { autocomplete: "off", value: team.name || "" }),
     duty_phone: h("input", { type: "tel", autocomplete: "off", value: team.duty_phone || "" }),
     out_of_hours_phone: h("input", { type: "tel", autocomplete: "off", value: team.out_of_hours_phone || "" }),
-    office_hours: h("input", { autocomplete: "off", maxlength: "80", value: team.office_hours || "" }),
+    office_days: daysSelect(team),
+    office_opens: h("input", { type: "time", value: team.office_opens || "09:00" }),
+    office_closes: h("input", { type: "time", value: team.office_closes || "17:00" }),
+    time_zone: h("input", { autocomplete: "off", maxlength: "64", value: team.time_zone || "Europe/London" }),
   };
 }
 
@@ -20,11 +37,22 @@ function teamFields(prefix, inputs) {
     field(`${prefix}-name`, "Team name", inputs.name),
     field(`${prefix}-duty`, "Duty desk number", inputs.duty_phone, NUMBER_HELP),
     field(`${prefix}-ooh`, "Out-of-hours number (Emergency Duty Team)", inputs.out_of_hours_phone, NUMBER_HELP),
-    field(`${prefix}-hours`, "Office hours", inputs.office_hours, "When the duty desk answers, e.g. Monday to Friday, 9am to 5pm."),
+    h("fieldset", { class: "field" }, h("legend", {}, "Office hours"),
+      h("p", { class: "help" }, "When the duty desk answers. Phones offer the duty desk then, and the " +
+        "out-of-hours number at other times, even with no signal."),
+      field(`${prefix}-days`, "Days", inputs.office_days),
+      field(`${prefix}-opens`, "Opens", inputs.office_opens),
+      field(`${prefix}-closes`, "Closes", inputs.office_closes),
+      field(`${prefix}-zone`, "Time zone", inputs.time_zone, "An IANA name, such as Europe/London.")),
   ];
 }
 
-const values = (inputs) => Object.fromEntries(Object.entries(inputs).map(([k, el]) => [k, el.value.trim()]));
+function values(inputs) {
+  const body = Object.fromEntries(Object.entries(inputs).map(([k, el]) => [k, el.value.trim()]));
+  // No set hours: the times are not kept either.
+  if (!body.office_days) body.office_opens = body.office_closes = "";
+  return body;
+}
 
 export async function render(main, ctx) {
   const title = "Teams";
