@@ -91,6 +91,20 @@ def test_a_manager_edits_the_rota_on_a_phone(phone):
     expect(page.locator("#on-call-primary")).to_have_text("Nobody on the rota")
 
 
+def test_an_admin_chooses_the_team_whose_rota_to_see(phone):
+    """Admins may read and write any team's rota (the API); on the phone they pick the team."""
+    page = phone
+    sign_in(page, "admin")
+    page.get_by_role("link", name="Open the concern queue").click()
+    page.get_by_role("link", name="On call: rota and text alerts").click()
+    expect(page.get_by_role("heading", level=1, name="On call")).to_be_visible()
+    page.get_by_label("Team").select_option(label="South")
+    expect(page.get_by_role("heading", name=re.compile(r"^Shifts \(South,"))).to_be_visible()
+    expect(page.get_by_label("Primary").locator("option", has_text="Max Manager")).to_have_count(1)
+    expect(page.get_by_label("Primary").locator("option", has_text="Morgan Manager")).to_have_count(0)
+    assert serious_violations(page) == []
+
+
 def test_a_manager_verifies_a_mobile_number(phone, notify_stand_in):
     page = phone
     open_on_call(page)

@@ -4,7 +4,7 @@
 // daylight-saving change reads right. Every change saves the whole rota (PUT), so there is
 // never an unsaved copy on the phone; the server checks it and says what is wrong.
 import * as api from "../api.js";
-import { can, RECEIVE_ALERTS } from "../capabilities.js";
+import { ALL_TEAMS, can, RECEIVE_ALERTS } from "../capabilities.js";
 import { announce, confirmDialog, h, replace } from "../dom.js";
 import { mobileCard } from "./mobile-card.js";
 
@@ -14,8 +14,27 @@ const STEP_TEXT = {
   admins: "the admins",
 };
 
+/** Admins choose the team (?team=<id>); everyone else sees their own. */
+async function teamChoice(ctx) {
+  const own = ctx.user.team?.id;
+  if (!can(ctx.user, ALL_TEAMS)) return { teamId: own, picker: null };
+  let teams;
+  try {
+    ({ teams } = await api.pushCoverage()); // every team, for an admin
+  } catch (error) {
+    if (!(error instanceof api.NetworkError)) throw error;
+    return { teamId: own, picker: null };
+  }
+  const asked = Number(new URLSearchParams(window.location.search).get("team"));
+  const teamId = teams.some((t) => t.id === asked) ? asked : (own ?? teams[0]?.id);
+  const select = h("select", { id: "rota-team",
+    onchange: (event) => ctx.navigate(`/on-call?team=${encodeURIComponent(event.target.value)}`) },
+  teams.map((t) => h("option", { value: String(t.id), selected: t.id === teamId }, t.name)));
+  return { teamId, picker: h("div", { class: "field" }, h("label", { for: "rota-team" }, "Team"), select) };
+}
+
 export async function render(main, ctx) {
-  const teamId = ctx.user.team?.id;
+  const { teamId, picker } = await teamChoice(ctx);
   const nowPart = h("section", { class: "card", id: "on-call-now", "aria-labelledby": "on-call-now-title" },
     h("h2", { id: "on-call-now-title" }, "On call now"), h("p", { class: "muted" }, "Loading…"));
   const chainPart = h("section", { class: "card", id: "escalation-chain", "aria-labelledby": "chain-title" });
@@ -132,6 +151,7 @@ export async function render(main, ctx) {
 
   replace(main, h("div", { class: "page" },
     h("h1", {}, "On call"),
+    picker,
     errors,
     nowPart,
     shiftsPart,
