@@ -5,7 +5,6 @@ from flask import Blueprint, current_app, request
 from sqlalchemy import select
 
 from ..accounts import capabilities
-from ..accounts.models import Role
 from ..accounts.sessions import require_user
 from ..audit.log import record
 from ..errors import ApiError
@@ -25,12 +24,9 @@ from .sync import apply_batch
 
 bp = Blueprint("concerns", __name__, url_prefix="/api")
 
-AUTHORS = (Role.FOSTER_CARER.value, Role.FIELD_WORKER.value)
-
-
 @bp.post("/sync")
 def sync():
-    user = require_user(*AUTHORS)
+    user = capabilities.require(capabilities.WRITE_CONCERNS)
     body = json_body(SyncRequestSchema(), items_checked_apart="changes")
     # One transaction for the batch, one savepoint per change: one bad item never holds back
     # the rest. The answer is written before the commit, from the rows as stored, so that

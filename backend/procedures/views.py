@@ -1,8 +1,7 @@
 """HTTP API of the procedures: the documents (cacheable) and the rule evaluator."""
 from flask import Blueprint, Response, request
 
-from ..accounts.models import Role
-from ..accounts.sessions import require_user
+from ..accounts.capabilities import READ_QUEUE, require
 from ..audit.log import record
 from ..errors import ApiError
 from ..extensions import csrf, db
@@ -75,7 +74,7 @@ def _titled(pairs: list, titles: dict) -> list[dict]:
 
 @rechecks_bp.get("/api/procedure-rechecks")
 def list_rechecks():
-    user = require_user(Role.DUTY_MANAGER.value, Role.ADMIN.value)
+    user = require(READ_QUEUE)
     items = []
     for row, concern in recheck.for_user(user):
         titles = {}

@@ -6,7 +6,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from .. import openapi
-from ..accounts.models import Role
+from ..accounts.capabilities import ALL_TEAMS, MANAGE_CONCERNS, READ_QUEUE, RECEIVE_ALERTS, require
 from ..accounts.schemas import OkSchema
 from ..accounts.sessions import require_user
 from ..audit.log import record
@@ -24,7 +24,6 @@ from .schemas import (CoverageSchema, DutySchema, JobListArgsSchema, JobListSche
 bp = Blueprint("push", __name__, url_prefix="/api/push")
 
 # Who receives alerts, and so who may subscribe.
-RECIPIENTS = (Role.DUTY_MANAGER.value, Role.ADMIN.value)
 
 _BODY_ERRORS = [400, 401, 403, 413, 415, 422]
 openapi.EXTRA_OPERATIONS.extend([
@@ -73,7 +72,7 @@ def _checked_endpoint(url: str, field: str = "endpoint") -> str:
 
 @bp.get("/subscriptions")
 def list_subscriptions():
-    user = require_user(*RECIPIENTS)
+    user = require(RECEIVE_ALERTS)
     rows = db.session.scalars(select(PushSubscription).filter_by(user_id=user.id)
                               .order_by(PushSubscription.id)).all()
     return SubscriptionListSchema().dump({"subscriptions": rows})
@@ -81,7 +80,7 @@ def list_subscriptions():
 
 @bp.post("/subscriptions")
 def subscribe():
-    user = require_user(*RECIPIENTS)
+    user = require(RECEIVE_ALERTS)
     body = json_body(SubscribeSchema())
     host = _checked_endpoint(body["endpoint"])
     try:
@@ -151,13 +150,13 @@ def unsubscribe():
 
 @bp.get("/duty")
 def get_duty():
-    user = require_user(Role.DUTY_MANAGER.value)
+    user = require(MANAGE_CONCERNS)  # the managers who take the team's concerns go on duty
     return DutySchema().dump({"on_duty": user.on_duty})
 
 
 @bp.post("/duty")
 def set_duty():
-    user = require_user(Role.DUTY_MANAGER.value)
+    user = require(MANAGE_CONCERNS)
     body = json_body(DutySchema())
     if user.on_duty != body["on_duty"]:
         user.on_duty = body["on_duty"]
@@ -168,7 +167,7 @@ def set_duty():
 
 @bp.get("/jobs")
 def list_jobs():
-    user = require_user(Role.ADMIN.value)
+    user = require(ALL_TEAMS)  # every team's alerts
     args = JobListArgsSchema().load(request.args.to_dict())
     query = select(AlertJob).order_by(AlertJob.id.desc()).limit(args["limit"])
     for name in ("status", "kind", "concern_id"):
@@ -185,7 +184,7 @@ def list_jobs():
 
 @bp.post("/test-alerts")
 def send_test_alert():
-    user = require_user(*RECIPIENTS)
+    user = require(RECEIVE_ALERTS)
     json_body(TestAlertRequestSchema())
     queued = channels.queue_test(user)
     if not queued:
@@ -199,7 +198,7 @@ def send_test_alert():
 def acknowledge_test_alert():
     # Called by the service worker (cookie and CSRF token, no device key): it carries no
     # personal data, and the token only ever marks the caller's own channel.
-    user = require_user(*RECIPIENTS)
+    user = require(RECEIVE_ALERTS)
     body = json_body(TestAckSchema())
     subscription_id = channels.confirm_test(user, body["token"], current_app.config["SECRET_KEY"])
     db.session.commit()
@@ -208,5 +207,5 @@ def acknowledge_test_alert():
 
 @bp.get("/coverage")
 def coverage():
-    user = require_user(Role.DUTY_MANAGER.value, Role.ADMIN.value)
+    user = require(READ_QUEUE)  # the queue's warning
     return CoverageSchema().dump({"teams": channels.coverage(user)})
