@@ -3,6 +3,7 @@ import json
 
 from flask import Flask, request
 from marshmallow import Schema
+from werkzeug.exceptions import NotFound
 from werkzeug.routing import IntegerConverter
 
 from .errors import ApiError
@@ -101,11 +102,14 @@ ROW_ID_MAX = 2**31 - 1  # the largest id an INTEGER column holds on PostgreSQL
 
 class RowIdConverter(IntegerConverter):
     """`<int:…>` in every route: an id past what a row id can be names nothing (404), rather
-    than reaching the database and overflowing its integer (SQLite raises, PostgreSQL errors)."""
+    than reaching the database and overflowing its integer (SQLite raises, PostgreSQL errors).
+    The route still matches, so every method gets that 404 (not a 405 from another route)."""
 
-    def __init__(self, url_map, *args, **kwargs):
-        kwargs.setdefault("max", ROW_ID_MAX)
-        super().__init__(url_map, *args, **kwargs)
+    def to_python(self, value: str) -> int:
+        number = super().to_python(value)
+        if number > ROW_ID_MAX:
+            raise NotFound()
+        return number
 
 
 def init_app(app: Flask) -> None:

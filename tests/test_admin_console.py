@@ -3,6 +3,7 @@ the device key; every input is validated; people get setup codes, never password
 ends sessions and revokes device keys; the audit log is searchable and exported as safe CSV."""
 import csv
 import io
+import re
 
 import pytest
 from sqlalchemy import func, select
@@ -12,6 +13,7 @@ from backend.accounts.models import DeviceKey, Team, User
 from backend.admin.audit_search import neutralised
 from backend.audit.models import AuditEvent
 from backend.extensions import db
+from backend.sso.models import SsoMapping
 from tests.conftest import ApiClient
 from tests.test_access import north_concern  # noqa: F401  (fixture)
 
@@ -36,6 +38,10 @@ def admin_requests(person_id, team_id):
         ("patch", f"/api/admin/teams/{team_id}", {"name": "Renamed", "duty_phone": "0151 496 0111"}),
         ("get", "/api/admin/audit", None),
         ("get", "/api/admin/audit.csv", None),
+        # Single sign-on's claim mapping (backend/sso/admin_views.py) is an admin route too.
+        ("get", "/api/admin/sso-mapping", None),
+        ("post", "/api/admin/sso-mapping", {"claim": "role", "value": "SafeVisit.Carer", "role": "foster_carer"}),
+        ("delete", "/api/admin/sso-mapping/1", None),
     ]
 
 
@@ -44,6 +50,8 @@ def send(api, method, url, body):
         return api.get(url)
     if method == "patch":
         return api.patch(url, body)
+    if method == "delete":
+        return api.client.delete(url, headers=api._headers({"X-CSRFToken": api.csrf or ""}))
     return api.post(url, body)
 
 
@@ -63,13 +71,15 @@ def snapshot(app):
         codes = db.session.scalar(select(func.count(SetupCode.id)))
         keys = db.session.scalar(select(func.count(DeviceKey.id)))
         reads = db.session.scalar(select(func.count(AuditEvent.id)).where(AuditEvent.object_type == "audit"))
-        return users, teams, codes, keys, reads
+        mappings = db.session.scalar(select(func.count(SsoMapping.id)))
+        return users, teams, codes, keys, reads, mappings
 
 
 def test_the_requests_above_cover_every_admin_route(app):
     routes = {(method.lower(), rule.rule) for rule in app.url_map.iter_rules()
               if rule.rule.startswith("/api/admin") for method in rule.methods - {"HEAD", "OPTIONS"}}
-    listed = {(m, u.replace("/1", "/<int:person_id>", 1) if "/people/" in u else u.replace("/1", "/<int:team_id>", 1))
+    placeholder = {"people": "person_id", "teams": "team_id", "sso-mapping": "mapping_id"}
+    listed = {(m, re.sub(r"/(people|teams|sso-mapping)/1\b", lambda g: f"/{g[1]}/<int:{placeholder[g[1]]}>", u))
               for m, u, _ in admin_requests(1, 1)}
     assert routes == listed
 
