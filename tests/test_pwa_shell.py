@@ -6,7 +6,7 @@ import json
 import re
 import shutil
 import struct
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import pytest
 
@@ -111,6 +111,43 @@ def test_every_page_the_app_routes_is_served_the_shell_on_a_reload(client):
         assert re.fullmatch(r"/[a-z0-9/-]*", path), (source, path)
         response = client.get(path)
         assert response.status_code == 200 and response.data == index, path
+
+
+def _static_imports(path: str) -> set[str]:
+    """The modules `path` (a URL path under pwa/) imports with a static `import … from`."""
+    text = (PWA / path.lstrip("/")).read_text()
+    found = set()
+    for target in re.findall(r'^import\s[^;]*?\sfrom\s+"([^"]+)";', text, re.M | re.S):
+        found.add(str(PurePosixPath(path).parent.joinpath(target)))
+    return {"/" + "/".join(_collapse(p.split("/"))) for p in found}
+
+
+def _collapse(parts: list[str]) -> list[str]:
+    out = []
+    for part in parts:
+        if part == "..":
+            out.pop()
+        elif part not in ("", "."):
+            out.append(part)
+    return out
+
+
+def test_what_the_first_screen_needs_is_fetched_at_once_and_pages_load_when_opened(client):
+    """Issue 15: index.html preloads exactly the modules app.js needs before its first screen
+    (so they are fetched together, not level by level), and no page of the app is among them:
+    each page's module is imported when first routed to."""
+    needed, todo = set(), ["/js/app.js"]
+    while todo:
+        for module in _static_imports(todo.pop()) - needed:
+            needed.add(module)
+            todo.append(module)
+    html = client.get("/").get_data(as_text=True)
+    preloaded = set(re.findall(r'<link rel="modulepreload" href="([^"]+)">', html))
+    assert preloaded == needed - {"/js/app.js"}
+    assert needed & {"/js/views/checklist.js", "/js/views/reader.js", "/js/views/queue.js"} == set()
+    app = (PWA / "js" / "app.js").read_text()
+    for module in ("checklist", "reader", "queue", "login", "admin"):
+        assert f'import("./views/{module}.js")' in app
 
 
 def test_the_shell_is_served_under_the_strict_content_security_policy(client):

@@ -4,33 +4,12 @@
 import * as alerts from "./alerts.js";
 import * as api from "./api.js";
 import { can, ISSUE_SETUP_CODES, MANAGE_PEOPLE, MANAGE_ROTA, MANAGE_SSO, READ_QUEUE, TWO_STEP_SIGN_IN } from "./capabilities.js";
-import { announce, replace } from "./dom.js";
+import { announce, h, replace } from "./dom.js";
 import * as store from "./store.js";
 import * as sync from "./sync.js";
 import { register } from "./update.js";
 import * as vault from "./vault.js";
-import * as admin from "./views/admin.js";
-import * as adminAudit from "./views/admin-audit.js";
-import * as adminPeople from "./views/admin-people.js";
-import * as adminPerson from "./views/admin-person.js";
-import * as adminTeams from "./views/admin-teams.js";
-import * as checklist from "./views/checklist.js";
-import * as chronology from "./views/chronology.js";
-import * as concern from "./views/concern.js";
-import * as decides from "./views/decides.js";
-import * as home from "./views/home.js";
 import * as lock from "./views/lock.js";
-import * as login from "./views/login.js";
-import * as organisation from "./views/organisation.js";
-import * as pack from "./views/pack.js";
-import * as queue from "./views/queue.js";
-import * as reader from "./views/reader.js";
-import * as rechecks from "./views/rechecks.js";
-import * as rota from "./views/rota.js";
-import * as setupCode from "./views/setup-code.js";
-import * as teamCodes from "./views/team-codes.js";
-import * as twoStep from "./views/two-step.js";
-import * as ssoMapping from "./views/sso-mapping.js";
 
 // Where a tapped notification may send the app: the queue or a concern (optionally to
 // acknowledge it, from the notification's Acknowledge action).
@@ -44,42 +23,66 @@ const ENDED_NOTICE = {
 // While unlocked and online the app tells the server it is in use, so the session's idle
 // lifetime (at most the longest lock, 15 minutes) runs from the lock, not from the last sync.
 const KEEP_ALIVE_MS = 4 * 60_000;
+const FIRST_SCREEN_WAIT_MS = 3000; // the service worker is registered by then at the latest
 // Set when a wipe at the lock screen could not reach the server (offline): the next start
 // ends the server session then, so the surviving cookie and key are worthless from that contact.
 const REVOKE_PENDING = "safevisit-revoke-session";
 const main = document.getElementById("main");
 // signedIn: someone is signed in on this device, though their profile may still be locked.
 const state = { user: null, signedIn: false, leave: [], notice: null, gate: null, idle: null, started: false,
-  keepAlive: null };
+  keepAlive: null, painted: false, drawn: null };
+
+// A page's module loads when it is first routed to, so a start fetches and compiles only what
+// its own screen draws (issue 15: the offline start and the first load). The service worker
+// precaches every module, so a page not yet opened still opens offline.
+function lazy(load, name = "render") {
+  const view = async (main, ctx) => {
+    let module;
+    try {
+      module = await load();
+    } catch (error) {
+      console.warn("page module not loaded", error);
+      replace(main, h("div", { class: "page" }, h("h1", {}, "This page could not be opened"),
+        h("p", {}, "SafeVisit could not load this page. Check the connection, then try again."),
+        // A reload, because a module that failed to load stays failed in this document.
+        h("button", { type: "button", class: "btn", onclick: () => window.location.reload() }, "Try again")));
+      return;
+    }
+    await module[name](main, ctx);
+  };
+  // Started before the passcode screen, so the page is compiled while the passcode is typed.
+  view.preload = () => load().catch(() => {});
+  return view;
+}
 
 // server: the page shows what only the server has (no offline copy), so a lapsed session or
 // key sends the user to sign in and back, rather than letting them carry on offline-style.
 const ROUTES = [
-  [/^\/login$/, login.render, { public: true }],
-  [/^\/$/, home.render],
-  [/^\/checklist\/new$/, checklist.start],
-  [/^\/checklist\/([0-9a-f-]{36})$/, checklist.render],
-  [/^\/procedure$/, reader.render, { public: true }],
-  [/^\/queue$/, queue.render, { capability: READ_QUEUE, server: true }],
-  [/^\/concerns\/([\w-]+)$/, concern.render, { capability: READ_QUEUE, server: true }],
-  [/^\/concerns\/([\w-]+)\/pack$/, pack.render, { capability: READ_QUEUE, server: true }],
-  [/^\/cases\/([^/]+)\/chronology$/, chronology.render, { capability: READ_QUEUE, server: true }],
-  [/^\/procedure\/decides$/, decides.render, { public: true }],
-  [/^\/rechecks$/, rechecks.render, { capability: READ_QUEUE, server: true }],
-  [/^\/on-call$/, rota.render, { capability: MANAGE_ROTA, server: true }],
+  [/^\/login$/, lazy(() => import("./views/login.js")), { public: true }],
+  [/^\/$/, lazy(() => import("./views/home.js"))],
+  [/^\/checklist\/new$/, lazy(() => import("./views/checklist.js"), "start")],
+  [/^\/checklist\/([0-9a-f-]{36})$/, lazy(() => import("./views/checklist.js"))],
+  [/^\/procedure$/, lazy(() => import("./views/reader.js")), { public: true }],
+  [/^\/queue$/, lazy(() => import("./views/queue.js")), { capability: READ_QUEUE, server: true }],
+  [/^\/concerns\/([\w-]+)$/, lazy(() => import("./views/concern.js")), { capability: READ_QUEUE, server: true }],
+  [/^\/concerns\/([\w-]+)\/pack$/, lazy(() => import("./views/pack.js")), { capability: READ_QUEUE, server: true }],
+  [/^\/cases\/([^/]+)\/chronology$/, lazy(() => import("./views/chronology.js")), { capability: READ_QUEUE, server: true }],
+  [/^\/procedure\/decides$/, lazy(() => import("./views/decides.js")), { public: true }],
+  [/^\/rechecks$/, lazy(() => import("./views/rechecks.js")), { capability: READ_QUEUE, server: true }],
+  [/^\/on-call$/, lazy(() => import("./views/rota.js")), { capability: MANAGE_ROTA, server: true }],
   // Getting in and the admin console (issue 13).
-  [/^\/setup-code$/, setupCode.render, { public: true }],
-  [/^\/two-step$/, twoStep.render, { capability: TWO_STEP_SIGN_IN, server: true }],
-  [/^\/team$/, teamCodes.render, { capability: ISSUE_SETUP_CODES, server: true }],
-  [/^\/admin$/, admin.render, { capability: MANAGE_PEOPLE, server: true }],
-  [/^\/admin\/people$/, adminPeople.render, { capability: MANAGE_PEOPLE, server: true }],
-  [/^\/admin\/people\/new$/, adminPeople.renderNew, { capability: MANAGE_PEOPLE, server: true }],
-  [/^\/admin\/people\/(\d{1,10})$/, adminPerson.render, { capability: MANAGE_PEOPLE, server: true }],
-  [/^\/admin\/teams$/, adminTeams.render, { capability: MANAGE_PEOPLE, server: true }],
-  [/^\/admin\/teams\/(\d{1,10})$/, adminTeams.renderOne, { capability: MANAGE_PEOPLE, server: true }],
-  [/^\/admin\/audit$/, adminAudit.render, { capability: MANAGE_PEOPLE, server: true }],
-  [/^\/login\/organisation$/, organisation.render, { public: true }],
-  [/^\/admin\/single-sign-on$/, ssoMapping.render, { capability: MANAGE_SSO, server: true }],
+  [/^\/setup-code$/, lazy(() => import("./views/setup-code.js")), { public: true }],
+  [/^\/two-step$/, lazy(() => import("./views/two-step.js")), { capability: TWO_STEP_SIGN_IN, server: true }],
+  [/^\/team$/, lazy(() => import("./views/team-codes.js")), { capability: ISSUE_SETUP_CODES, server: true }],
+  [/^\/admin$/, lazy(() => import("./views/admin.js")), { capability: MANAGE_PEOPLE, server: true }],
+  [/^\/admin\/people$/, lazy(() => import("./views/admin-people.js")), { capability: MANAGE_PEOPLE, server: true }],
+  [/^\/admin\/people\/new$/, lazy(() => import("./views/admin-people.js"), "renderNew"), { capability: MANAGE_PEOPLE, server: true }],
+  [/^\/admin\/people\/(\d{1,10})$/, lazy(() => import("./views/admin-person.js")), { capability: MANAGE_PEOPLE, server: true }],
+  [/^\/admin\/teams$/, lazy(() => import("./views/admin-teams.js")), { capability: MANAGE_PEOPLE, server: true }],
+  [/^\/admin\/teams\/(\d{1,10})$/, lazy(() => import("./views/admin-teams.js"), "renderOne"), { capability: MANAGE_PEOPLE, server: true }],
+  [/^\/admin\/audit$/, lazy(() => import("./views/admin-audit.js")), { capability: MANAGE_PEOPLE, server: true }],
+  [/^\/login\/organisation$/, lazy(() => import("./views/organisation.js")), { public: true }],
+  [/^\/admin\/single-sign-on$/, lazy(() => import("./views/sso-mapping.js")), { capability: MANAGE_SSO, server: true }],
 ];
 
 export function navigate(path, { replace: replaceEntry = false } = {}) {
@@ -96,6 +99,7 @@ async function route() {
   updateNav(pathname);
   if (!match) return notFound();
   const [groups, view, opts] = match;
+  view.preload();
   if (!opts.public) {
     // Remembered so that signing in goes on to where the user was going (an alert's concern).
     if (!state.user && !state.signedIn) { state.returnTo = pathname; return navigate("/login", { replace: true }); }
@@ -244,17 +248,45 @@ function setIdleMinutes(minutes) {
   return vault.setIdleMinutes(minutes);
 }
 
+/**
+ * The service worker is registered once the first screen is drawn (or after a few seconds at
+ * most) and the phone is idle: its first install downloads and compiles the whole shell, which
+ * would otherwise compete with the first screen for a slow phone's processor (issue 15).
+ */
+function registerWhenDrawn() {
+  const drawn = new Promise((resolve) => { state.drawn = resolve; });
+  const atMost = new Promise((resolve) => { setTimeout(resolve, FIRST_SCREEN_WAIT_MS); });
+  Promise.race([drawn, atMost])
+    .then(() => new Promise((resolve) => (window.requestIdleCallback || setTimeout)(resolve, { timeout: 1000 })))
+    .then(register)
+    .catch((error) => console.warn("service worker not registered", error));
+}
+
 function focusHeading() {
   // Move focus to the new page's heading so screen readers announce the page change,
   // unless the URL names a paragraph (the reader focuses that itself).
+  state.drawn?.(); // the first screen is there: the service worker may be registered
   if (window.location.hash) return;
   const heading = main.querySelector("h1");
-  if (heading) {
+  document.title = heading ? `${heading.textContent} · SafeVisit` : "SafeVisit";
+  if (!heading) return;
+  const focus = () => {
     heading.tabIndex = -1;
     heading.focus({ preventScroll: true });
+  };
+  if (state.painted) {
+    focus();
     window.scrollTo(0, 0);
+    return;
   }
-  document.title = heading ? `${heading.textContent} · SafeVisit` : "SafeVisit";
+  // The first page of a start: focusing forces a layout, which would make the page's drawing
+  // and its layout one long task that blocks the phone (issue 15). After the first paint the
+  // layout is done; the page opened at the top, and focus the user has moved stays put.
+  state.painted = true;
+  const before = document.activeElement;
+  requestAnimationFrame(() => setTimeout(() => {
+    if (heading.isConnected && document.activeElement === before) focus();
+  }));
 }
 
 function notFound() {
@@ -371,7 +403,7 @@ async function start() {
   // Before the worker is registered: ending the session clears the site's storage
   // (Clear-Site-Data), service worker registrations included.
   await revokePending();
-  register().catch((error) => console.warn("service worker not registered", error));
+  registerWhenDrawn();
   await loadUser();
   alerts.start(state.user); // a manager with alerts on re-posts the subscription on every open
   state.started = true;

@@ -46,12 +46,14 @@ export function uid(prefix) {
   return `${prefix}-${idCounter}`;
 }
 
-const dateFormat = new Intl.DateTimeFormat("en-GB", {
-  day: "numeric", month: "short", hour: "2-digit", minute: "2-digit",
-});
+// Made on first use: building a formatter loads locale data, a long task (about 50 ms on a
+// phone) that every page would otherwise pay at start, dates or not (issue 15).
+let dateFormat = null;
 
 export function when(iso) {
-  return iso ? dateFormat.format(new Date(iso)) : "";
+  if (!iso) return "";
+  dateFormat ||= new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" });
+  return dateFormat.format(new Date(iso));
 }
 
 /** A modal yes/no question on <dialog>, which traps focus and restores it on close. */

@@ -6,23 +6,33 @@ import * as store from "./store.js";
 
 export const SLUG = "child-abuse-and-the-internet";
 
+// The last copy being written to the device. A page draws from the answer at once rather than
+// after the write (a long wait on a slow phone, issue 15); whatever reads the device's copies
+// waits for it first, so a draft started from that answer still finds its version offline.
+let saving = Promise.resolve();
+
 /** The current version: the network's answer when there is one, else the last one stored. */
 export async function current(slug = SLUG) {
+  let document;
   try {
-    const document = await api.procedure(slug);
-    await store.putProcedure(document);
-    await store.setMeta(`current:${slug}`, document.version);
-    return document;
+    document = await api.procedure(slug);
   } catch (error) {
+    await saving;
     const version = await store.getMeta(`current:${slug}`);
     const stored = version && await store.getProcedure(slug, version);
     if (stored) return stored;
     throw error;
   }
+  saving = saving.then(async () => {
+    await store.putProcedure(document);
+    await store.setMeta(`current:${slug}`, document.version);
+  }).catch((error) => console.warn("the procedure could not be kept on this phone", error));
+  return document;
 }
 
 /** A given version, from the device or (online) from the server. */
 export async function version(slug, number) {
+  await saving;
   const stored = await store.getProcedure(slug, number);
   if (stored) return stored;
   const document = await api.procedureVersion(slug, number);

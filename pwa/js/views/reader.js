@@ -6,6 +6,8 @@ import { reviewWords } from "./decides.js";
 import { citations } from "./questions.js";
 import { can, READ_QUEUE } from "../capabilities.js";
 
+const FIRST_DRAWN = 3; // paragraphs drawn with the page: about the first screen of a phone
+
 export async function render(main, ctx) {
   let document;
   try {
@@ -23,9 +25,15 @@ export async function render(main, ctx) {
   const search = h("input", { type: "search", id: "search", autocomplete: "off",
     "aria-describedby": "search-count", enterkeyhint: "search" });
 
-  const articles = document.paragraphs.map((p) => {
-    const text = [p.summary, ...p.topics, ...(askedBy.get(p.id) || [])].join(" ").toLowerCase();
-    const el = h("article", { class: "card paragraph", id: p.id, tabindex: "-1",
+  // The first paragraphs are drawn with the page; the rest follow in small tasks, so the first
+  // screen does not wait for the whole chapter and a tap is never held up behind it (issue 15).
+  const paragraphList = h("section", { "aria-labelledby": "paragraphs-title" },
+    h("h2", { id: "paragraphs-title" }, "Paragraphs"));
+  const glossaryList = h("dl", { class: "card glossary" });
+  const articles = document.paragraphs.map((p) => ({
+    text: [p.summary, ...p.topics, ...(askedBy.get(p.id) || [])].join(" ").toLowerCase(),
+    parent: paragraphList,
+    make: () => h("article", { class: "card paragraph", id: p.id, tabindex: "-1",
       "aria-labelledby": `${p.id}-title` },
     h("h3", { id: `${p.id}-title` },
       h("a", { href: `/procedure#${p.id}`, class: "anchor",
@@ -33,27 +41,46 @@ export async function render(main, ctx) {
     h("p", {}, p.summary),
     h("p", { class: "topics" }, p.topics.map((t) => h("span", { class: "tag" }, t))),
     askedBy.has(p.id) ? h("details", {}, h("summary", {}, `Asked in the checklist (${askedBy.get(p.id).length})`),
-      h("ul", {}, askedBy.get(p.id).map((label) => h("li", {}, label)))) : null);
-    return { el, text };
-  });
-  const terms = document.glossary.map((g) => {
-    const text = `${g.term} ${g.definition}`.toLowerCase();
-    const el = h("div", { class: "term" }, h("dt", {}, g.term), h("dd", {}, g.definition,
-      citations(g.paragraphs, procedure.paragraphsById(document))));
-    return { el, text };
-  });
+      h("ul", {}, askedBy.get(p.id).map((label) => h("li", {}, label)))) : null),
+  }));
+  const byId = procedure.paragraphsById(document);
+  const terms = document.glossary.map((g) => ({
+    text: `${g.term} ${g.definition}`.toLowerCase(),
+    parent: glossaryList,
+    make: () => h("div", { class: "term" }, h("dt", {}, g.term), h("dd", {}, g.definition, citations(g.paragraphs, byId))),
+  }));
+  const items = [...articles, ...terms];
+  let drawn = 0;
+  let words = [];
+  const matches = (item) => words.every((w) => item.text.includes(w));
+  function draw(upTo) {
+    for (; drawn < Math.min(upTo, items.length); drawn += 1) {
+      const item = items[drawn];
+      item.el = item.make();
+      item.el.hidden = !matches(item);
+      item.parent.append(item.el);
+    }
+  }
+  let timer = null;
+  function drawRest() {
+    const until = performance.now() + 8;
+    while (drawn < items.length && performance.now() < until) draw(drawn + 1);
+    timer = drawn < items.length ? setTimeout(drawRest, 0) : null;
+  }
 
   function filter() {
-    const words = search.value.toLowerCase().split(/\s+/).filter(Boolean);
+    words = search.value.toLowerCase().split(/\s+/).filter(Boolean);
+    draw(items.length);
     let shown = 0;
-    for (const item of [...articles, ...terms]) {
-      item.el.hidden = !words.every((w) => item.text.includes(w));
+    for (const item of items) {
+      item.el.hidden = !matches(item);
       if (!item.el.hidden) shown += 1;
     }
     count.textContent = words.length ? `${shown} match${shown === 1 ? "" : "es"}` : "";
   }
   search.addEventListener("input", filter);
 
+  draw(FIRST_DRAWN);
   replace(main, h("div", { class: "page" },
     h("h1", {}, document.title),
     h("p", { class: "muted" }, `${procedure.versionLabel(document)}, updated ${document.updated}. ${document.source.publisher}.`),
@@ -63,15 +90,17 @@ export async function render(main, ctx) {
     can(ctx.user, READ_QUEUE)
       ? h("p", {}, h("a", { href: "/rechecks" }, "Concerns to look at again under a newer revision")) : null,
     h("div", { class: "field search" }, h("label", { for: "search" }, "Search the procedure"), search, count),
-    h("section", { "aria-labelledby": "paragraphs-title" },
-      h("h2", { id: "paragraphs-title" }, "Paragraphs"), articles.map((a) => a.el)),
+    paragraphList,
     h("section", { "aria-labelledby": "glossary-title" },
-      h("h2", { id: "glossary-title" }, "Glossary"),
-      h("dl", { class: "card glossary" }, terms.map((t) => t.el)))));
+      h("h2", { id: "glossary-title" }, "Glossary"), glossaryList)));
+  timer = setTimeout(drawRest, 0);
+  ctx.onLeave(() => clearTimeout(timer));
 
   const showTarget = () => {
     const id = decodeURIComponent(window.location.hash.slice(1));
-    const target = id && main.querySelector(`article[id="${CSS.escape(id)}"]`);
+    if (!id) return;
+    draw(items.length); // a link to the last paragraph finds it at once
+    const target = main.querySelector(`article[id="${CSS.escape(id)}"]`);
     if (!target) return;
     search.value = "";
     filter();
