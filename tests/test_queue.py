@@ -21,8 +21,8 @@ RANK = {"immediate": 3, "urgent": 2, "soon": 1, None: -1}
 
 def submit(worker, urgency, reference):
     result, = sync(worker, change(status="submitted", answers={"case_reference": reference, **ANSWERS[urgency]}))
-    assert result["result"] == "applied" and result["concern"]["urgency"] == urgency
-    return result["concern"]
+    assert result["result"] == "applied" and result["urgency"] == urgency
+    return worker.get(f"/api/concerns/{result['id']}").json
 
 
 def pages(api, query="", limit=4):

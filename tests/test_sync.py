@@ -36,9 +36,23 @@ def test_a_new_concern_is_applied_at_version_1(device):
     worker = device("worker")
     [result] = sync(worker, change())
     assert result["result"] == "applied" and result["version"] == 1
-    assert result["concern"]["status"] == "draft"
-    assert result["concern"]["author"]["username"] == "worker"
-    assert result["concern"]["team"]["name"] == "North"
+    assert result["status"] == "draft"
+    stored = worker.get(f"/api/concerns/{result['id']}").json
+    assert stored["version"] == 1 and stored["status"] == "draft"
+    assert stored["author"]["username"] == "worker"
+    assert stored["team"]["name"] == "North"
+
+
+def test_an_applied_change_is_answered_with_its_version_not_the_concern_sent_back(device):
+    """Issue 15: the device has what it sent. Answers and notes do not travel back over the air
+    (minimum data); only a conflict carries the server's copy, for the author to reconcile."""
+    worker = device("worker")
+    created, = sync(worker, change(notes="said on the phone"))
+    assert set(created) == {"id", "change_id", "result", "version", "status", "urgency"}
+    again, = sync(worker, change(created["id"], base_version=1, notes="edited"))
+    assert set(again) == set(created) and again["version"] == 2
+    stale, = sync(worker, change(created["id"], base_version=1, notes="edited elsewhere"))
+    assert stale["result"] == "conflict" and stale["concern"]["notes"] == "edited"
 
 
 def test_the_same_change_twice_is_stored_once(app, device):
@@ -82,7 +96,7 @@ def test_an_edit_on_the_current_version_is_applied(device):
     first, = sync(worker, change())
     second, = sync(worker, change(first["id"], base_version=1, answers={"child_age": 15}))
     assert second["result"] == "applied" and second["version"] == 2
-    assert second["concern"]["answers"] == {"child_age": 15}
+    assert worker.get(f"/api/concerns/{first['id']}").json["answers"] == {"child_age": 15}
 
 
 def test_a_stale_base_version_is_a_conflict_and_both_versions_are_kept(app, device):
@@ -162,8 +176,10 @@ def test_urgency_and_actions_are_recomputed_on_the_server(device):
     assert rejected["result"] == "rejected" and "urgency" in rejected["errors"]
     del item["urgency"]
     applied, = sync(worker, item)
-    assert applied["concern"]["urgency"] == "immediate"
-    assert applied["concern"]["actions"][0]["action"] == "immediate-strategy-meeting"
+    assert applied["urgency"] == "immediate"
+    stored = worker.get(f"/api/concerns/{applied['id']}").json
+    assert stored["urgency"] == "immediate"
+    assert stored["actions"][0]["action"] == "immediate-strategy-meeting"
 
 
 def test_submitting_needs_the_required_answers(device):
@@ -181,7 +197,7 @@ def test_a_submitted_concern_is_frozen_but_takes_addenda(device):
     assert edit["result"] == "rejected" and "frozen" in edit["errors"]["status"][0]
     addendum, = sync(worker, change(cid, base_version=1, addendum="The child's mother called back."))
     assert addendum["result"] == "applied"
-    assert addendum["concern"]["answers"] == {"case_reference": "CR-5"}
+    assert worker.get(f"/api/concerns/{cid}").json["answers"] == {"case_reference": "CR-5"}
     history = worker.get(f"/api/concerns/{cid}/history").json["revisions"]
     assert history[-1]["kind"] == "addendum"
     assert history[-1]["body"]["addendum"] == "The child's mother called back."

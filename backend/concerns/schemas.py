@@ -102,8 +102,11 @@ class SyncResultSchema(Schema):
     id = fields.Str(dump_only=True, allow_none=True)
     change_id = fields.Str(dump_only=True, allow_none=True)
     result = fields.Str(dump_only=True, validate=validate.OneOf(["applied", "duplicate", "conflict", "rejected"]))
-    version = fields.Int(dump_only=True)
-    concern = fields.Nested(ConcernSchema, dump_only=True)
+    version = fields.Int(dump_only=True, metadata={"description": "The version the device now holds."})
+    status = fields.Str(dump_only=True, metadata={"description": "The concern's status after this change."})
+    urgency = fields.Str(dump_only=True, allow_none=True)
+    concern = fields.Nested(ConcernSchema, dump_only=True, metadata={
+        "description": "Only with a conflict: the server's copy, for the author to reconcile with theirs."})
     errors = fields.Dict(keys=fields.Str(), values=fields.List(fields.Str()), dump_only=True)
 
 

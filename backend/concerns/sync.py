@@ -53,8 +53,14 @@ def _rejected(raw, errors: dict) -> dict:
 
 
 def _result(kind: str, change: dict, concern: Concern, version: int) -> dict:
-    return {"id": concern.id, "change_id": change["change_id"], "result": kind,
-            "version": version, "concern": concern}
+    # The device has what it sent; it needs the version it now holds. Only a conflict carries
+    # the server's copy, which the author reconciles with theirs (issue 15: returning every
+    # concern whole cost about a third of a sync, and sent answers back over the air for nothing).
+    result = {"id": concern.id, "change_id": change["change_id"], "result": kind, "version": version,
+              "status": concern.status, "urgency": concern.urgency}
+    if kind == "conflict":
+        result["concern"] = concern
+    return result
 
 
 def _load(raw) -> tuple[dict | None, dict | None]:
