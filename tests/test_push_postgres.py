@@ -7,16 +7,19 @@ import collections
 import threading
 import uuid
 
+import psycopg
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from backend import create_app
 from backend.accounts.models import User
 from backend.extensions import db
 from backend.push.models import AlertJob, PushSubscription
+from backend.push import wakeup
 from backend.push.worker import Worker
 from tests.conftest import TEST_DATABASE_URL, base_config
 from tests.push_support import push_app, receiver, signed_in, urgent_change  # noqa: F401
+from tests.waiting import wait_until
 
 pytestmark = [
     pytest.mark.postgres,
@@ -96,3 +99,55 @@ def test_a_worker_is_woken_by_the_commit_not_by_its_poll(push_app, receiver, sig
         worker.stop()
         loop.join()
         worker.close()
+
+
+def _listening_backends(app) -> list[int]:
+    with app.app_context():
+        return list(db.session.scalars(text(
+            "SELECT pid FROM pg_stat_activity WHERE query = :listen AND pid <> pg_backend_pid()"),
+            {"listen": f"LISTEN {wakeup.CHANNEL}"}))
+
+
+def test_a_notification_lost_while_the_worker_reconnects_is_caught_by_the_fallback_poll(
+        push_app, receiver, signed_in, monkeypatch):
+    """Issue 15: the worker's LISTEN connection is cut and cannot come back (PostgreSQL
+    refusing connections), so the NOTIFY of the next alert reaches nobody. The worker's slow
+    poll still finds the job; the alert arrives, once, and the worker listens again after."""
+    manager, device = signed_in("manager"), signed_in("worker")
+    assert manager.post("/api/push/subscriptions", receiver.subscription("lost")).status_code == 200
+    worker = Worker(push_app, threads=1)
+    loop = threading.Thread(target=worker.run, kwargs={"fallback": 2.0}, daemon=True)
+    loop.start()
+    refused = threading.Event()
+    connect = psycopg.connect
+
+    def refusing(*args, **kwargs):
+        if refused.is_set():
+            raise psycopg.OperationalError("connection refused (the test cut the wake-up line)")
+        return connect(*args, **kwargs)
+
+    monkeypatch.setattr(wakeup.psycopg, "connect", refusing)
+    try:
+        listening = wait_until(lambda: _listening_backends(push_app), what="the worker to LISTEN")
+        refused.set()
+        with push_app.app_context():
+            for pid in listening:
+                db.session.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+            db.session.commit()
+        wait_until(lambda: not _listening_backends(push_app), what="the wake-up line to be cut")
+
+        concern_id = str(uuid.uuid4())
+        assert device.post("/api/sync", {"changes": [urgent_change(concern_id)]}).status_code == 200
+        [arrived] = receiver.wait_for(1)
+        assert arrived.message["concern"] == concern_id
+        assert not _listening_backends(push_app)  # delivered by the poll: nobody heard the NOTIFY
+
+        refused.clear()
+        wait_until(lambda: _listening_backends(push_app), what="the worker to LISTEN again")
+    finally:
+        worker.stop()
+        loop.join()
+        worker.close()
+    with push_app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(AlertJob)
+                                 .where(AlertJob.status == "sent")) == 1

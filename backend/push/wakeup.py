@@ -45,6 +45,17 @@ class Listener:
             self.conn = psycopg.connect(self.conninfo, autocommit=True)
             self.conn.execute(f"LISTEN {CHANNEL}")
 
+    def try_listen(self) -> bool:
+        """listen(), but a failure is logged and left to the next wait: the caller's look at the
+        queue goes ahead without it (the fallback poll covers what a missed NOTIFY would say)."""
+        try:
+            self.listen()
+            return True
+        except psycopg.Error:
+            log.warning("push wake-up connection not available; polling until it is back", exc_info=True)
+            self.close()
+            return False
+
     def wait(self, timeout: float, stopping: threading.Event) -> bool:
         """Up to `timeout` seconds for a notification; True when one came. Returns early on stop."""
         remaining = timeout

@@ -106,7 +106,10 @@ class Worker:
             while not self.stopping.is_set():
                 try:
                     if listener:
-                        listener.listen()  # before the look at the queue: nothing slips between
+                        # Before the look at the queue, so nothing slips between. Without it
+                        # (the connection is down) the queue is still looked at: a PostgreSQL
+                        # that refuses a LISTEN connection must not stop the alerts.
+                        listener.try_listen()
                     self.escalate()
                     self.drain()
                     self.drain_sms()
