@@ -10,9 +10,10 @@ version: its copy is kept in the history and the server copy returned), rejected
 (field errors; nothing stored).
 """
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 from marshmallow import ValidationError
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -39,6 +40,13 @@ class Batch:
     concerns: dict[str, Concern] = field(default_factory=dict)
     revisions: dict[str, ConcernRevision] = field(default_factory=dict)
     audit: list[dict] = field(default_factory=list)
+    documents: dict[tuple[str, str], dict | None] = field(default_factory=dict)
+
+    def document(self, slug: str, number: str) -> dict | None:
+        """The procedure version's document, looked up once per batch (its changes share one)."""
+        if (slug, number) not in self.documents:
+            self.documents[slug, number] = store.document_for(slug, number)
+        return self.documents[slug, number]
 
 
 def _echo(value):
@@ -141,7 +149,7 @@ def _apply(batch: Batch, change: dict, fresh: bool) -> dict:
         return _replay(user, change, prior)
     if concern is not None and concern.author_id != user.id:
         return _rejected(change, {"id": ["No such concern."]})
-    document = store.document_for(change["procedure"], change["procedure_version"])
+    document = batch.document(change["procedure"], change["procedure_version"])
     if document is None:
         return _rejected(change, {"procedure_version": ["This procedure version is not known here."]})
     if concern is not None and (concern.procedure, concern.procedure_version) != (
@@ -208,12 +216,14 @@ def _revision(batch: Batch, concern: Concern, change: dict, kind: str) -> None:
         body = {k: change[k] for k in ("case_reference", "answers", "notes", "status", "submitted_without",
                                       "duty_call")
                 if k in change}
-    revision = ConcernRevision(concern_id=concern.id, change_id=change["change_id"], kind=kind,
-                               version=concern.version, base_version=change["base_version"],
-                               body=body, author_id=batch.user.id)
-    db.session.add(revision)
-    # A later change of the same batch with this change id is then a duplicate, found here.
-    batch.revisions[change["change_id"]] = revision
+    stored = {"concern_id": concern.id, "change_id": change["change_id"], "kind": kind,
+              "version": concern.version, "base_version": change["base_version"], "body": body,
+              "author_id": batch.user.id}
+    # One INSERT, not a unit-of-work object: nothing reads the row back in this request but a
+    # later change of the batch with the same change id, which finds it below as a duplicate.
+    # Inside the change's savepoint, so a clash with another request still undoes only it.
+    db.session.execute(insert(ConcernRevision).values(stored))
+    batch.revisions[change["change_id"]] = SimpleNamespace(**stored)
 
 
 def _after_store(batch: Batch, concern: Concern, change: dict, kind: str) -> None:
@@ -228,8 +238,9 @@ def _create(batch: Batch, change: dict, document: dict) -> dict:
                       procedure_version=change["procedure_version"], author_id=batch.user.id,
                       team_id=batch.user.team_id, status="draft", version=1)
     _apply_fields(concern, change, document)
+    # Inserted with its revision when the savepoint is released; the unit of work puts the
+    # concern row first, as the revision and any alert jobs refer to it.
     db.session.add(concern)
-    db.session.flush()  # the concern row first: the revision and any alert jobs refer to it
     batch.concerns[concern.id] = concern
     _revision(batch, concern, change, "applied")
     _after_store(batch, concern, change, "applied")
