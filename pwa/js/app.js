@@ -148,17 +148,23 @@ async function gate() {
   }
   // The profile is kept encrypted; a fresh one from the server replaces it. So is the device
   // key: one just issued by a sign-in is sealed now, else the vault's goes back into use.
-  if (state.user) await store.setSecret("user", state.user);
-  else state.user = (await store.getSecret("user")) || null;
-  if (api.heldDeviceKey()) await store.setSecret("deviceKey", api.heldDeviceKey());
-  else api.useDeviceKey(await store.getSecret("deviceKey"));
+  // Independent reads and writes, so they go together.
+  const [user, deviceKey] = await Promise.all([
+    state.user ? store.setSecret("user", state.user).then(() => state.user) : store.getSecret("user"),
+    api.heldDeviceKey() ? store.setSecret("deviceKey", api.heldDeviceKey()).then(() => null) : store.getSecret("deviceKey"),
+    sync.loadLastSync(),
+  ]);
+  state.user = user || null;
+  if (!api.heldDeviceKey()) api.useDeviceKey(deviceKey);
   keepAlive();
   if (!state.user) state.signedIn = false;
   updateNav(window.location.pathname);
   state.idle = vault.watchIdle(() => lockNow());
-  store.askToPersist().catch((error) => console.warn("persistent storage not granted", error));
-  store.pruneSent(SENT_KEPT_MS).catch((error) => console.warn("could not prune sent drafts", error));
-  await sync.loadLastSync();
+  // Housekeeping waits until the page behind the lock is drawn and the phone is idle.
+  whenIdle(() => {
+    store.askToPersist().catch((error) => console.warn("persistent storage not granted", error));
+    store.pruneSent(SENT_KEPT_MS).catch((error) => console.warn("could not prune sent drafts", error));
+  });
   sync.flush({ ignoreBackoff: true });
   return true;
 }
@@ -257,9 +263,15 @@ function registerWhenDrawn() {
   const drawn = new Promise((resolve) => { state.drawn = resolve; });
   const atMost = new Promise((resolve) => { setTimeout(resolve, FIRST_SCREEN_WAIT_MS); });
   Promise.race([drawn, atMost])
-    .then(() => new Promise((resolve) => (window.requestIdleCallback || setTimeout)(resolve, { timeout: 1000 })))
+    .then(() => new Promise((resolve) => { whenIdle(resolve); }))
     .then(register)
     .catch((error) => console.warn("service worker not registered", error));
+}
+
+/** Runs `work` once the phone is idle (within a second at most). */
+function whenIdle(work) {
+  if (window.requestIdleCallback) requestIdleCallback(() => work(), { timeout: 1000 });
+  else setTimeout(work, 200);
 }
 
 function focusHeading() {
@@ -336,11 +348,14 @@ function showNetwork() {
 
 /** Who the server says is signed in; offline, whether someone signed in on this device. */
 async function loadUser() {
-  const owner = await store.getMeta("owner");
-  let session;
-  try {
-    session = await api.session();
-  } catch (error) {
+  // Together: opening the device's database and asking the server take about as long.
+  const [stored, asked] = await Promise.allSettled([store.getMeta("owner"), api.session()]);
+  // An ended session has wiped the device (onSessionEnded, awaited by api.session) by now.
+  if (asked.status === "fulfilled" && asked.value.ended) return;
+  if (stored.status === "rejected") throw stored.reason;
+  const owner = stored.value;
+  if (asked.status === "rejected") {
+    const error = asked.reason;
     // Offline (or the server is unreachable): the device's sign-in stands.
     if (error instanceof api.NetworkError || error.status >= 500) {
       state.signedIn = owner !== undefined;
@@ -348,7 +363,7 @@ async function loadUser() {
     }
     throw error;
   }
-  if (session.ended) return; // wiped by onSessionEnded
+  const session = asked.value;
   // A session on a device that keeps no sign-in (wiped at the lock screen while offline,
   // so the cookie survived) does not count: the password is asked for again.
   let user = owner === undefined ? null : session.user;
@@ -389,6 +404,8 @@ async function onSessionEnded(code) {
 }
 
 async function start() {
+  // The page's module starts loading now, while the user and the lock are worked out.
+  ROUTES.find(([re]) => re.test(window.location.pathname))?.[1].preload();
   showNetwork();
   window.addEventListener("online", () => {
     showNetwork();

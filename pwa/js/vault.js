@@ -59,27 +59,26 @@ export async function create(passcode) {
 
 /**
  * Tries a passcode. Returns {ok: true}, {ok: false, left} or {wiped: true}.
- * The failure is counted before the slow check runs, so closing the page mid-check does not
- * win a free guess; a right passcode resets the count.
+ * The failure is counted while the slow check runs, and the check's outcome is not acted on
+ * before the count is stored, so closing the page mid-check does not win a free guess; a right
+ * passcode resets the count.
  */
 export async function unlock(passcode) {
-  const record = await store.getMeta("vault");
-  const failed = ((await store.getMeta("failedUnlocks")) || 0) + 1;
-  await store.setMeta("failedUnlocks", failed);
-  let key;
-  try {
-    key = await openVault(record, passcode);
-  } catch (error) {
-    if (!(error instanceof WrongPasscode)) throw error;
+  const [record, failedBefore] = await Promise.all([store.getMeta("vault"), store.getMeta("failedUnlocks")]);
+  const failed = (failedBefore || 0) + 1;
+  const counted = store.setMeta("failedUnlocks", failed);
+  const [opened] = await Promise.allSettled([openVault(record, passcode), counted]);
+  await counted; // a count that could not be stored fails the unlock, whatever the passcode
+  if (opened.status === "rejected") {
+    if (!(opened.reason instanceof WrongPasscode)) throw opened.reason;
     if (failed >= MAX_ATTEMPTS) {
       await store.wipe();
       return { wiped: true };
     }
     return { ok: false, left: MAX_ATTEMPTS - failed };
   }
-  await store.setMeta("failedUnlocks", 0);
-  store.useKey(key);
-  await store.sealLegacy();
+  store.useKey(opened.value);
+  await Promise.all([store.setMeta("failedUnlocks", 0), store.sealLegacy()]);
   return { ok: true };
 }
 

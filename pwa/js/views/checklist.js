@@ -32,8 +32,9 @@ export async function render(main, ctx) {
     return;
   }
   // The draft keeps the version it was started under, even after a newer one arrives.
-  const document = await procedure.version(draft.procedure, draft.procedure_version);
-  const latest = await procedure.current(draft.procedure).catch(() => document);
+  const [document, newest] = await Promise.all([procedure.version(draft.procedure, draft.procedure_version),
+    procedure.current(draft.procedure).catch(() => null)]);
+  const latest = newest || document;
   const paragraphs = procedure.paragraphsById(document);
   const answers = { ...draft.answers };
   const locked = draft.status !== "draft";
