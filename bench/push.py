@@ -159,8 +159,9 @@ def run(args):
     print(f"database: {url.split('@')[-1]}; {args.subscriptions} subscriptions; "
           f"receiver decrypts in its own process")
 
+    bare = {}
     for threads in (1, args.threads):
-        rate = bare_pywebpush(subs, vapid, threads)
+        rate = bare[threads] = bare_pywebpush(subs, vapid, threads)
         wait_for(parent, len(subs))
         reset(parent)
         print(f"bare pywebpush, {threads} thread(s): {rate:8.1f} sends/s")
@@ -175,9 +176,12 @@ def run(args):
     last = max(at for _, at, _ in records)
     assert counts == {"sent": len(subs)} and all(p for *_, p in records), counts
     delays = [at - synced_at for _, at, _ in records]
-    print(f"worker, {args.threads} thread(s):     {len(subs) / (last - drain_started):8.1f} alerts/s "
+    worker_rate = len(subs) / (last - drain_started)
+    print(f"worker, {args.threads} thread(s):     {worker_rate:8.1f} alerts/s "
           f"(1 concern -> {len(subs)} browsers; sync to alert p50 {percentile(delays, 50):.2f} s, "
           f"p95 {percentile(delays, 95):.2f} s, last {last - synced_at:.2f} s)")
+    print(f"send rate, worker ÷ bare pywebpush at {args.threads} threads: "
+          f"{worker_rate / bare[args.threads]:.2f} (before: 785 ÷ 804 = 0.98; target ≥ 0.9)")
     reset(parent)
 
     # As in production: on PostgreSQL woken by NOTIFY (5 s safety-net poll), on SQLite a 1 s poll.
@@ -198,7 +202,8 @@ def run(args):
     worker.close()
     waking = "woken by NOTIFY" if url.startswith("postgresql") else "polling every 1 s"
     print(f"concern reaching the server -> decrypted alert ({args.concerns} concerns, worker {waking}): p50 {percentile(latencies, 50) * 1000:.0f} ms, "
-          f"p95 {percentile(latencies, 95) * 1000:.0f} ms")
+          f"p95 {percentile(latencies, 95) * 1000:.0f} ms "
+          f"(before: p95 924 ms, polling every second; target on PostgreSQL: p95 ≤ 100 ms)")
     parent.send("stop")
     process.join(10)
 
