@@ -105,3 +105,21 @@ def test_a_draft_or_non_urgent_concern_queues_nothing(push_app, receiver, signed
     assert [r["result"] for r in results] == ["applied", "applied"]
     assert jobs(push_app) == []
     assert drain_once(push_app, now=dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)) == {}
+
+
+def test_every_urgent_concern_of_one_batch_is_alerted_on_its_own(push_app, receiver, signed_in):
+    """Who is on call is looked up once for a batch's urgent concerns (issue 15), but each
+    concern still gets its own job per subscription and its own notification."""
+    manager = signed_in("manager")
+    for name in ("phone", "desktop"):
+        manager.post("/api/push/subscriptions", receiver.subscription(name, name))
+    first, second = str(uuid.uuid4()), str(uuid.uuid4())
+    calm = {**urgent_change(str(uuid.uuid4())), "answers": {"case_reference": "CR-1"}}
+    results = signed_in("worker").post("/api/sync", {"changes": [
+        urgent_change(first), calm, urgent_change(second, "CR-2")]}).json["results"]
+    assert [r["result"] for r in results] == ["applied"] * 3
+    assert [(j.concern_id, j.kind) for j in jobs(push_app)] == [(first, "alert")] * 2 + [(second, "alert")] * 2
+    assert drain_once(push_app) == {"sent": 4}
+    received = receiver.wait_for(4)
+    assert sorted((r.message["concern"], r.name) for r in received) == sorted(
+        [(first, "desktop"), (first, "phone"), (second, "desktop"), (second, "phone")])

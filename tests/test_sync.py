@@ -2,7 +2,7 @@
 import threading
 import uuid
 
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from backend.concerns.models import Concern, ConcernRevision
 from backend.extensions import db
@@ -136,10 +136,35 @@ def test_one_bad_item_does_not_stop_the_others(app, device):
     assert count(app, Concern, id=bad["id"]) == 0
 
 
+def test_a_batch_of_new_concerns_is_written_in_one_insert_per_table(app, device):
+    """Issue 15: a statement per concern per table made a sync cost twice a health check. The
+    batch's concerns go in one INSERT, their revisions in another, their audit rows in a third."""
+    worker = device("worker")
+    statements = []
+    with app.app_context():
+        engine = db.engine
+
+    def seen(conn, cursor, statement, parameters, context, executemany):
+        statements.append(" ".join(statement.split()[:3]))
+
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        results = sync(worker, *(change() for _ in range(8)))
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    assert [r["result"] for r in results] == ["applied"] * 8
+    inserts = sorted(s for s in statements if s.startswith("INSERT INTO"))
+    assert inserts == ["INSERT INTO audit_events", "INSERT INTO concern_revisions", "INSERT INTO concerns"]
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(ConcernRevision).where(
+            ConcernRevision.concern_id.in_([r["id"] for r in results]))) == 8
+
+
 def test_a_change_another_request_stored_meanwhile_is_undone_alone_and_found_again(app, device, monkeypatch):
-    """The batch reads what it touches up front. A change stored by another request after that
-    read clashes when it is written: its savepoint is rolled back, it is looked up afresh and
-    answered as a duplicate, and the rest of the batch (and its audit trail) is kept."""
+    """The batch reads what it touches up front and writes its rows together. A change stored by
+    another request after that read clashes with that write: the batch's write is undone, each
+    change is applied again in a savepoint of its own, the clashing one is undone alone, looked
+    up afresh and answered as a duplicate, and the rest of the batch (and its audit trail) is kept."""
     from backend.audit.models import AuditEvent
     from backend.concerns import sync as sync_module
 

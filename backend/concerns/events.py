@@ -6,8 +6,9 @@ from blinker import Namespace
 
 signals = Namespace()
 
-# sender: the Concern, just submitted (or re-submitted) with an urgent urgency.
-urgent_concern_submitted = signals.signal("urgent-concern-submitted")
+# concerns=[the Concerns of one sync batch just submitted with an urgent urgency], sent once
+# per batch after its rows are written (receivers look up who is on call once, not per concern).
+urgent_concerns_submitted = signals.signal("urgent-concerns-submitted")
 # sender: the Concern, acknowledged by a manager.
 # Also sent when a later step (assign, an action, a decision, close) comes first.
 concern_acknowledged = signals.signal("concern-acknowledged")

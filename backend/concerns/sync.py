@@ -1,14 +1,21 @@
 """Applying a batch of device changes: each exactly once, never silently overwriting.
 
-The batch is one transaction and each change one savepoint inside it: a bad change is undone
-alone and the others are kept, and the batch commits once. A process that dies before that
-commit stores nothing of the batch; the device resends it with the same change ids.
+The batch is one transaction and commits once. A process that dies before that commit
+stores nothing of the batch; the device resends it with the same change ids.
+
+Inside it, every change is decided first and the rows written together (the concerns in one
+flush, their revisions in one INSERT), under one savepoint. Only when another request clashed
+with that write (stored one of these change ids or edited one of these concerns first) is the
+batch's savepoint undone and each change applied again in a savepoint of its own, at the rows
+as they are now: a clash then undoes that change alone and the others are kept. A rejected
+change writes nothing either way.
 
 Results: applied (stored, new version), duplicate (this change_id was stored before:
 the same answer again, nothing stored twice), conflict (the device edited an old
 version: its copy is kept in the history and the server copy returned), rejected
 (field errors; nothing stored).
 """
+import datetime as dt
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
@@ -37,9 +44,16 @@ class Batch:
     """What the batch's changes touch, read up front in two statements rather than two per
     change, and the audit rows of the changes kept, inserted together at the end."""
     user: User
+    # When the batch reached the server: the time of each of its changes (and of an urgent
+    # submission, which escalation counts from).
+    now: dt.datetime = field(default_factory=utcnow)
     concerns: dict[str, Concern] = field(default_factory=dict)
     revisions: dict[str, ConcernRevision] = field(default_factory=dict)
     audit: list[dict] = field(default_factory=list)
+    # Revisions decided but not yet inserted, and the concerns whose urgent submission is
+    # announced once the batch is written (the alert jobs refer to the stored concern).
+    unwritten: list[dict] = field(default_factory=list)
+    urgent: list[Concern] = field(default_factory=list)
     documents: dict[tuple[str, str], dict | None] = field(default_factory=dict)
 
     def document(self, slug: str, number: str) -> dict | None:
@@ -71,13 +85,13 @@ def _result(kind: str, change: dict, concern: Concern, version: int) -> dict:
     return result
 
 
-def _load(raw) -> tuple[dict | None, dict | None]:
+def _load(schema: ChangeSchema, raw) -> tuple[dict | None, dict | None]:
     """(the change, None) when it is well formed, else (None, its rejection)."""
     unstorable = text_errors(raw)  # the body check left the items of a batch to us
     if unstorable:
         return None, _rejected(raw, unstorable)
     try:
-        change = ChangeSchema().load(raw if isinstance(raw, dict) else {})
+        change = schema.load(raw if isinstance(raw, dict) else {})
     except ValidationError as err:
         return None, _rejected(raw, flatten_messages(err.messages))
     change["id"], change["change_id"] = str(change["id"]), str(change["change_id"])
@@ -86,12 +100,24 @@ def _load(raw) -> tuple[dict | None, dict | None]:
 
 def apply_batch(user: User, raws: list) -> list[dict]:
     """Apply every change of a batch inside the caller's transaction; the caller commits."""
-    loaded = [_load(raw) for raw in raws]
+    schema = ChangeSchema()
+    loaded = [_load(schema, raw) for raw in raws]
     changes = [change for change, _ in loaded if change is not None]
     batch = Batch(user)
     if changes:
         batch.concerns, batch.revisions = _read_ahead(changes)
-    results = [rejected if change is None else _apply_one(batch, change) for change, rejected in loaded]
+    try:
+        with db.session.begin_nested():
+            results = [rejected if change is None else _apply(batch, change, fresh=False)
+                       for change, rejected in loaded]
+            _write(batch)
+    except (IntegrityError, StaleDataError):
+        # Another request stored one of these changes or edited one of these concerns first.
+        batch = Batch(user, now=batch.now)
+        batch.concerns, batch.revisions = _read_ahead(changes)
+        results = [rejected if change is None else _apply_one(batch, change) for change, rejected in loaded]
+    if batch.urgent:
+        events.urgent_concerns_submitted.send(None, concerns=batch.urgent)
     record_all(batch.audit)
     return results
 
@@ -108,24 +134,35 @@ def _read_ahead(changes: list[dict]) -> tuple[dict[str, Concern], dict[str, Conc
     return concerns, revisions
 
 
+def _write(batch: Batch) -> None:
+    """The rows decided so far: new concerns (one flush: the unit of work inserts them together,
+    before the revisions and any alert jobs that refer to them), then their revisions."""
+    db.session.flush()
+    if batch.unwritten:
+        db.session.execute(insert(ConcernRevision), batch.unwritten)
+        batch.unwritten.clear()
+
+
 def _apply_one(batch: Batch, change: dict) -> dict:
+    """One change in a savepoint of its own."""
     fresh = False
     for attempt in range(ATTEMPTS):
         savepoint = db.session.begin_nested()
-        kept = len(batch.audit)
+        kept = len(batch.audit), len(batch.urgent)
         try:
             result = _apply(batch, change, fresh)
             if result["result"] == "rejected":
                 savepoint.rollback()
             else:
-                savepoint.commit()  # flushes: a clash with another request shows here
+                _write(batch)  # a clash with another request shows here
+                savepoint.commit()
             return result
         except (IntegrityError, StaleDataError):
-            # Another request stored this change or this concern first: undo this change
-            # alone and look again, at the rows as they are now.
+            # Undo this change alone.
             savepoint.rollback()
-            del batch.audit[kept:]
-            fresh = True
+            del batch.audit[kept[0]:], batch.urgent[kept[1]:]
+            batch.unwritten.clear()
+            fresh = True  # look again, at the rows as they are now
             if attempt == ATTEMPTS - 1:
                 raise
     raise AssertionError("unreachable")
@@ -184,7 +221,7 @@ def _replay(user: User, change: dict, prior: ConcernRevision) -> dict:
     return _result("duplicate", change, concern, prior.version)
 
 
-def _apply_fields(concern: Concern, change: dict, document: dict) -> None:
+def _apply_fields(batch: Batch, concern: Concern, change: dict, document: dict) -> None:
     # What was left unanswered matters only at submission (submitted_without).
     evaluation = rules.evaluate(document, change["answers"], with_needs=change["status"] == "submitted")
     confirmed = set(change.get("submitted_without") or [])
@@ -196,7 +233,7 @@ def _apply_fields(concern: Concern, change: dict, document: dict) -> None:
         concern.duty_call = change["duty_call"]
     concern.urgency = evaluation["urgency"]
     concern.actions = evaluation["actions"]
-    concern.updated_at = utcnow()
+    concern.updated_at = batch.now
     if change["status"] == "submitted":
         lifecycle.submit(concern, evaluation)
         # The decisive questions left unanswered, as the server works them out, and whether the
@@ -219,10 +256,10 @@ def _revision(batch: Batch, concern: Concern, change: dict, kind: str) -> None:
     stored = {"concern_id": concern.id, "change_id": change["change_id"], "kind": kind,
               "version": concern.version, "base_version": change["base_version"], "body": body,
               "author_id": batch.user.id}
-    # One INSERT, not a unit-of-work object: nothing reads the row back in this request but a
-    # later change of the batch with the same change id, which finds it below as a duplicate.
-    # Inside the change's savepoint, so a clash with another request still undoes only it.
-    db.session.execute(insert(ConcernRevision).values(stored))
+    # Inserted with the batch's others (_write), not as a unit-of-work object: nothing reads the
+    # row back in this request but a later change of the batch with the same change id, which
+    # finds it below as a duplicate.
+    batch.unwritten.append(stored)
     batch.revisions[change["change_id"]] = SimpleNamespace(**stored)
 
 
@@ -230,17 +267,15 @@ def _after_store(batch: Batch, concern: Concern, change: dict, kind: str) -> Non
     batch.audit.append(row(f"sync_{kind}", "concern", concern.id, user=batch.user,
                            detail={"version": concern.version, "status": concern.status}))
     if kind == "applied" and change["status"] == "submitted" and concern.urgency in events.URGENT:
-        events.urgent_concern_submitted.send(concern)
+        batch.urgent.append(concern)
 
 
 def _create(batch: Batch, change: dict, document: dict) -> dict:
     concern = Concern(id=change["id"], procedure=change["procedure"],
                       procedure_version=change["procedure_version"], author_id=batch.user.id,
                       team_id=batch.user.team_id, status="draft", version=1)
-    _apply_fields(concern, change, document)
-    # Inserted with its revision when the savepoint is released; the unit of work puts the
-    # concern row first, as the revision and any alert jobs refer to it.
-    db.session.add(concern)
+    _apply_fields(batch, concern, change, document)
+    db.session.add(concern)  # inserted with the batch's others (_write)
     batch.concerns[concern.id] = concern
     _revision(batch, concern, change, "applied")
     _after_store(batch, concern, change, "applied")
@@ -248,7 +283,7 @@ def _create(batch: Batch, change: dict, document: dict) -> dict:
 
 
 def _update(batch: Batch, change: dict, concern: Concern, document: dict) -> dict:
-    _apply_fields(concern, change, document)
+    _apply_fields(batch, concern, change, document)
     db.session.flush()  # bumps the version, or raises StaleDataError if someone else did
     _revision(batch, concern, change, "applied")
     _after_store(batch, concern, change, "applied")
@@ -270,7 +305,7 @@ def _addendum(batch: Batch, change: dict, concern: Concern) -> dict:
     if "addendum" not in change:
         return _rejected(change, {"status": [
             "This concern has been submitted and is frozen; send an addendum instead."]})
-    concern.updated_at = utcnow()  # also bumps the version: devices see the addendum
+    concern.updated_at = batch.now  # also bumps the version: devices see the addendum
     db.session.flush()
     _revision(batch, concern, change, "addendum")
     _after_store(batch, concern, change, "addendum")

@@ -51,34 +51,43 @@ def step_recipients(team_id: int, step: str, now: dt.datetime | None = None) -> 
 
 def enqueue(concern: Concern, users: list[User], kind: str, now: dt.datetime | None = None) -> int:
     """Add one pending job per subscription of each user; returns how many. Does not commit."""
-    now = now or utcnow()
+    return len(_enqueue([concern], users, kind, now or utcnow()))
+
+
+def _enqueue(concerns: list[Concern], users: list[User], kind: str, now: dt.datetime) -> list[PushSubscription]:
+    """The jobs of several concerns for the same recipients; returns the subscriptions used."""
     ids = [u.id for u in users]
     subscriptions = db.session.scalars(select(PushSubscription).where(
         PushSubscription.user_id.in_(ids)).order_by(PushSubscription.id)).all() if ids else []
-    for subscription in subscriptions:
-        db.session.add(AlertJob(concern_id=concern.id, subscription_id=subscription.id,
-                                user_id=subscription.user_id, kind=kind, status="pending",
-                                next_attempt_at=now, created_at=now, updated_at=now))
+    for concern in concerns:
+        for subscription in subscriptions:
+            db.session.add(AlertJob(concern_id=concern.id, subscription_id=subscription.id,
+                                    user_id=subscription.user_id, kind=kind, status="pending",
+                                    next_attempt_at=now, created_at=now, updated_at=now))
+        if not subscriptions:
+            # Nobody can be reached by push: say so loudly; escalation will still follow.
+            log.warning("urgent concern %s: no push subscription among %d recipient(s)",
+                        concern.id, len(ids))
     if subscriptions:
         wakeup.announce()
-    else:
-        # Nobody can be reached by push: say so loudly; escalation will still follow.
-        log.warning("urgent concern %s: no push subscription among %d recipient(s)",
-                    concern.id, len(ids))
     # No audit row here: the jobs are the record (GET /api/push/jobs); escalations are audited.
-    return len(subscriptions)
+    return subscriptions
 
 
-def on_urgent_submitted(concern: Concern, **_) -> None:
-    # Runs inside the sync transaction: the jobs commit with the concern, or not at all.
-    # Who is on call when the concern reached the server (the moment escalation counts from).
-    now = concern.submitted_at or utcnow()
-    managers = duty_managers(concern.team_id, now)
-    enqueue(concern, managers, "alert", now)
-    # A manager with no browser subscribed cannot get the push at all: text them at once.
-    subscribed = set(db.session.scalars(select(PushSubscription.user_id).where(
-        PushSubscription.user_id.in_([m.id for m in managers]))))
-    sms.enqueue(concern, [m for m in managers if m.id not in subscribed], "no_push", now)
+def on_urgent_submitted(_sender, concerns: list[Concern], **_) -> None:
+    # Runs inside the sync transaction: the jobs commit with the concerns, or not at all.
+    # Who is on call is looked up for the moment the concerns reached the server (escalation
+    # counts from it), once for the concerns of a batch that share a team and that moment.
+    groups: dict[tuple[int, dt.datetime], list[Concern]] = {}
+    for concern in concerns:
+        groups.setdefault((concern.team_id, concern.submitted_at or utcnow()), []).append(concern)
+    for (team_id, now), group in groups.items():
+        managers = duty_managers(team_id, now)
+        subscribed = {s.user_id for s in _enqueue(group, managers, "alert", now)}
+        # A manager with no browser subscribed cannot get the push at all: text them at once.
+        unreachable = [m for m in managers if m.id not in subscribed]
+        for concern in group:
+            sms.enqueue(concern, unreachable, "no_push", now)
 
 
 def on_acknowledged(concern: Concern, **_) -> None:
@@ -92,5 +101,5 @@ def on_acknowledged(concern: Concern, **_) -> None:
 
 def connect() -> None:
     # Module-level functions held strongly; connecting again (a second app) is a no-op.
-    events.urgent_concern_submitted.connect(on_urgent_submitted, weak=False)
+    events.urgent_concerns_submitted.connect(on_urgent_submitted, weak=False)
     events.concern_acknowledged.connect(on_acknowledged, weak=False)
