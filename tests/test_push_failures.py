@@ -143,8 +143,11 @@ def test_a_crashed_workers_claim_is_taken_over_when_its_lease_lapses(push_app, r
     assert drain_once(push_app, now=now + dt.timedelta(minutes=6)) == {"sent": 1}
     with push_app.app_context():  # the dead worker's late report changes nothing
         assert queue.finish([(lost, delivery.Outcome("retry", 500))], now) == [None]
+        # Nor does a late "sent" (recorded set-wise, each job only under its own lease).
+        assert queue.finish([(lost, delivery.Outcome("sent", 202))], now) == [None]
         db.session.commit()
-        assert db.session.scalar(select(AlertJob.status)) == "sent"
+        job = db.session.scalar(select(AlertJob))
+        assert (job.status, job.last_status_code, job.sent_at) == ("sent", 201, now + dt.timedelta(minutes=6))
 
 
 def test_a_push_host_resolving_to_a_private_address_is_refused_at_send_time(

@@ -10,7 +10,7 @@ import datetime as dt
 import random
 import uuid
 
-from sqlalchemy import and_, delete, or_, select
+from sqlalchemy import and_, delete, or_, select, update
 
 from ..accounts.models import User
 from ..audit.log import record
@@ -43,44 +43,62 @@ def claim(now: dt.datetime, limit: int, lease: dt.timedelta, secret: str) -> lis
             return messages
 
 
-def _claim_batch(now, limit, lease, secret) -> tuple[list[AlertJob], list[Message]]:
+def _claim_batch(now, limit, lease, secret) -> tuple[list, list[Message]]:
+    # Plain rows and set-wise UPDATEs, not unit-of-work objects: the claim runs between batches
+    # of sends, in the worker's process, and whatever it costs is time nobody is sending
+    # (issue 15: the worker's send rate beside bare pywebpush).
     due = or_(and_(AlertJob.status == "pending", AlertJob.next_attempt_at <= now),
               and_(AlertJob.status == "sending", AlertJob.lease_expires_at <= now))
-    query = select(AlertJob).where(due).order_by(AlertJob.next_attempt_at, AlertJob.id).limit(limit)
+    query = (select(AlertJob.id, AlertJob.subscription_id, AlertJob.concern_id, AlertJob.kind)
+             .where(due).order_by(AlertJob.next_attempt_at, AlertJob.id).limit(limit))
     if db.engine.dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
-    jobs = db.session.scalars(query).all()
+    jobs = db.session.execute(query).all()
     # Two queries for the whole batch rather than two per job.
-    subscriptions = {s.id: s for s in db.session.scalars(select(PushSubscription).where(
-        PushSubscription.id.in_({j.subscription_id for j in jobs if j.subscription_id})))}
-    concerns = {c.id: c for c in db.session.scalars(select(Concern).where(
-        Concern.id.in_({j.concern_id for j in jobs if j.concern_id}))).unique()}
-    messages = []
+    subscriptions = {s.id: s for s in db.session.execute(select(
+        PushSubscription.id, PushSubscription.endpoint, PushSubscription.p256dh, PushSubscription.auth)
+        .where(PushSubscription.id.in_({j.subscription_id for j in jobs if j.subscription_id})))}
+    concerns = {c.id: c for c in db.session.execute(select(
+        Concern.id, Concern.urgency, Concern.team_id, Concern.duty_call, Concern.status)
+        .where(Concern.id.in_({j.concern_id for j in jobs if j.concern_id})))}
+    messages, claimed, closed, bodies = [], [], [], {}
     token = str(uuid.uuid4())
     for job in jobs:
         subscription = subscriptions.get(job.subscription_id)
         if subscription is None:
-            _close(job, now, "dead", None, "the subscription was removed")
+            closed.append((job.id, "dead", "the subscription was removed"))
             continue
         if job.kind == "test":
             body, job_topic = test_payload(health.test_token(secret, job.id)), topic(secret, f"test-{job.id}")
         else:
             concern = concerns[job.concern_id]
-            body = payload(concern.id, concern.urgency or "urgent", concern.team_id, job.kind,
-                           phoned=bool(concern.duty_call))
-            job_topic = topic(secret, concern.id)
-        if job.kind == "escalation" and concern.status != "submitted":
-            # Acknowledged after the escalation was queued: nobody needs waking now.
-            _close(job, now, "cancelled", None, "concern acknowledged")
-            continue
-        job.status, job.lease_token = "sending", token
-        job.lease_expires_at, job.updated_at = now + lease, now
-        job.attempts += 1
+            if job.kind == "escalation" and concern.status != "submitted":
+                # Acknowledged after the escalation was queued: nobody needs waking now.
+                closed.append((job.id, "cancelled", "concern acknowledged"))
+                continue
+            if (concern.id, job.kind) not in bodies:  # the same for every browser it goes to
+                bodies[concern.id, job.kind] = (
+                    payload(concern.id, concern.urgency or "urgent", concern.team_id, job.kind,
+                            phoned=bool(concern.duty_call)), topic(secret, concern.id))
+            body, job_topic = bodies[concern.id, job.kind]
+        claimed.append(job.id)
         messages.append(Message(
             job_id=job.id, lease_token=token, subscription_id=subscription.id,
             endpoint=subscription.endpoint, p256dh=subscription.p256dh, auth=subscription.auth,
             payload=body, topic=job_topic))
+    if claimed:
+        _update_jobs(claimed, status="sending", lease_token=token, lease_expires_at=now + lease,
+                     updated_at=now, attempts=AlertJob.attempts + 1)
+    for job_id, status, error in closed:
+        _update_jobs([job_id], status=status, last_status_code=None, last_error=error,
+                     lease_token=None, lease_expires_at=None, updated_at=now)
     return jobs, messages
+
+
+def _update_jobs(ids: list[int], *conditions, **values) -> None:
+    # Nothing in this session holds these jobs as objects: no need to synchronise any.
+    db.session.execute(update(AlertJob).where(AlertJob.id.in_(ids), *conditions).values(**values)
+                              .execution_options(synchronize_session=False))
 
 
 def _close(job: AlertJob, now: dt.datetime, status: str, code: int | None, error: str | None):
@@ -90,21 +108,19 @@ def _close(job: AlertJob, now: dt.datetime, status: str, code: int | None, error
 
 def finish(results: list[tuple[Message, Outcome]], now: dt.datetime) -> list[str | None]:
     """Record each outcome; returns each job's new status, or None where the lease was lost."""
-    rows = db.session.scalars(select(AlertJob).where(
-        AlertJob.id.in_([message.job_id for message, _ in results])))
-    jobs = {job.id: job for job in rows}
-    statuses, delivered, undelivered = [], [], []
-    for message, outcome in results:
+    statuses: dict[int, str | None] = {}
+    delivered = _finish_sent([(m, o) for m, o in results if o.result == "sent"], now, statuses)
+    others = [(m, o) for m, o in results if o.result != "sent"]
+    jobs = {job.id: job for job in db.session.scalars(select(AlertJob).where(
+        AlertJob.id.in_([message.job_id for message, _ in others])))} if others else {}
+    undelivered = []
+    for message, outcome in others:
         job = jobs.get(message.job_id)
         if job is None or job.lease_token != message.lease_token:
             # Another worker re-claimed it after our lease lapsed: its record wins.
-            statuses.append(None)
+            statuses[message.job_id] = None
             continue
-        if outcome.result == "sent":
-            _close(job, now, "sent", outcome.status_code, None)
-            job.sent_at = now
-            delivered.append(message.subscription_id)
-        elif outcome.result == "gone":
+        if outcome.result == "gone":
             _close(job, now, "dead", outcome.status_code, outcome.error)
             _remove(message, outcome, job.user_id)
             undelivered.append(job)
@@ -117,10 +133,31 @@ def finish(results: list[tuple[Message, Outcome]], now: dt.datetime) -> list[str
             # A retry is not yet a failure of the channel; a refusal or giving up is.
             health.record_failure(message.subscription_id, now, error)
             undelivered.append(job)
-        statuses.append(job.status)
+        statuses[message.job_id] = job.status
     health.record_success(delivered, now)
     _text_instead(undelivered, now)
-    return statuses
+    return [statuses[message.job_id] for message, _ in results]
+
+
+def _finish_sent(sent: list[tuple[Message, Outcome]], now: dt.datetime, statuses: dict) -> list[int]:
+    """The jobs a push service accepted, in one UPDATE per lease and answer code (usually one),
+    each only if it still carries our lease; returns the subscriptions that took a message."""
+    groups: dict[tuple[str, int | None], list[Message]] = {}
+    for message, outcome in sent:
+        groups.setdefault((message.lease_token, outcome.status_code), []).append(message)
+    delivered = []
+    for (token, code), messages in groups.items():
+        recorded = set(db.session.scalars(update(AlertJob).where(
+            AlertJob.id.in_([m.job_id for m in messages]), AlertJob.lease_token == token)
+            .values(status="sent", last_status_code=code, last_error=None, lease_token=None,
+                    lease_expires_at=None, updated_at=now, sent_at=now)
+            .returning(AlertJob.id).execution_options(synchronize_session=False)))
+        for message in messages:
+            # Not recorded: another worker re-claimed it after our lease lapsed; its record wins.
+            statuses[message.job_id] = "sent" if message.job_id in recorded else None
+            if message.job_id in recorded:
+                delivered.append(message.subscription_id)
+    return delivered
 
 
 def _text_instead(jobs: list[AlertJob], now: dt.datetime) -> None:
