@@ -36,10 +36,23 @@ def install() -> None:
         subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=HERE, check=True)
 
 
+ATTEMPTS = 3
+
+
 def run_once(url: str, out: Path) -> dict:
+    """One scored run. Lighthouse sometimes fails to record the page load's trace (NO_NAVSTART,
+    "Please run Lighthouse again"): such a run is made again, up to ATTEMPTS times, and says so."""
     env = {**os.environ, "CHROME_PATH": os.environ.get("SAFEVISIT_CHROMIUM", "/usr/bin/chromium")}
-    subprocess.run([str(CLI), url, "--only-categories=performance", "--output=json", f"--output-path={out}",
-                    "--quiet", f"--chrome-flags={FLAGS}"], env=env, check=True, timeout=300)
+    for attempt in range(1, ATTEMPTS + 1):
+        try:
+            subprocess.run([str(CLI), url, "--only-categories=performance", "--output=json",
+                            f"--output-path={out}", "--quiet", f"--chrome-flags={FLAGS}"],
+                           env=env, check=True, timeout=300)
+            break
+        except subprocess.CalledProcessError as err:
+            if attempt == ATTEMPTS:
+                raise
+            print(f"(lighthouse failed on {url}, exit status {err.returncode}; running it again)")
     report = json.loads(out.read_text())
     audits = report["audits"]
     if report["categories"]["performance"]["score"] is None:

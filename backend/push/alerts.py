@@ -19,13 +19,18 @@ log = logging.getLogger(__name__)
 
 def on_call(team_id: int, now: dt.datetime | None = None) -> tuple[User | None, User | None, list[User]]:
     """(rota primary, rota secondary, managers on duty by their own switch) at `now`."""
-    now = now or utcnow()
+    primary, secondary, on_duty, _ = _on_call(team_id, now or utcnow())
+    return primary, secondary, on_duty
+
+
+def _on_call(team_id: int, now: dt.datetime) -> tuple[User | None, User | None, list[User], list[User]]:
+    # ... and every active manager of the team, read once for both.
     managers = rota.managers_of(team_id)
     by_id = {m.id: m for m in managers}
     shift = rota.shift_at(team_id, now)
     primary = by_id.get(shift.primary_id) if shift else None
     secondary = by_id.get(shift.secondary_id) if shift and shift.secondary_id else None
-    return primary, secondary, [m for m in managers if m.on_duty]
+    return primary, secondary, [m for m in managers if m.on_duty], managers
 
 
 def duty_managers(team_id: int, now: dt.datetime | None = None) -> list[User]:
@@ -33,9 +38,9 @@ def duty_managers(team_id: int, now: dt.datetime | None = None) -> list[User]:
     on duty by the manual switch (an override that adds, never removes). When the rota has
     nobody at `now` and nobody switched on duty, every active manager of the team, as before
     the rota existed: an urgent alert is never addressed to nobody."""
-    primary, _, on_duty = on_call(team_id, now)
+    primary, _, on_duty, managers = _on_call(team_id, now or utcnow())
     chosen = ([primary] if primary else []) + [m for m in on_duty if m is not primary]
-    return chosen or rota.managers_of(team_id)
+    return chosen or managers
 
 
 def step_recipients(team_id: int, step: str, now: dt.datetime | None = None) -> list[User]:
