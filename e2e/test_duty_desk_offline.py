@@ -204,3 +204,34 @@ def test_a_test_alert_proves_the_channel_and_the_queue_warning_goes(manager_page
     expect(page.get_by_role("region", name="Alerts on this phone").locator("#channel-state")).to_contain_text("Working")
     expect(page.locator("#coverage-warning")).to_have_count(0)
     screenshot(page, "queue-channel-working")
+
+
+def test_the_number_to_ring_follows_the_clock_past_closing_time(context, page, live_server, demo_hours):
+    """A worker opens the checklist at 16:58 on a Monday (GMT) and is still on it after 17:00,
+    when the out-of-hours team answers: the call button changes by itself, says so to a screen
+    reader, and leaves the name being typed alone; the call is recorded against the number shown."""
+    set_hours(live_server, "--days", "mon-fri", "--opens", "09:00", "--closes", "17:00")
+    sign_in(page, "worker")
+    context.set_offline(True)
+    page.clock.install(time=dt.datetime(2026, 11, 30, 16, 58, tzinfo=dt.timezone.utc))
+    page.reload()
+    unlock(page)
+    urgent_answers(page, "CR-DESK-CLOSE")
+    desk = page.get_by_role("region", name=re.compile("Phone the duty desk now"))
+    expect(desk.get_by_role("link", name="Call the duty desk: 0151 496 0100")).to_be_visible()
+    expect(desk.locator("#duty-desk-why")).to_contain_text("It is Monday 16:5")
+    desk.get_by_label("Whom did you speak to?").fill("Sam at the EDT")
+
+    page.clock.run_for("03:00")  # past 17:00 while the page stays open
+    call = desk.get_by_role("link", name="Call the out-of-hours team (Emergency Duty Team): 0151 496 0900")
+    expect(call).to_have_attribute("href", "tel:01514960900")
+    expect(desk.get_by_role("link", name=re.compile("Call the duty desk"))).to_have_count(0)
+    expect(desk.locator("#duty-desk-why")).to_contain_text("It is Monday 17:0")
+    expect(desk.locator("#duty-desk-why")).to_contain_text("outside office hours")
+    expect(page.locator("#announcer")).to_have_text(
+        "The number to ring has changed. Call the out-of-hours team (Emergency Duty Team): 0151 496 0900.")
+    expect(desk.get_by_label("Whom did you speak to?")).to_have_value("Sam at the EDT")
+
+    desk.get_by_role("button", name="I have phoned").click()
+    expect(desk.locator("#phoned-line")).to_contain_text(
+        re.compile(r"Phoned the out-of-hours team at \d\d:\d\d \(spoke to Sam at the EDT\)"))

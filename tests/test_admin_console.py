@@ -281,6 +281,21 @@ def test_bad_office_hours_are_refused_field_by_field_and_nothing_changes(app, de
     assert snapshot(app)[1] == before[1]
 
 
+def test_a_team_name_is_taken_whatever_its_letters_case(app, device):
+    """SQLite's lower() folds ASCII only: "Été" did not match itself, and creating it twice was a
+    500 from the unique index (found by the schemathesis fuzz). Every case of it is one name."""
+    admin = device("admin")
+    assert admin.post("/api/admin/teams", {"name": "Été"}).status_code == 200
+    before = snapshot(app)
+    for name in ("Été", "ÉTÉ", "été"):
+        response = admin.post("/api/admin/teams", {"name": name})
+        assert response.status_code == 422, (name, response.json)
+        assert response.json["error"]["fields"] == {"name": ["A team already has this name."]}
+    _, north = ids(app)
+    assert admin.patch(f"/api/admin/teams/{north}", {"name": "ÉTÉ"}).status_code == 422
+    assert snapshot(app) == before
+
+
 @pytest.mark.parametrize("body, field", [
     ({"duty_phone": "999; rm -rf"}, "duty_phone"),
     ({"out_of_hours_phone": "call me"}, "out_of_hours_phone"),

@@ -3,6 +3,7 @@
 Real processes: gunicorn serving the app, SIGKILLed mid-batch; a PostgreSQL server stopped
 and started under a running app.
 """
+import contextlib
 import json
 import sqlite3
 import threading
@@ -43,6 +44,28 @@ def counts(url: str) -> dict[str, int]:
     finally:
         engine.dispose()
     return dict(rows)
+
+
+@contextlib.contextmanager
+def audit_held(url: str):
+    """PostgreSQL: holds audit_events against inserts, so a sync batch waits at its last write
+    (the audit rows, after its concerns and revisions) with its transaction open for as long as
+    the test needs, instead of for the few milliseconds between that write and its commit, which
+    a probe could miss (it did, once the batch wrote its rows together). SQLite needs no help:
+    the batch holds the write lock from its first statement."""
+    if url.startswith("sqlite"):
+        yield
+        return
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("LOCK TABLE audit_events IN EXCLUSIVE MODE"))  # plain reads still pass
+            try:
+                yield
+            finally:
+                conn.rollback()
+    finally:
+        engine.dispose()
 
 
 def batch_in_flight(url: str) -> bool:
@@ -88,13 +111,14 @@ def test_killing_the_server_mid_batch_stores_none_of_it_and_the_resend_stores_ea
             except requests.RequestException as err:
                 outcome["error"] = err
 
-        sender = threading.Thread(target=send)
-        sender.start()
-        try:
-            wait_until(lambda: batch_in_flight(url), interval=0.002, what="the batch's transaction to be open")
-        finally:
-            server.kill()
-            sender.join()  # the killed server ends the request: an error, and the thread with it
+        with audit_held(url):
+            sender = threading.Thread(target=send)
+            sender.start()
+            try:
+                wait_until(lambda: batch_in_flight(url), interval=0.002, what="the batch's transaction to be open")
+            finally:
+                server.kill()
+                sender.join()  # the killed server ends the request: an error, and the thread with it
         # The batch is one transaction: killed before its commit, none of it was stored, and no
         # answer came back (so the device still holds every change and resends them all).
         assert counts(url) == {}

@@ -1,5 +1,6 @@
 """Teams: created and renamed by an admin, with the numbers their phones show in an emergency."""
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from ..accounts import office_hours
 from ..accounts.models import Team, User
@@ -40,10 +41,28 @@ def _team(team_id: int) -> Team:
     return team
 
 
+def _name_taken() -> ApiError:
+    return ApiError(422, "A team already has this name.", fields={"name": ["A team already has this name."]})
+
+
 def _name_free(name: str, team_id: int | None) -> None:
-    taken = db.session.scalar(select(Team.id).where(func.lower(Team.name) == name.lower()))
-    if taken is not None and taken != team_id:
-        raise ApiError(422, "A team already has this name.", fields={"name": ["A team already has this name."]})
+    # Compared in Python: SQLite's lower() folds ASCII letters only, so "Été" did not match
+    # itself there, and the insert then hit the unique index (a 500, found by the fuzzer).
+    # A service has tens of teams, not thousands.
+    wanted = name.casefold()
+    for other_id, other in db.session.execute(select(Team.id, Team.name)):
+        if other.casefold() == wanted and other_id != team_id:
+            raise _name_taken()
+
+
+def _store_name() -> None:
+    """Flush the team's name; a team of that name stored meanwhile by another request is the
+    same refusal as one found before."""
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError:
+        raise _name_taken() from None
 
 
 def _apply_phones(team: Team, body: dict) -> None:
@@ -107,7 +126,7 @@ def create(body: dict, admin: User) -> dict:
     hours = _checked_hours(body)
     team = Team(name=name)
     db.session.add(team)
-    db.session.flush()
+    _store_name()
     _apply_phones(team, body)
     _apply_hours(team, hours)
     record("create_team", "team", str(team.id), user=admin)
@@ -122,7 +141,7 @@ def update(team_id: int, body: dict, admin: User) -> dict:
         name = " ".join(body["name"].split())
         _name_free(name, team.id)
         team.name = name
-        db.session.flush()
+        _store_name()
     _apply_phones(team, body)
     _apply_hours(team, hours)
     record("update_team", "team", str(team.id), user=admin, detail={"changed": changed})

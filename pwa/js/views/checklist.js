@@ -48,6 +48,7 @@ export async function render(main, ctx) {
   let current = draft;
   const desk = dutyDeskBox({ team, locked, draft: () => current,
     record: async (call) => { current = await store.saveDutyCall(draft.id, call); } });
+  ctx.onLeave(() => desk.stop()); // it follows the clock while the page is open
   const live = h("p", { class: "sticky-summary-text", id: "actions-summary" });
   const sticky = h("a", { class: "sticky-summary", href: "#actions" }, live);
   const errorSummary = h("div", { class: "error-summary", role: "alert", tabindex: "-1", hidden: true });

@@ -23,20 +23,61 @@ export function callLine(call) {
   return `Phoned ${desk} at ${clock(call.phoned_at)} (spoke to ${call.spoke_to})`;
 }
 
+// How often an open page looks at the clock again: a worker who opened the checklist at 16:58
+// must not be shown the office's number at 17:01, when the out-of-hours team answers.
+export const RECHECK_MS = 15_000;
+
 /**
  * The box, kept across redraws of the panel (so a half-typed name survives an answer change).
  * `draft()` gives the current draft; `record(call)` stores a call in it and resolves when saved.
+ * The number to ring follows the clock while the page is open; `stop()` when the page is left.
  */
 export function dutyDeskBox({ team, draft, record, locked }) {
   const box = h("section", { class: "notice notice-danger duty-desk", id: "duty-desk",
     "aria-labelledby": "duty-desk-title", hidden: true });
+  const callPart = h("div", { class: "duty-desk-call" });
   let urgentActions = [];
   let paragraphs = {};
   let error = "";
+  let shown = null; // the choice on screen: what the worker dialled, and what "I have phoned" records
+
+  // Which number to ring and why; redrawn alone when the clock changes it, so a name being
+  // typed below is never disturbed.
+  function drawCall(choice) {
+    const focused = callPart.contains(document.activeElement);
+    shown = choice;
+    replace(callPart,
+      choice.number ? h("p", { class: "calls" }, h("a", { class: "btn btn-call btn-block", id: "duty-desk-call",
+        href: `tel:${dialable(choice.number)}`, "data-desk": choice.desk || "unknown" },
+      `Call ${choice.label}: ${choice.number}`)) : null,
+      h("p", { id: "duty-desk-why" }, choice.reason),
+      // Both numbers when the phone cannot tell which desk answers.
+      choice.desk === null && team?.duty_phone && team?.out_of_hours_phone ? h("p", { class: "calls" },
+        h("a", { class: "btn btn-call", href: `tel:${dialable(team.out_of_hours_phone)}` },
+          `Out of hours (Emergency Duty Team): ${team.out_of_hours_phone}`)) : null);
+    if (focused) callPart.querySelector("a")?.focus();
+  }
+
+  function recheck() {
+    if (box.hidden || !shown) return;
+    const choice = deskNow(team);
+    if (choice.desk === shown.desk && choice.number === shown.number) {
+      if (choice.reason !== shown.reason) {
+        shown = choice;
+        callPart.querySelector("#duty-desk-why").textContent = choice.reason; // the time it gives
+      }
+      return;
+    }
+    drawCall(choice);
+    if (choice.number) announce(`The number to ring has changed. Call ${choice.label}: ${choice.number}.`);
+  }
+  const timer = setInterval(recheck, RECHECK_MS);
+  // Timers sleep with the screen: a phone woken after 17:00 looks again at once.
+  const onVisible = () => { if (document.visibilityState === "visible") recheck(); };
+  document.addEventListener("visibilitychange", onVisible);
 
   function draw(focus = null) {
     const call = draft().duty_call;
-    const choice = deskNow(team);
     const spokeId = uid("spoke-to");
     const input = h("input", { id: spokeId, name: "spoke_to", type: "text", maxlength: "120",
       autocomplete: "off", "aria-describedby": `${spokeId}-hint` });
@@ -50,6 +91,7 @@ export function dutyDeskBox({ team, draft, record, locked }) {
       }
       error = "";
       try {
+        const choice = shown;
         const desk = choice.desk || (choice.number && choice.number === team?.out_of_hours_phone ? "out_of_hours" : "duty");
         await record({ phoned_at: new Date().toISOString(), desk, number: choice.number, spoke_to: spokeTo });
       } catch (err) {
@@ -65,16 +107,10 @@ export function dutyDeskBox({ team, draft, record, locked }) {
     error ? h("p", { class: "form-error", role: "alert" }, error) : null,
     input,
     h("button", { type: "submit", class: "btn", id: "phoned" }, "I have phoned"));
+    drawCall(deskNow(team));
     replace(box,
       h("h3", { id: "duty-desk-title" }, "Phone the duty desk now", " ", sourceLabel("practice")),
-      choice.number ? h("p", { class: "calls" }, h("a", { class: "btn btn-call btn-block", id: "duty-desk-call",
-        href: `tel:${dialable(choice.number)}`, "data-desk": choice.desk || "unknown" },
-      `Call ${choice.label}: ${choice.number}`)) : null,
-      h("p", { id: "duty-desk-why" }, choice.reason),
-      // Both numbers when the phone cannot tell which desk answers.
-      choice.desk === null && team?.duty_phone && team?.out_of_hours_phone ? h("p", { class: "calls" },
-        h("a", { class: "btn btn-call", href: `tel:${dialable(team.out_of_hours_phone)}` },
-          `Out of hours (Emergency Duty Team): ${team.out_of_hours_phone}`)) : null,
+      callPart,
       h("p", { class: "muted" }, "Because the procedure recommends acting now:"),
       h("ul", { class: "reasons" }, urgentActions.map((a) => h("li", {}, a.title, " ",
         sourceLabel(a.source), a.paragraphs?.length ? citations(a.paragraphs, paragraphs) : null))),
@@ -98,6 +134,11 @@ export function dutyDeskBox({ team, draft, record, locked }) {
         if (!active) draw();
       }
       box.hidden = !urgent;
+      if (urgent) recheck(); // shown again after a while hidden: the clock may have moved on
+    },
+    stop() {
+      clearInterval(timer);
+      document.removeEventListener("visibilitychange", onVisible);
     },
   };
 }
