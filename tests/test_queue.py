@@ -195,3 +195,16 @@ def test_unknown_page_markers_never_leak_another_teams_concern(device, team):
     assert south["id"] not in [c["id"] for c in body["concerns"]]
     assert len(body["concerns"]) == 13
     assert uuid.UUID(body["concerns"][0]["id"])
+
+
+def test_concerns_sent_in_one_batch_keep_the_order_they_were_queued_in(device):
+    """A phone back in coverage sends a day's concerns in one batch: each is submitted at its
+    own moment, so the queue lists them newest first in the order the phone queued them, not in
+    the order of their random ids (a batch-wide time once made that order a coin toss)."""
+    worker, manager = device("worker"), device("manager")
+    references = [f"CR-BATCH-{n}" for n in range(8)]
+    results = sync(worker, *(change(status="submitted", answers={"case_reference": r, **ANSWERS["urgent"]})
+                             for r in references))
+    assert [r["result"] for r in results] == ["applied"] * 8
+    listed, _ = pages(manager, limit=50)
+    assert [c["case_reference"] for c in listed] == references[::-1]

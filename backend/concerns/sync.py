@@ -15,7 +15,6 @@ the same answer again, nothing stored twice), conflict (the device edited an old
 version: its copy is kept in the history and the server copy returned), rejected
 (field errors; nothing stored).
 """
-import datetime as dt
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
@@ -45,9 +44,6 @@ class Batch:
     """What the batch's changes touch, read up front in two statements rather than two per
     change, and the audit rows of the changes kept, inserted together at the end."""
     user: User
-    # When the batch reached the server: the time of each of its changes (and of an urgent
-    # submission, which escalation counts from).
-    now: dt.datetime = field(default_factory=utcnow)
     concerns: dict[str, Concern] = field(default_factory=dict)
     revisions: dict[str, ConcernRevision] = field(default_factory=dict)
     audit: list[dict] = field(default_factory=list)
@@ -114,7 +110,7 @@ def apply_batch(user: User, raws: list) -> list[dict]:
             _write(batch)
     except (IntegrityError, StaleDataError):
         # Another request stored one of these changes or edited one of these concerns first.
-        batch = Batch(user, now=batch.now)
+        batch = Batch(user)
         batch.concerns, batch.revisions = _read_ahead(changes)
         results = [rejected if change is None else _apply_one(batch, change) for change, rejected in loaded]
     if batch.urgent:
@@ -237,7 +233,9 @@ def _apply_fields(batch: Batch, concern: Concern, change: dict, document: dict) 
         concern.duty_call = change["duty_call"]
     concern.urgency = evaluation["urgency"]
     concern.actions = evaluation["actions"]
-    concern.updated_at = batch.now
+    # Each change its own moment, even within a batch: the queue lists concerns by when they
+    # were submitted, and a batch sent after a day offline keeps the order it was queued in.
+    concern.updated_at = utcnow()
     if change["status"] == "submitted":
         lifecycle.submit(concern, evaluation)
         # The decisive questions left unanswered, as the server works them out, and whether the
@@ -309,7 +307,7 @@ def _addendum(batch: Batch, change: dict, concern: Concern) -> dict:
     if "addendum" not in change:
         return _rejected(change, {"status": [
             "This concern has been submitted and is frozen; send an addendum instead."]})
-    concern.updated_at = batch.now  # also bumps the version: devices see the addendum
+    concern.updated_at = utcnow()  # also bumps the version: devices see the addendum
     db.session.flush()
     _revision(batch, concern, change, "addendum")
     _after_store(batch, concern, change, "addendum")

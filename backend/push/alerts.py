@@ -81,12 +81,13 @@ def _enqueue(concerns: list[Concern], users: list[User], kind: str, now: dt.date
 
 def on_urgent_submitted(_sender, concerns: list[Concern], **_) -> None:
     # Runs inside the sync transaction: the jobs commit with the concerns, or not at all.
-    # Who is on call is looked up for the moment the concerns reached the server (escalation
-    # counts from it), once for the concerns of a batch that share a team and that moment.
-    groups: dict[tuple[int, dt.datetime], list[Concern]] = {}
+    # Who is on call is looked up once per team for the batch, at the moment its first urgent
+    # concern reached the server (its changes are applied within the same request).
+    groups: dict[int, list[Concern]] = {}
     for concern in concerns:
-        groups.setdefault((concern.team_id, concern.submitted_at or utcnow()), []).append(concern)
-    for (team_id, now), group in groups.items():
+        groups.setdefault(concern.team_id, []).append(concern)
+    for team_id, group in groups.items():
+        now = min(concern.submitted_at or utcnow() for concern in group)
         managers = duty_managers(team_id, now)
         subscribed = {s.user_id for s in _enqueue(group, managers, "alert", now)}
         # A manager with no browser subscribed cannot get the push at all: text them at once.
