@@ -221,7 +221,7 @@ def _replay(user: User, change: dict, prior: ConcernRevision) -> dict:
     return _result("duplicate", change, concern, prior.version)
 
 
-def _apply_fields(batch: Batch, concern: Concern, change: dict, document: dict) -> None:
+def _apply_fields(concern: Concern, change: dict, document: dict) -> None:
     # What was left unanswered matters only at submission (submitted_without).
     evaluation = rules.evaluate(document, change["answers"], with_needs=change["status"] == "submitted")
     confirmed = set(change.get("submitted_without") or [])
@@ -276,7 +276,7 @@ def _create(batch: Batch, change: dict, document: dict) -> dict:
     concern = Concern(id=change["id"], procedure=change["procedure"],
                       procedure_version=change["procedure_version"], author_id=batch.user.id,
                       team_id=batch.user.team_id, status="draft", version=1)
-    _apply_fields(batch, concern, change, document)
+    _apply_fields(concern, change, document)
     db.session.add(concern)  # inserted with the batch's others (_write)
     batch.concerns[concern.id] = concern
     _revision(batch, concern, change, "applied")
@@ -285,7 +285,7 @@ def _create(batch: Batch, change: dict, document: dict) -> dict:
 
 
 def _update(batch: Batch, change: dict, concern: Concern, document: dict) -> dict:
-    _apply_fields(batch, concern, change, document)
+    _apply_fields(concern, change, document)
     db.session.flush()  # bumps the version, or raises StaleDataError if someone else did
     _revision(batch, concern, change, "applied")
     _after_store(batch, concern, change, "applied")

@@ -28,8 +28,9 @@ bp = Blueprint("concerns", __name__, url_prefix="/api")
 def sync():
     user = capabilities.require(capabilities.WRITE_CONCERNS)
     body = json_body(SyncRequestSchema(), items_checked_apart="changes")
-    # One transaction for the batch (sync.py): one bad item never holds back the rest. The answer is written before the commit, from the rows as stored, so that
-    # nothing is read back after it; no answer leaves unless the commit succeeded.
+    # One transaction for the batch (sync.py): one bad item never holds back the rest. The
+    # answer is written before the commit, from the rows as stored, so that nothing is read
+    # back after it; no answer leaves unless the commit succeeded.
     response = SyncResponseSchema().dump({"results": apply_batch(user, body["changes"])})
     db.session.commit()
     return response
