@@ -46,12 +46,25 @@ def revoke_all(user: User) -> None:
     db.session.execute(delete(DeviceKey).where(DeviceKey.user_id == user.id))
 
 
-def matches(user_id, presented: str | None) -> bool:
-    """Whether `presented` is the key issued with this session, to this user, and not revoked."""
+def session_key_hash(user_id):
+    """The stored hash of this session's key, as a scalar subquery (NULL when there is none),
+    so a caller reading the user can read it in the same statement (sessions.py)."""
     device_id = session.get("device")
-    if (not presented or len(presented) > MAX_LENGTH or not isinstance(device_id, int)
-            or not isinstance(user_id, int)):
+    if not isinstance(device_id, int) or not isinstance(user_id, int):
+        return None
+    return (select(DeviceKey.key_hash).where(DeviceKey.id == device_id, DeviceKey.user_id == user_id)
+            .scalar_subquery())
+
+
+UNREAD = object()  # the stored hash has not been read yet
+
+
+def matches(user_id, presented: str | None, stored=UNREAD) -> bool:
+    """Whether `presented` is the key issued with this session, to this user, and not revoked.
+    `stored` is the hash read already with the user (session_key_hash); without it, it is read."""
+    if not presented or len(presented) > MAX_LENGTH:
         return False
-    stored = db.session.scalar(select(DeviceKey.key_hash).where(
-        DeviceKey.id == device_id, DeviceKey.user_id == user_id))
+    if stored is UNREAD:
+        query = session_key_hash(user_id)
+        stored = db.session.scalar(select(query)) if query is not None else None
     return stored is not None and hmac.compare_digest(stored, _digest(presented))

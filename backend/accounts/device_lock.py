@@ -14,7 +14,7 @@ from flask import Flask, current_app, request, session
 
 from ..errors import ApiError
 from . import device_keys
-from .sessions import current_user
+from .sessions import current_user_and_key
 
 # Concerns and answers (sync, lists, reads, history, decisions, and whatever else is added to
 # the blueprint), and the audit trail (who read which concern, from where).
@@ -44,10 +44,11 @@ def init_app(app: Flask) -> None:
             return None
         presented = request.headers.get(device_keys.HEADER)
         if needs_key():
-            user = current_user()  # a revoked session says so (session_ended) before anything else
+            # A revoked session says so (session_ended) before anything else.
+            user, stored = current_user_and_key()
             if user is None:
                 return None  # the view answers "sign in first"
-            if not device_keys.matches(user.id, presented):
+            if not device_keys.matches(user.id, presented, stored):
                 raise ApiError(401, "SafeVisit is locked on this device, or this device was signed "
                                "out. Unlock it, or sign in again.", "device_locked")
             session.modified = True  # unlocked use: the idle lifetime starts again

@@ -39,7 +39,20 @@ def current_user() -> User | None:
     """The signed-in user, or None; raises 401 when the session was revoked."""
     if "user" in g:
         return g.user
-    user = None
+    return _signed_in(with_key=False)[0]
+
+
+def current_user_and_key() -> tuple[User | None, object]:
+    """The signed-in user and the stored hash of this session's device key (None: no such key),
+    read in one statement: the device lock needs both on every personal request (issue 15).
+    When the user was read before without it, the hash is device_keys.UNREAD (matches reads it)."""
+    if "user" in g:
+        return g.user, device_keys.UNREAD
+    return _signed_in(with_key=True)
+
+
+def _signed_in(with_key: bool) -> tuple[User | None, object]:
+    user, stored = None, None
     uid = session.get("uid")
     if uid is not None and _outlived(session.get("since")):
         # Past the absolute lifetime: simply signed out, like an expiry (the device keeps its
@@ -47,7 +60,12 @@ def current_user() -> User | None:
         session.clear()
         uid = None
     if uid is not None:
-        candidate = db.session.scalar(select(User).filter_by(id=uid))
+        key_hash = device_keys.session_key_hash(uid) if with_key else None
+        if key_hash is None:
+            candidate = db.session.scalar(select(User).filter_by(id=uid))
+        else:
+            row = db.session.execute(select(User, key_hash).filter_by(id=uid)).first()
+            candidate, stored = row if row is not None else (None, None)
         # Deactivation also ends every session (a new epoch): say the more specific thing.
         if candidate is not None and not candidate.active:
             session.clear()
@@ -60,7 +78,7 @@ def current_user() -> User | None:
             raise ApiError(401, "Your session has ended. Sign in again.", "session_ended")
         user = candidate
     g.user = user
-    return user
+    return user, stored
 
 
 def require_user(*roles: str) -> User:

@@ -13,6 +13,11 @@ from ..procedures.models import utcnow
 STATUSES = ("draft", "submitted", "acknowledged", "in_progress", "closed")
 ACTION_STATES = ("to_do", "done", "not_needed")
 
+# None stored as SQL NULL, not as JSON's null. It also keeps the column in every INSERT (as
+# NULL when unset), so a batch's new concerns share one parameter set and go to the database
+# as one statement rather than one per shape (draft, submitted with or without gaps): issue 15.
+NULLABLE_JSON = JSON(none_as_null=True)
+
 
 class Concern(db.Model):
     __tablename__ = "concerns"
@@ -45,10 +50,10 @@ class Concern(db.Model):
     closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     # The decisive questions (rules.needs) the author confirmed submitting without:
     # [{question, label, because}], recomputed on the server at submission; None if none.
-    submitted_without: Mapped[list | None] = mapped_column(JSON)
+    submitted_without: Mapped[list | None] = mapped_column(NULLABLE_JSON)
     # "I have phoned" (backend/concerns/duty_call.py): {phoned_at, desk, number, spoke_to},
     # recorded on the worker's phone, often with no signal, and sent with the concern.
-    duty_call: Mapped[dict | None] = mapped_column(JSON)
+    duty_call: Mapped[dict | None] = mapped_column(NULLABLE_JSON)
 
     # Author and team are shown with every concern.
     author: Mapped[User] = relationship(foreign_keys=[author_id], lazy="joined")

@@ -129,8 +129,12 @@ def _read_ahead(changes: list[dict]) -> tuple[dict[str, Concern], dict[str, Conc
     concerns = {c.id: c for c in db.session.scalars(
         select(Concern).options(lazyload("*")).where(Concern.id.in_({c["id"] for c in changes}))
         .order_by(Concern.id).with_for_update(of=Concern).execution_options(populate_existing=True))}
+    # A change already stored names a concern that exists. A change id reused for a concern not
+    # stored yet is left to the unique index: the write clashes, and the per-change path looks
+    # it up. So a batch of new concerns, the usual one, costs no second statement (issue 15).
+    known = {c["change_id"] for c in changes if c["id"] in concerns}
     revisions = {r.change_id: r for r in db.session.scalars(
-        select(ConcernRevision).where(ConcernRevision.change_id.in_({c["change_id"] for c in changes})))}
+        select(ConcernRevision).where(ConcernRevision.change_id.in_(known)))} if known else {}
     return concerns, revisions
 
 

@@ -180,7 +180,10 @@ def needs(document: dict, answers: dict) -> list[dict]:
     answers makes such a rule fire or stop firing and so changes the recommendations;
     `because` names every action that answer could add, remove or make more urgent.
     """
-    considered = visible_answers(document, answers)
+    return _needs(document, answers, visible_answers(document, answers))
+
+
+def _needs(document: dict, answers: dict, considered: dict) -> list[dict]:
     fired_before = _fired(document, considered)
     before = {rule["id"] for rule in fired_before}
     outcome = _outcome(_actions(document, fired_before))
@@ -216,7 +219,10 @@ def needs(document: dict, answers: dict) -> list[dict]:
 
 def scope(document: dict, answers: dict) -> dict | None:
     """The first scope note that applies (a child outside the chapter's age range), or None."""
-    considered = visible_answers(document, answers)
+    return _scope(document, visible_answers(document, answers))
+
+
+def _scope(document: dict, considered: dict) -> dict | None:
     for note in document.get("scope", []):
         if holds(note["when"], considered):
             return {"id": note["id"], "text": note["text"], "paragraphs": note["paragraphs"]}
@@ -224,7 +230,10 @@ def scope(document: dict, answers: dict) -> dict | None:
 
 
 def guidance(document: dict, answers: dict) -> list[dict]:
-    considered = visible_answers(document, answers)
+    return _guidance(document, visible_answers(document, answers))
+
+
+def _guidance(document: dict, considered: dict) -> list[dict]:
     return [{"id": g["id"], "title": g["title"], "text": g["text"], "source": g["source"],
              "reference": g["reference"], "paragraphs": g["paragraphs"]}
             for g in document.get("guidance", []) if holds(g["when"], considered)]
@@ -233,8 +242,9 @@ def guidance(document: dict, answers: dict) -> list[dict]:
 def evaluate(document: dict, answers: dict, *, with_needs: bool = True) -> dict:
     """`with_needs=False` leaves `needs` empty: the trials it runs cost more than the rest, and
     a caller storing a draft has no use for them."""
-    actions = _actions(document, _fired(document, visible_answers(document, answers)))
+    considered = visible_answers(document, answers)  # once: every part reads the same answers
+    actions = _actions(document, _fired(document, considered))
     urgency = actions[0]["urgency"] if actions else None
     return {"urgency": urgency, "actions": actions,
-            "needs": needs(document, answers) if with_needs else [],
-            "scope": scope(document, answers), "guidance": guidance(document, answers)}
+            "needs": _needs(document, answers, considered) if with_needs else [],
+            "scope": _scope(document, considered), "guidance": _guidance(document, considered)}
