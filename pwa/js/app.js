@@ -31,6 +31,8 @@ const main = document.getElementById("main");
 // signedIn: someone is signed in on this device, though their profile may still be locked.
 const state = { user: null, signedIn: false, leave: [], notice: null, gate: null, idle: null, started: false,
   keepAlive: null, painted: false, drawn: null };
+// Resolves once the first screen (often the lock) is built: focusHeading() says so.
+const firstScreen = new Promise((resolve) => { state.drawn = resolve; });
 
 // A page's module loads when it is first routed to, so a start fetches and compiles only what
 // its own screen draws (issue 15: the offline start and the first load). The service worker
@@ -50,7 +52,6 @@ function lazy(load, name = "render") {
     }
     await module[name](main, ctx);
   };
-  // Started before the passcode screen, so the page is compiled while the passcode is typed.
   view.preload = () => load().catch(() => {});
   return view;
 }
@@ -99,7 +100,10 @@ async function route() {
   updateNav(pathname);
   if (!match) return notFound();
   const [groups, view, opts] = match;
-  view.preload();
+  // A page behind the lock is compiled while the passcode is typed, once the lock screen is
+  // there: fetched and compiled before, it held the lock screen back (issue 15).
+  if (opts.public || store.isUnlocked()) view.preload();
+  else firstScreen.then(view.preload);
   if (!opts.public) {
     // Remembered so that signing in goes on to where the user was going (an alert's concern).
     if (!state.user && !state.signedIn) { state.returnTo = pathname; return navigate("/login", { replace: true }); }
@@ -260,9 +264,8 @@ function setIdleMinutes(minutes) {
  * would otherwise compete with the first screen for a slow phone's processor (issue 15).
  */
 function registerWhenDrawn() {
-  const drawn = new Promise((resolve) => { state.drawn = resolve; });
   const atMost = new Promise((resolve) => { setTimeout(resolve, FIRST_SCREEN_WAIT_MS); });
-  Promise.race([drawn, atMost])
+  Promise.race([firstScreen, atMost])
     .then(() => new Promise((resolve) => { whenIdle(resolve); }))
     .then(register)
     .catch((error) => console.warn("service worker not registered", error));
@@ -404,8 +407,10 @@ async function onSessionEnded(code) {
 }
 
 async function start() {
-  // The page's module starts loading now, while the user and the lock are worked out.
-  ROUTES.find(([re]) => re.test(window.location.pathname))?.[1].preload();
+  // A public page's module starts loading now, while the user is worked out (a page behind the
+  // lock waits for the lock screen: route()).
+  const first = ROUTES.find(([re]) => re.test(window.location.pathname));
+  if (first?.[2]?.public) first[1].preload();
   showNetwork();
   window.addEventListener("online", () => {
     showNetwork();
