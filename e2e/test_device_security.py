@@ -190,3 +190,62 @@ def test_a_failed_local_write_is_shown_never_swallowed(page):
     page.get_by_label("Child's age").fill("14")
     expect(page.get_by_role("alert").filter(has_text="out of storage space")).to_contain_text("NOT saved")
     expect(page.locator(".saved")).to_have_text("Not saved")
+
+
+# Writes records as the first version of the app kept them: in clear, beside the sealed ones.
+PUT_IN_CLEAR = """async ([draft, item]) => {
+  const db = await new Promise((resolve, reject) => {
+    const request = indexedDB.open('safevisit');
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+  await new Promise((resolve, reject) => {
+    const tx = db.transaction(['drafts', 'outbox', 'meta'], 'readwrite');
+    tx.objectStore('drafts').put(draft);
+    tx.objectStore('outbox').put(item);
+    tx.objectStore('meta').delete('legacySealed');  // that version never sealed anything
+    tx.oncomplete = resolve;
+    tx.onerror = () => reject(tx.error);
+  });
+  db.close();
+}"""
+
+
+def test_what_the_first_version_kept_in_clear_is_sealed_at_the_next_unlock_and_kept(context, page):
+    """The first version of the app kept drafts and the outbox in clear. The next unlock
+    encrypts them (store.sealLegacy) without losing either: the draft opens with its answers,
+    the concern still waits to be sent, and the storage holds none of it in clear. The pass is
+    made once: its mark spares every later unlock reading every record (issue 15)."""
+    sign_in(page)
+    owner = page.evaluate("fetch('/api/auth/session').then((r) => r.json()).then((s) => s.user.id)")
+    version = page.evaluate("fetch('/api/procedures/child-abuse-and-the-internet').then((r) => r.json())"
+                            ".then((d) => d.version)")
+    # The procedure on the phone, as it was for the first version's users: the draft opens offline.
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Procedure").click()
+    expect(page.locator("article.paragraph")).to_have_count(15)
+    go_home(page)
+    context.set_offline(True)
+    at = "2026-11-20T10:00:00.000Z"
+    fields = {"owner": owner, "procedure": "child-abuse-and-the-internet", "procedure_version": version,
+              "base_version": 0}
+    draft = {**fields, "id": "0b6f5c2e-3d4a-4e8f-9a1b-2c3d4e5f6a7b", "status": "draft", "created_at": at,
+             "updated_at": at, "notes": "", "answers": {"case_reference": "CR-LEGACY-4Z", "child_age": 13,
+                                                        "worker_assessment": "UNIQUE-LEGACY-otter-58"}}
+    item = {**fields, "change_id": "5d1e2f3a-4b5c-4d6e-8f7a-9b0c1d2e3f4a",
+            "id": "7a8b9c0d-1e2f-4a3b-8c4d-5e6f7a8b9c0d", "queued_at": at, "attempts": 0, "case_reference": "CR-LEGACY-OUT-5Y", "notes": "",
+            "status": "submitted", "answers": {"case_reference": "CR-LEGACY-OUT-5Y", "child_age": 12}}
+    page.evaluate(PUT_IN_CLEAR, [draft, item])
+    assert found_in(indexeddb(page), ["CR-LEGACY-4Z", "CR-LEGACY-OUT-5Y"])  # the test's premise
+
+    page.reload()
+    unlock(page)
+    dump = indexeddb(page)
+    assert len(dump["safevisit/drafts"]) == 1 and len(dump["safevisit/outbox"]) == 1
+    assert [row for row in dump["safevisit/meta"] if row.startswith("legacySealed")] == ["legacySealed => true"]
+    secrets = ["CR-LEGACY-4Z", "UNIQUE-LEGACY-otter-58", "CR-LEGACY-OUT-5Y", "child_age=13", '"child_age":13']
+    assert found_in(dump, secrets) == []
+
+    expect(page.get_by_role("list", name="Outbox")).to_contain_text("CR-LEGACY-OUT-5Y")
+    page.get_by_role("region", name="My drafts").get_by_role("link", name="CR-LEGACY-4Z").click()
+    expect(page.get_by_label("Case reference")).to_have_value("CR-LEGACY-4Z")
+    expect(page.get_by_role("textbox", name="Your assessment")).to_have_value("UNIQUE-LEGACY-otter-58")

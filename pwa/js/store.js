@@ -286,8 +286,13 @@ export async function setSecret(name, value) {
   await setMeta(name, await seal(dataKey(), aad("meta", name), value));
 }
 
+// Set once every record is sealed: every write since the first version seals, so one pass is
+// enough, and an unlock no longer reads every draft and queued concern to look (issue 15).
+const LEGACY_SEALED = "legacySealed";
+
 /** Records written in clear by the first version of the app are encrypted once unlocked. */
 export async function sealLegacy() {
+  if (await getMeta(LEGACY_SEALED)) return;
   const database = await db();
   for (const record of await database.getAll("drafts")) {
     if (!record.sealed) await database.put("drafts", await sealDraft(record));
@@ -302,6 +307,7 @@ export async function sealLegacy() {
   }
   const user = await database.get("meta", "user");
   if (user && !isSealed(user)) await setSecret("user", user);
+  await setMeta(LEGACY_SEALED, true);
 }
 
 /** Asks the browser not to evict our data under storage pressure; false means it said no. */
