@@ -88,6 +88,7 @@ OPERATIONS = [
     ("get", "/api/admin/people/{person_id}", "One person (admin)", None, None, AdminPersonSchema, [PERSON_ID], [401, 403, 404]),
     ("patch", "/api/admin/people/{person_id}", "Change name, role or team (admin)", PersonUpdateSchema, None, AdminPersonSchema, [PERSON_ID], CHANGE),
     ("post", "/api/admin/people/{person_id}/deactivate", "Deactivate: sessions end, device keys go, the phone wipes (admin)", None, None, AdminPersonSchema, [PERSON_ID], CHANGE),
+    ("post", "/api/admin/people/{person_id}/reactivate", "Reactivate: they can sign in again; what the deactivation ended stays ended (admin)", None, None, AdminPersonSchema, [PERSON_ID], CHANGE),
     ("post", "/api/admin/people/{person_id}/end-sessions", "End every session of a person (admin)", None, None, AdminPersonSchema, [PERSON_ID], CHANGE),
     ("post", "/api/admin/people/{person_id}/setup-code", "A new setup code, shown once (admin)", None, None, SetupCodeSchema, [PERSON_ID], CHANGE),
     ("post", "/api/admin/people/{person_id}/second-factor/reset", "Remove a lost authenticator (admin)", None, None, AdminPersonSchema, [PERSON_ID], CHANGE),

@@ -1,6 +1,6 @@
 """Issue 13, items 4 and 5 in Chromium at phone size: an admin creates a carer, who signs in with
 the one-time setup code and sets a password; the admin deactivates them and the carer's phone
-wipes at its next contact. A duty manager gives a carer of their team a setup code. Teams and
+wipes at its next contact; reactivated, they sign in again. A duty manager gives a carer of their team a setup code. Teams and
 the audit log (search, CSV export). axe-core on every console screen."""
 import csv
 import re
@@ -110,6 +110,16 @@ def test_an_admin_creates_a_carer_who_sets_a_password_and_is_wiped_when_deactiva
         carer.get_by_label("Password").fill(CARER_PASSWORD)
         carer.get_by_role("button", name="Sign in").click()
         expect(carer.get_by_role("alert")).to_contain_text("do not match")
+
+        # It was a mistake: the admin reactivates her, and her password works again.
+        check(page, "admin-person-deactivated")
+        page.get_by_role("button", name="Reactivate").click()
+        page.get_by_role("dialog").get_by_role("button", name="Reactivate").click()
+        expect(page.locator("#person-status")).to_have_text("Active")
+        expect(page.get_by_role("button", name="Deactivate")).to_be_visible()
+        carer.get_by_label("Password").fill(CARER_PASSWORD)
+        carer.get_by_role("button", name="Sign in").click()
+        expect(carer.get_by_role("heading", level=1, name="Set a passcode for this phone")).to_be_visible()
     finally:
         carer_context.close()
 

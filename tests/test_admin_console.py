@@ -29,6 +29,7 @@ def admin_requests(person_id, team_id):
         ("get", f"/api/admin/people/{person_id}", None),
         ("patch", f"/api/admin/people/{person_id}", {"role": "field_worker"}),
         ("post", f"/api/admin/people/{person_id}/deactivate", {}),
+        ("post", f"/api/admin/people/{person_id}/reactivate", {}),
         ("post", f"/api/admin/people/{person_id}/end-sessions", {}),
         ("post", f"/api/admin/people/{person_id}/setup-code", {}),
         ("post", f"/api/admin/people/{person_id}/second-factor/reset", {}),
@@ -208,6 +209,30 @@ def test_deactivation_ends_sessions_revokes_keys_and_voids_setup_codes(app, devi
         actions = db.session.scalars(select(AuditEvent.action).where(
             AuditEvent.object_type == "user", AuditEvent.object_id == str(person_id))).all()
     assert "deactivate" in actions and "issue_setup_code" in actions
+
+
+def test_a_deactivation_made_in_error_is_undone_and_they_sign_in_again_with_their_password(app, device):
+    admin = device("admin")
+    carer = device("carer")
+    person_id, _ = ids(app)
+    assert admin.post(f"/api/admin/people/{person_id}/deactivate").json["active"] is False
+    # Deactivated: the right password is refused like a wrong one.
+    phone = ApiClient(app.test_client())
+    assert phone.login("carer").status_code == 401
+
+    response = admin.post(f"/api/admin/people/{person_id}/reactivate")
+    assert response.status_code == 200 and response.json["active"] is True
+    assert phone.login("carer").status_code == 200
+    assert phone.get("/api/concerns").status_code == 200
+    # What the deactivation ended stays ended: the old phone's session does not come back.
+    assert carer.get("/api/auth/session").json["ended"] == "session_ended"
+    assert admin.post(f"/api/admin/people/{person_id}/setup-code").status_code == 200
+    # Reactivating an active account changes nothing and is not recorded twice.
+    assert admin.post(f"/api/admin/people/{person_id}/reactivate").json["active"] is True
+    with app.app_context():
+        actions = db.session.scalars(select(AuditEvent.action).where(
+            AuditEvent.object_type == "user", AuditEvent.object_id == str(person_id))).all()
+    assert actions.count("reactivate") == 1 and "deactivate" in actions
 
 
 def test_end_all_sessions_signs_the_person_out_everywhere(app, device):

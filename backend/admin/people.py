@@ -97,6 +97,16 @@ def deactivate(user: User, admin: User) -> User:
     return user
 
 
+def reactivate(user: User, admin: User) -> User:
+    """Undoes a deactivation made in error: they can sign in again, with their password or a new
+    setup code. What the deactivation ended stays ended (its sessions, device keys and unused
+    codes), and the phone it wiped keeps nothing back: they sign in on it afresh."""
+    if not user.active:
+        user.active = True
+        record("reactivate", "user", str(user.id), user=admin)
+    return user
+
+
 def end_sessions(user: User, admin: User) -> User:
     _not_self(user, admin, "end the sessions of")
     end_all_sessions(user)

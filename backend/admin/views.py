@@ -75,6 +75,14 @@ def deactivate_person(person_id):
     return AdminPersonSchema().dump(person)
 
 
+@bp.post("/people/<int:person_id>/reactivate")
+def reactivate_person(person_id):
+    admin = _admin()
+    person = people.reactivate(people.person(person_id), admin)
+    db.session.commit()
+    return AdminPersonSchema().dump(person)
+
+
 @bp.post("/people/<int:person_id>/end-sessions")
 def end_sessions(person_id):
     admin = _admin()

@@ -140,6 +140,7 @@ export const adminPerson = (id) => request("GET", personPath(id));
 export const createPerson = (person) => request("POST", "/api/admin/people", person);
 export const updatePerson = (id, change) => request("PATCH", personPath(id), change);
 export const deactivatePerson = (id) => request("POST", `${personPath(id)}/deactivate`, {});
+export const reactivatePerson = (id) => request("POST", `${personPath(id)}/reactivate`, {});
 export const endSessions = (id) => request("POST", `${personPath(id)}/end-sessions`, {});
 export const newSetupCode = (id) => request("POST", `${personPath(id)}/setup-code`, {});
 export const resetSecondFactor = (id) => request("POST", `${personPath(id)}/second-factor/reset`, {});

@@ -1,5 +1,6 @@
 // /admin/people/<id>: one person. Change name, role and team; issue a new setup code; end
-// every session; reset a lost authenticator; deactivate (their phone wipes at its next contact).
+// every session; reset a lost authenticator; deactivate (their phone wipes at its next
+// contact), and reactivate.
 import * as api from "../api.js";
 import { announce, confirmDialog, h, replace, when } from "../dom.js";
 import { backLink, clearErrors, codeCard, field, online, ROLE_NAMES, select, showErrors } from "./admin-parts.js";
@@ -83,7 +84,17 @@ export async function render(main, ctx) {
       run: () => api.deactivatePerson(person.id),
       after: async () => { await render(main, ctx); announce(`${person.display_name} is deactivated.`); },
     }),
-  ] : [];
+  ] : [
+    // A deactivation made in error is undone here rather than by a new account, which would
+    // split their history in two.
+    act("Reactivate", {
+      title: `Reactivate ${person.display_name}?`, confirm: "Reactivate",
+      body: `${person.display_name} can sign in again with their password, or with a new setup code you issue. ` +
+        "The sessions the deactivation ended stay ended, and what their phone removed does not come back.",
+      run: () => api.reactivatePerson(person.id),
+      after: async () => { await render(main, ctx); announce(`${person.display_name} is active again.`); },
+    }),
+  ];
 
   replace(main, h("div", { class: "page" },
     h("h1", {}, person.display_name),
