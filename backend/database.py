@@ -5,6 +5,10 @@ from sqlalchemy import event
 from .extensions import db
 
 
+def _lower(value):
+    return value.lower() if isinstance(value, str) else value
+
+
 def init_app(app: Flask) -> None:
     with app.app_context():
         engine = db.engine
@@ -15,6 +19,11 @@ def init_app(app: Flask) -> None:
     def on_connect(dbapi_connection, _record):
         # Let SQLAlchemy decide when transactions begin (see on_begin).
         dbapi_connection.isolation_level = None
+        # SQLite's own lower() folds ASCII letters only: a search for "émile" missed "Émile",
+        # and names differing only in the case of an accented letter sorted and compared apart.
+        # Python's is Unicode's, like PostgreSQL's under a UTF-8 locale. (No index is built on
+        # lower(), so none depends on the built-in's answers.)
+        dbapi_connection.create_function("lower", 1, _lower, deterministic=True)
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA busy_timeout=30000")
