@@ -21,7 +21,7 @@ from pathlib import Path
 
 from common import SECRET, free_port, prepare_database
 from playwright.sync_api import sync_playwright
-from pwa import PASSCODE, PASSWORD, PHONE, launch
+from pwa import PASSWORD, PHONE, draft_offline, launch, open_once
 from tests.waiting import stop_process, wait_for_http
 
 # When the passcode field first appears: the lock screen is drawn.
@@ -49,39 +49,13 @@ def serve(tree: Path, database: str) -> tuple[subprocess.Popen, str]:
     return process, base
 
 
-def draft_offline(browser, base: str):
-    """Signs in, sets the passcode, starts a draft; returns the context (now offline) and its URL."""
+def phone(browser, base: str):
+    """A phone-sized context with a draft, offline; returns it and the draft's address."""
     context = browser.new_context(base_url=base, **PHONE)
     context.add_init_script(LOCK_SHOWN)
     page = context.new_page()
     page.goto("/login")
-    page.get_by_label("Username").fill("bench-worker")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.get_by_label("New passcode").fill(PASSCODE)
-    page.get_by_label("Type it again").fill(PASSCODE)
-    page.get_by_role("button", name="Set passcode").click()
-    page.get_by_role("link", name="Start a home-visit checklist").click()
-    page.get_by_label("Case reference").fill("BENCH-1")
-    page.wait_for_function("() => !!navigator.serviceWorker.controller")
-    url = page.url
-    page.close()
-    context.set_offline(True)
-    return context, url
-
-
-def open_once(context, url: str) -> dict:
-    page = context.new_page()
-    page.goto(url)
-    page.get_by_label("Passcode", exact=True).fill(PASSCODE)
-    clicked = page.evaluate("() => performance.now()")
-    page.get_by_role("button", name="Unlock").click()
-    page.wait_for_function("() => performance.getEntriesByName('safevisit:checklist-ready').length > 0")
-    times = page.evaluate("""() => ({
-        ready: performance.getEntriesByName('safevisit:checklist-ready')[0].startTime,
-        lock: window.lockShown })""")
-    page.close()
-    return {**times, "clicked": clicked}
+    return context, draft_offline(page)
 
 
 def main():
@@ -99,7 +73,7 @@ def main():
             servers.append(serve(tree, database))
         with sync_playwright() as playwright:
             browser = launch(playwright)
-            phones = [draft_offline(browser, base) for _, base in servers]
+            phones = [phone(browser, base) for _, base in servers]
             runs = [[], []]
             for _ in range(args.runs):
                 for (context, url), times in zip(phones, runs):
