@@ -179,6 +179,28 @@ def test_another_person_cannot_sign_in_past_the_lock_without_removing_the_data(c
     expect(page.get_by_role("region", name="My drafts")).to_contain_text("No drafts on this phone")
 
 
+def test_a_passcode_set_anew_in_another_tab_opens_a_lock_screen_shown_before_it(context, page):
+    # The key derivation starts from the vault the lock screen found, before the stored one is
+    # read again (issue 15). Replaced meanwhile, the new vault is the one the passcode must open.
+    sign_in(page)
+    page.reload()
+    expect(page.get_by_role("heading", level=1, name=LOCKED)).to_be_visible()
+    other = context.new_page()
+    other.goto("/")
+    other.get_by_text("Forgotten your passcode?").click()
+    other.get_by_role("button", name="Remove data from this phone").click()
+    other.get_by_role("dialog").get_by_role("button", name="Remove data").click()
+    expect(other.get_by_role("heading", level=1, name="Sign in to SafeVisit")).to_be_visible()
+    sign_in(other, "worker", passcode=PASSCODE + "-new")
+    other.close()
+
+    expect(page.get_by_role("heading", level=1, name=LOCKED)).to_be_visible()
+    wrong_passcode(page, PASSCODE)  # the old passcode opened the vault the screen found
+    expect(page.get_by_role("alert")).to_contain_text("That passcode is not right. 9 tries left.")
+    unlock(page, PASSCODE + "-new")
+    expect(page.get_by_role("heading", level=1, name="Hello")).to_be_visible()
+
+
 def test_a_failed_local_write_is_shown_never_swallowed(page):
     sign_in(page)
     page.get_by_role("link", name="Start a home-visit checklist").click()

@@ -30,7 +30,7 @@ const REVOKE_PENDING = "safevisit-revoke-session";
 const main = document.getElementById("main");
 // signedIn: someone is signed in on this device, though their profile may still be locked.
 const state = { user: null, signedIn: false, leave: [], notice: null, gate: null, idle: null, started: false,
-  keepAlive: null, painted: false, drawn: null };
+  keepAlive: null, painted: false, drawn: null, behindLock: null };
 // Resolves once the first screen (often the lock) is built: focusHeading() says so.
 const firstScreen = new Promise((resolve) => { state.drawn = resolve; });
 
@@ -52,7 +52,9 @@ function lazy(load, name = "render") {
     }
     await module[name](main, ctx);
   };
-  view.preload = () => load().catch(() => {});
+  // A page module may export prepare(params): reading ahead what its page will need, such
+  // as public data that the key does not guard.
+  view.preload = (params) => load().then((module) => module.prepare?.(params)).catch(() => {});
   return view;
 }
 
@@ -100,10 +102,12 @@ async function route() {
   updateNav(pathname);
   if (!match) return notFound();
   const [groups, view, opts] = match;
-  // A page behind the lock is compiled while the passcode is typed, once the lock screen is
-  // there: fetched and compiled before, it held the lock screen back (issue 15).
-  if (opts.public || store.isUnlocked()) view.preload();
-  else firstScreen.then(view.preload);
+  // A page behind the lock loads while the passcode is checked: the key derivation keeps
+  // another thread busy for a tenth of a second or more and leaves this one free. Loaded
+  // before, it held the lock screen back; loaded while the passcode is typed, it made typing
+  // wait (issue 15).
+  if (opts.public || store.isUnlocked()) view.preload(groups.slice(1));
+  else state.behindLock = () => view.preload(groups.slice(1));
   if (!opts.public) {
     // Remembered so that signing in goes on to where the user was going (an alert's concern).
     if (!state.user && !state.signedIn) { state.returnTo = pathname; return navigate("/login", { replace: true }); }
@@ -138,7 +142,9 @@ async function route() {
 /** The passcode screen (set or unlock); true once the data key is in memory. */
 async function gate() {
   document.getElementById("tabbar").hidden = true;
-  const screen = (await vault.exists()) ? lock.unlock(main) : lock.setPasscode(main).then(() => "unlocked");
+  const checking = () => state.behindLock?.();
+  const screen = (await vault.exists()) ? lock.unlock(main, { checking })
+    : lock.setPasscode(main, { checking }).then(() => "unlocked");
   focusHeading();
   if ((await screen) === "wiped") {
     // The server session must not outlive the data: whoever holds the phone signs in afresh.
@@ -408,7 +414,7 @@ async function onSessionEnded(code) {
 
 async function start() {
   // A public page's module starts loading now, while the user is worked out (a page behind the
-  // lock waits for the lock screen: route()).
+  // lock waits for the passcode check: route()).
   const first = ROUTES.find(([re]) => re.test(window.location.pathname));
   if (first?.[2]?.public) first[1].preload();
   showNetwork();

@@ -11,6 +11,32 @@ export const SLUG = "child-abuse-and-the-internet";
 // waits for it first, so a draft started from that answer still finds its version offline.
 let saving = Promise.resolve();
 
+// The versions read from this phone in this page, by "slug@version". A version's text never
+// changes once loaded (the server refuses new content under an old number), so one read serves
+// every later page, and one warmed while the passcode is checked is there at the unlock.
+const kept = new Map();
+
+function stored(slug, number) {
+  const key = `${slug}@${number}`;
+  if (!kept.has(key)) {
+    const reading = store.getProcedure(slug, number);
+    kept.set(key, reading);
+    // A miss (or a failed read) is not remembered: the version may be stored later.
+    reading.then((document) => { if (!document) kept.delete(key); }, () => kept.delete(key));
+  }
+  return kept.get(key);
+}
+
+/**
+ * Reads the last stored current version into memory without waiting for the network: the
+ * version a draft was most likely started under. Needs no key (procedures are public).
+ */
+export async function warm(slug = SLUG) {
+  await saving;
+  const version = await store.getMeta(`current:${slug}`);
+  if (version) await stored(slug, version);
+}
+
 /** The current version: the network's answer when there is one, else the last one stored. */
 export async function current(slug = SLUG) {
   let document;
@@ -19,8 +45,8 @@ export async function current(slug = SLUG) {
   } catch (error) {
     await saving;
     const version = await store.getMeta(`current:${slug}`);
-    const stored = version && await store.getProcedure(slug, version);
-    if (stored) return stored;
+    const copy = version && await stored(slug, version);
+    if (copy) return copy;
     throw error;
   }
   saving = saving.then(async () => {
@@ -33,11 +59,11 @@ export async function current(slug = SLUG) {
 /** A given version, from the device or (online) from the server. */
 export async function version(slug, number) {
   await saving;
-  const stored = await store.getProcedure(slug, number);
-  if (stored) return stored;
-  const document = await api.procedureVersion(slug, number);
-  await store.putProcedure(document);
-  return document;
+  const document = await stored(slug, number);
+  if (document) return document;
+  const fetched = await api.procedureVersion(slug, number);
+  await store.putProcedure(fetched);
+  return fetched;
 }
 
 /** "chapter v10, SafeVisit revision 2", or "version 10" for an encoding without revisions. */

@@ -20,8 +20,23 @@ export const STRENGTH_RULE = "Use at least 13 digits, or at least 9 characters t
 export const IDLE_CHOICES = [1, 2, 5, 10, 15]; // minutes
 export const DEFAULT_IDLE_MINUTES = 5;
 
+// The vault record as the lock screen found it, so the key derivation can start the moment the
+// passcode is submitted, alongside the reads of the record and the count (issue 15).
+let found = null;
+
 export async function exists() {
-  return Boolean(await store.getMeta("vault"));
+  found = (await store.getMeta("vault")) || null;
+  return Boolean(found);
+}
+
+function sameBytes(a, b) {
+  return a.length === b.length && a.every((byte, i) => byte === b[i]);
+}
+
+/** Is `record` the vault `known` was read from (not replaced by a wipe and a new passcode)? */
+function sameVault(known, record) {
+  return Boolean(known && record) && known.iterations === record.iterations &&
+    sameBytes(known.salt, record.salt) && sameBytes(known.wrapped, record.wrapped);
 }
 
 /** log10 of the passcodes of this shape: alphabet size ^ length (characters, not bytes). */
@@ -52,6 +67,7 @@ export function passcodeProblem(passcode, again) {
 export async function create(passcode) {
   const { record, key } = await createVault(passcode);
   await store.setMeta("vault", record);
+  found = record;
   await store.setMeta("failedUnlocks", 0);
   store.useKey(key);
   await store.sealLegacy();
@@ -64,10 +80,15 @@ export async function create(passcode) {
  * passcode resets the count.
  */
 export async function unlock(passcode) {
+  const known = found;
+  const early = known && openVault(known, passcode);
+  early?.catch(() => {}); // settled below, or dropped if the vault was replaced meanwhile
   const [record, failedBefore] = await Promise.all([store.getMeta("vault"), store.getMeta("failedUnlocks")]);
+  found = record || null;
   const failed = (failedBefore || 0) + 1;
   const counted = store.setMeta("failedUnlocks", failed);
-  const [opened] = await Promise.allSettled([openVault(record, passcode), counted]);
+  const opening = sameVault(known, record) ? early : openVault(record, passcode);
+  const [opened] = await Promise.allSettled([opening, counted]);
   await counted; // a count that could not be stored fails the unlock, whatever the passcode
   if (opened.status === "rejected") {
     if (!(opened.reason instanceof WrongPasscode)) throw opened.reason;

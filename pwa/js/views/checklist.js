@@ -9,6 +9,11 @@ import { drawActions, guidanceBox } from "./actions.js";
 import { dutyDeskBox, needsDutyDesk } from "./duty-desk.js";
 import { citations, questionField } from "./questions.js";
 
+/** Read ahead while the passcode is checked: the procedure a draft is most likely under. */
+export function prepare() {
+  return procedure.warm();
+}
+
 /** /checklist/new: a fresh draft under the current procedure version, then its page. */
 export async function start(main, ctx) {
   const document = await procedure.current();
@@ -31,10 +36,10 @@ export async function render(main, ctx) {
       h("a", { href: "/", class: "btn" }, "Back to home")));
     return;
   }
-  // The draft keeps the version it was started under, even after a newer one arrives.
-  const [document, newest] = await Promise.all([procedure.version(draft.procedure, draft.procedure_version),
-    procedure.current(draft.procedure).catch(() => null)]);
-  const latest = newest || document;
+  // The draft keeps the version it was started under, even after a newer one arrives. The page
+  // is drawn from it at once; whether a newer one is current is asked of the network (through
+  // the service worker), which on a poor connection can take seconds, so its notice follows.
+  const document = await procedure.version(draft.procedure, draft.procedure_version);
   const paragraphs = procedure.paragraphsById(document);
   const answers = { ...draft.answers };
   const locked = draft.status !== "draft";
@@ -57,6 +62,7 @@ export async function render(main, ctx) {
   const saveError = h("p", { class: "form-error", role: "alert", id: "save-error" });
   const fields = new Map();
   const sections = new Map();
+  const newerVersion = h("div", { id: "newer-version" }); // versionNotice, once the network answers
 
   const save = (questionId) => async (value) => {
     if (value === undefined) delete answers[questionId];
@@ -168,12 +174,15 @@ export async function render(main, ctx) {
   replace(main, h("div", { class: "page" },
     h("h1", {}, locked ? "Concern waiting to send" : "Home-visit checklist"),
     h("p", { class: "muted", id: "procedure-version" }, `${document.title}, ${procedure.versionLabel(document)} (${document.updated}).`),
-    versionNotice(draft, document, latest),
+    newerVersion,
     saved,
     saveError,
     form,
     sticky));
   update();
+  procedure.current(draft.procedure).then((latest) => {
+    if (main.contains(newerVersion)) replace(newerVersion, versionNotice(draft, document, latest));
+  }).catch(() => {}); // offline with no stored copy: the draft's own version is all there is
   // The bar points at the panel, so it steps aside once the panel itself is on screen.
   const observer = new IntersectionObserver(([entry]) => {
     sticky.classList.toggle("is-away", entry.isIntersecting);

@@ -22,8 +22,12 @@ function passcodeInput(id, autocomplete) {
     minlength: autocomplete === "new-password" ? vault.MIN_LENGTH : null });
 }
 
-/** First sign-in on this phone: choose the passcode that protects what is stored here. */
-export function setPasscode(main) {
+/**
+ * First sign-in on this phone: choose the passcode that protects what is stored here.
+ * `checking` is called as the slow key derivation starts (on both screens): the page behind
+ * the lock loads meanwhile.
+ */
+export function setPasscode(main, { checking } = {}) {
   return new Promise((resolve) => {
     const error = h("div", { class: "form-error", role: "alert", id: "passcode-error" });
     const first = passcodeInput("new-passcode", "new-password");
@@ -39,8 +43,10 @@ export function setPasscode(main) {
       }
       submit.disabled = true;
       submit.textContent = "Securing this phone…";
+      const created = vault.create(first.value);
+      checking?.();
       try {
-        await vault.create(first.value);
+        await created;
       } catch (err) {
         error.textContent = store.storageProblem(err);
         submit.disabled = false;
@@ -70,7 +76,7 @@ export function setPasscode(main) {
  * The lock screen. Resolves "unlocked", or "wiped" after too many wrong passcodes or when the
  * user chose to remove the data (the only way back from a forgotten passcode).
  */
-export function unlock(main) {
+export function unlock(main, { checking } = {}) {
   return new Promise((resolve) => {
     const error = h("div", { class: "form-error", role: "alert", id: "passcode-error" });
     const warning = h("div", { class: "notice notice-danger", id: "wipe-warning", hidden: true });
@@ -95,7 +101,9 @@ export function unlock(main) {
       }
       submit.disabled = true;
       submit.textContent = "Checking…";
-      const outcome = await vault.unlock(input.value);
+      const checked = vault.unlock(input.value); // the derivation starts here
+      checking?.();
+      const outcome = await checked;
       input.value = "";
       submit.disabled = false;
       submit.textContent = "Unlock";
