@@ -179,6 +179,28 @@ def test_another_person_cannot_sign_in_past_the_lock_without_removing_the_data(c
     expect(page.get_by_role("region", name="My drafts")).to_contain_text("No drafts on this phone")
 
 
+def test_a_passcode_typed_over_before_unlock_is_never_the_one_checked(context, page):
+    # The key is derived as the passcode is typed (issue 15): its outcome waits for Unlock, which
+    # counts the attempt first and checks exactly what was submitted.
+    sign_in(page)
+    context.set_offline(True)
+    page.reload()
+    field = page.get_by_label("Passcode", exact=True)
+    field.fill(PASSCODE)  # derived ahead...
+    wrong_passcode(page, "not-the-passcode")  # ...but typed over before Unlock
+    expect(page.get_by_role("alert")).to_contain_text("That passcode is not right. 9 tries left.")
+    expect(page.get_by_role("heading", level=1, name=LOCKED)).to_be_visible()
+    assert page.evaluate("import('/js/store.js').then((s) => s.isUnlocked())") is False
+
+    field.press_sequentially("not-the-passcode-either")  # key by key, as on a phone
+    field.fill(PASSCODE)
+    page.get_by_role("button", name="Unlock").click()
+    expect(page.get_by_role("heading", level=1, name="Hello")).to_be_visible()
+    page.reload()
+    wrong_passcode(page)  # the right passcode reset the count
+    expect(page.get_by_role("alert")).to_contain_text("That passcode is not right. 9 tries left.")
+
+
 def test_a_passcode_set_anew_in_another_tab_opens_a_lock_screen_shown_before_it(context, page):
     # The key derivation starts from the vault the lock screen found, before the stored one is
     # read again (issue 15). Replaced meanwhile, the new vault is the one the passcode must open.

@@ -29,6 +29,37 @@ export async function exists() {
   return Boolean(found);
 }
 
+// The key derived ahead for the passcode typed so far (deriveAhead), and the latest value typed
+// while a derivation ran. Practice, not the chapter: a person takes longer to reach Unlock than
+// the derivation takes, so the wait at Unlock mostly goes.
+let ahead = null;
+let wanted = null;
+const AHEAD_FROM_LENGTH = 4; // shorter values are typed on the way to any passcode
+
+/**
+ * While the passcode is typed, derives the key for the value so far, one derivation at a time
+ * (a value typed meanwhile waits for the one running), so a slow phone is not queued up with
+ * work for values already gone. Counts nothing and shows nothing: only unlock() uses the
+ * outcome, and only after the attempt is counted. forgetAhead() drops it.
+ */
+export function deriveAhead(passcode) {
+  wanted = passcode && passcode.length >= AHEAD_FROM_LENGTH ? passcode : null;
+  if (!found || !wanted || ahead?.passcode === wanted || (ahead && !ahead.done)) return;
+  const entry = { passcode: wanted, record: found, done: false };
+  entry.opening = openVault(found, wanted);
+  entry.opening.catch(() => {}).finally(() => {
+    entry.done = true;
+    if (ahead === entry && wanted && wanted !== entry.passcode) deriveAhead(wanted);
+  });
+  ahead = entry;
+}
+
+/** Drops a key derived ahead: submitted, the screen gone, or the page hidden. */
+export function forgetAhead() {
+  ahead = null;
+  wanted = null;
+}
+
 function sameBytes(a, b) {
   return a.length === b.length && a.every((byte, i) => byte === b[i]);
 }
@@ -81,7 +112,9 @@ export async function create(passcode) {
  */
 export async function unlock(passcode) {
   const known = found;
-  const early = known && openVault(known, passcode);
+  const early = ahead && ahead.passcode === passcode && ahead.record === known ? ahead.opening
+    : known && openVault(known, passcode);
+  forgetAhead();
   early?.catch(() => {}); // settled below, or dropped if the vault was replaced meanwhile
   const [record, failedBefore] = await Promise.all([store.getMeta("vault"), store.getMeta("failedUnlocks")]);
   found = record || null;

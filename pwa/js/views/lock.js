@@ -77,10 +77,19 @@ export function setPasscode(main, { checking } = {}) {
  * user chose to remove the data (the only way back from a forgotten passcode).
  */
 export function unlock(main, { checking } = {}) {
-  return new Promise((resolve) => {
+  return new Promise((settle) => {
+    // The key is derived as the passcode is typed (vault.deriveAhead); a hidden page drops it.
+    const hidden = () => { if (document.hidden) vault.forgetAhead(); };
+    document.addEventListener("visibilitychange", hidden);
+    const resolve = (outcome) => {
+      document.removeEventListener("visibilitychange", hidden);
+      vault.forgetAhead();
+      settle(outcome);
+    };
     const error = h("div", { class: "form-error", role: "alert", id: "passcode-error" });
     const warning = h("div", { class: "notice notice-danger", id: "wipe-warning", hidden: true });
     const input = passcodeInput("passcode", "current-password");
+    input.addEventListener("input", () => vault.deriveAhead(input.value));
     const submit = h("button", { type: "submit", class: "btn btn-block" }, "Unlock");
 
     async function warn(left) {
