@@ -80,7 +80,7 @@ def _fired(document: dict, considered: dict) -> list[dict]:
 
 
 def _actions(document: dict, fired: list[dict]) -> list[dict]:
-    by_id = {a["id"]: a for a in document["actions"]}
+    by_id = _reads(document)["actions"]
     found: dict[str, dict] = {}
     for rule in fired:
         for then in rule["then"]:
@@ -166,9 +166,34 @@ def _reads(document: dict) -> dict:
         shown_by += [section["when"]] if "when" in section else []
         shown_by += [q["when"] for q in section["questions"] if "when" in q]
     reads = {"rules": {r["id"]: frozenset(leaf["q"] for leaf in _leaves(r["when"])) for r in document["rules"]},
-             "visibility": frozenset(leaf["q"] for cond in shown_by for leaf in _leaves(cond))}
+             "visibility": frozenset(leaf["q"] for cond in shown_by for leaf in _leaves(cond)),
+             "actions": {a["id"]: a for a in document["actions"]}}
     _READS[id(document)] = (document, reads)
     return reads
+
+
+def _same(a, b) -> bool:
+    # As strict as `holds`: True is not 1, and [True] is not [1].
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, list):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+    return a == b
+
+
+def _changed(before: dict, after: dict) -> set:
+    return {q for q in before.keys() | after.keys()
+            if q not in before or q not in after or not _same(before[q], after[q])}
+
+
+def _fired_after(document: dict, trial: dict, considered: dict, fired_before: set) -> list[dict]:
+    """_fired(document, trial), knowing which rules fired on `considered`: only a rule that
+    reads an answer the trial changed can change (the server works out every submission's
+    gaps, trying each decisive answer, issue 15)."""
+    changed = _changed(considered, trial)
+    reads = _reads(document)["rules"]
+    return [rule for rule in document["rules"]
+            if (holds(rule["when"], trial) if reads[rule["id"]] & changed else rule["id"] in fired_before)]
 
 
 def needs(document: dict, answers: dict) -> list[dict]:
@@ -202,9 +227,12 @@ def _needs(document: dict, answers: dict, considered: dict) -> list[dict]:
         if not follow_up and question["id"] not in worth_trying:
             continue
         changed: set = set()
+        shows_others = question["id"] in reads["visibility"]
         for value in candidates(document, question):
-            trial = visible_answers(document, {**answers, question["id"]: value})
-            fired_after = _fired(document, trial)
+            # A question no `when` reads shows and hides nothing: the trial only adds its answer.
+            trial = (visible_answers(document, {**answers, question["id"]: value}) if shows_others
+                     else {**considered, question["id"]: value})
+            fired_after = _fired_after(document, trial, considered, before)
             flipped = before ^ {rule["id"] for rule in fired_after}
             difference = outcome ^ _outcome(_actions(document, fired_after))
             if difference and (follow_up or flipped & in_play):
