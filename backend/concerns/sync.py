@@ -32,7 +32,7 @@ from ..procedures.answers import answer_errors
 from ..procedures.models import utcnow
 from ..requests import text_errors
 from . import events, lifecycle
-from .models import Concern, ConcernRevision
+from .models import Concern, ConcernAction, ConcernRevision
 from .schemas import ChangeSchema
 
 ATTEMPTS = 3
@@ -50,6 +50,11 @@ class Batch:
     # announced once the batch is written (the alert jobs refer to the stored concern).
     unwritten: list[dict] = field(default_factory=list)
     urgent: list[Concern] = field(default_factory=list)
+    # New concerns, built as plain objects outside the session and inserted as rows (_write):
+    # the unit of work cost more than the statements it sent (issue 15). `created` holds
+    # every id so made in this batch, written or not.
+    created: set[str] = field(default_factory=set)
+    unwritten_concerns: list[Concern] = field(default_factory=list)
     documents: dict[tuple[str, str], dict | None] = field(default_factory=dict)
 
     def document(self, slug: str, number: str) -> dict | None:
@@ -152,12 +157,42 @@ def _read_ahead(changes: list[dict]) -> tuple[dict[str, Concern], dict[str, Conc
 
 
 def _write(batch: Batch) -> None:
-    """The rows decided so far: new concerns (one flush: the unit of work inserts them together,
-    before the revisions and any alert jobs that refer to them), then their revisions."""
+    """The rows decided so far: new concerns and their recommended actions (one INSERT each),
+    edits of existing concerns (a flush), then the revisions, before any alert jobs that
+    refer to them."""
+    if batch.unwritten_concerns:
+        # The tables, not the mapped classes: the ORM's bulk INSERT leaves a None out and so
+        # splits rows of different shapes (a draft, a submission) into statements of their own.
+        db.session.execute(insert(Concern.__table__), [_row(Concern, c) for c in batch.unwritten_concerns])
+        actions = [{**_row(ConcernAction, a), "concern_id": c.id}
+                   for c in batch.unwritten_concerns for a in c.tracked_actions]
+        if actions:
+            db.session.execute(insert(ConcernAction.__table__), actions)
+        batch.unwritten_concerns.clear()
     db.session.flush()
     if batch.unwritten:
         db.session.execute(insert(ConcernRevision), batch.unwritten)
         batch.unwritten.clear()
+
+
+def _row(model, obj) -> dict:
+    # Every column, the same keys for every row: one INSERT for the lot. Defaults were set on
+    # the object when it was built (_create, lifecycle.submit); the id of an action is the
+    # database's.
+    return {c.key: getattr(obj, c.key) for c in model.__table__.columns
+            if not (model is ConcernAction and c.key == "id")}
+
+
+def _stored(batch: Batch, concern: Concern) -> Concern:
+    """A concern this batch created as a row, as the session's own object: a later change of the
+    same batch that edits it goes through the unit of work like any other edit."""
+    if concern.id not in batch.created:
+        return concern
+    _write(batch)
+    batch.created.discard(concern.id)
+    stored = db.session.get(Concern, concern.id, populate_existing=True, with_for_update={"of": Concern})
+    batch.concerns[concern.id] = stored
+    return stored
 
 
 def _apply_one(batch: Batch, change: dict) -> dict:
@@ -165,7 +200,7 @@ def _apply_one(batch: Batch, change: dict) -> dict:
     fresh = False
     for attempt in range(ATTEMPTS):
         savepoint = db.session.begin_nested()
-        kept = len(batch.audit), len(batch.urgent)
+        kept = len(batch.audit), len(batch.urgent), set(batch.created)
         try:
             result = _apply(batch, change, fresh)
             if result["result"] == "rejected":
@@ -179,6 +214,10 @@ def _apply_one(batch: Batch, change: dict) -> dict:
             savepoint.rollback()
             del batch.audit[kept[0]:], batch.urgent[kept[1]:]
             batch.unwritten.clear()
+            batch.unwritten_concerns.clear()
+            for undone in batch.created - kept[2]:  # its row is gone with the savepoint
+                batch.created.discard(undone)
+                batch.concerns.pop(undone, None)
             fresh = True  # look again, at the rows as they are now
             if attempt == ATTEMPTS - 1:
                 raise
@@ -200,7 +239,7 @@ def _apply(batch: Batch, change: dict, fresh: bool) -> dict:
     user = batch.user
     concern, prior = _lookup(batch, change, fresh)
     if prior is not None:
-        return _replay(user, change, prior)
+        return _replay(batch, change, prior)
     if concern is not None and concern.author_id != user.id:
         return _rejected(change, {"id": ["No such concern."]})
     document = batch.document(change["procedure"], change["procedure_version"])
@@ -222,6 +261,7 @@ def _apply(batch: Batch, change: dict, fresh: bool) -> dict:
         if change["base_version"] != 0:
             return _rejected(change, {"base_version": ["The server has no such concern; a new one starts at 0."]})
         return _create(batch, change, document)
+    concern = _stored(batch, concern)
     if concern.status != "draft":
         return _addendum(batch, change, concern)
     if change["base_version"] != concern.version:
@@ -229,10 +269,11 @@ def _apply(batch: Batch, change: dict, fresh: bool) -> dict:
     return _update(batch, change, concern, document)
 
 
-def _replay(user: User, change: dict, prior: ConcernRevision) -> dict:
-    if prior.concern_id != change["id"] or prior.author_id != user.id:
+def _replay(batch: Batch, change: dict, prior: ConcernRevision) -> dict:
+    if prior.concern_id != change["id"] or prior.author_id != batch.user.id:
         return _rejected(change, {"change_id": ["Already used for another change."]})
-    concern = db.session.get(Concern, prior.concern_id, populate_existing=True)
+    concern = _stored(batch, batch.concerns[prior.concern_id]) if prior.concern_id in batch.created \
+        else db.session.get(Concern, prior.concern_id, populate_existing=True)
     if prior.kind == "conflict":
         return _result("conflict", change, concern, concern.version)
     return _result("duplicate", change, concern, prior.version)
@@ -294,7 +335,10 @@ def _create(batch: Batch, change: dict, document: dict) -> dict:
                       procedure_version=change["procedure_version"], author_id=batch.user.id,
                       team_id=batch.user.team_id, status="draft", version=1)
     _apply_fields(concern, change, document)
-    db.session.add(concern)  # inserted with the batch's others (_write)
+    concern.created_at = concern.updated_at
+    # Not added to the session: inserted as a row with the batch's others (_write).
+    batch.unwritten_concerns.append(concern)
+    batch.created.add(concern.id)
     batch.concerns[concern.id] = concern
     _revision(batch, concern, change, "applied")
     _after_store(batch, concern, change, "applied")
