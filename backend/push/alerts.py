@@ -24,12 +24,11 @@ def on_call(team_id: int, now: dt.datetime | None = None) -> tuple[User | None, 
 
 
 def _on_call(team_id: int, now: dt.datetime) -> tuple[User | None, User | None, list[User], list[User]]:
-    # ... and every active manager of the team, read once for both.
-    managers = rota.managers_of(team_id)
+    # ... and every active manager of the team, read with the shift in one statement.
+    managers, primary_id, secondary_id = rota.managers_and_shift(team_id, now)
     by_id = {m.id: m for m in managers}
-    shift = rota.shift_at(team_id, now)
-    primary = by_id.get(shift.primary_id) if shift else None
-    secondary = by_id.get(shift.secondary_id) if shift and shift.secondary_id else None
+    primary = by_id.get(primary_id)
+    secondary = by_id.get(secondary_id)
     return primary, secondary, [m for m in managers if m.on_duty], managers
 
 

@@ -1,7 +1,7 @@
 """Who is on call when, and replacing a team's rota (checked whole, stored whole)."""
 import datetime as dt
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, true
 
 from ..accounts.models import Role, Team, User
 from ..audit.log import record
@@ -24,6 +24,21 @@ def managers_of(team_id: int) -> list[User]:
     return list(db.session.scalars(select(User).where(
         User.team_id == team_id, User.role == Role.DUTY_MANAGER.value, User.active)
         .order_by(User.display_name, User.id)).unique())
+
+
+def managers_and_shift(team_id: int, now: dt.datetime) -> tuple[list[User], int | None, int | None]:
+    """managers_of(team_id) and the primary's and secondary's ids in the shift_at(now), read in
+    one statement: an urgent concern asks both at once (issue 15). No managers, no shift read."""
+    in_force = (select(Shift.primary_id, Shift.secondary_id).where(
+        Shift.team_id == team_id, Shift.starts_at <= now, Shift.ends_at > now)
+        .order_by(Shift.starts_at.desc()).limit(1).subquery())
+    rows = db.session.execute(select(User, in_force.c.primary_id, in_force.c.secondary_id)
+                              .outerjoin(in_force, true()).where(
+        User.team_id == team_id, User.role == Role.DUTY_MANAGER.value, User.active)
+        .order_by(User.display_name, User.id)).unique().all()
+    if not rows:
+        return [], None, None
+    return [row[0] for row in rows], rows[0][1], rows[0][2]
 
 
 def upcoming(team_id: int, now: dt.datetime) -> list[Shift]:
