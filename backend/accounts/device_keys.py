@@ -46,14 +46,19 @@ def revoke_all(user: User) -> None:
     db.session.execute(delete(DeviceKey).where(DeviceKey.user_id == user.id))
 
 
-def session_key_hash(user_id):
-    """The stored hash of this session's key, as a scalar subquery (NULL when there is none),
+def key_hash_of(device_id, user_id):
+    """The stored hash of a device key of a user, as a scalar subquery (NULL when there is none),
     so a caller reading the user can read it in the same statement (sessions.py)."""
+    return (select(DeviceKey.key_hash).where(DeviceKey.id == device_id, DeviceKey.user_id == user_id)
+            .scalar_subquery())
+
+
+def session_key_hash(user_id):
+    """key_hash_of this session's key, or None when the session names none."""
     device_id = session.get("device")
     if not isinstance(device_id, int) or not isinstance(user_id, int):
         return None
-    return (select(DeviceKey.key_hash).where(DeviceKey.id == device_id, DeviceKey.user_id == user_id)
-            .scalar_subquery())
+    return key_hash_of(device_id, user_id)
 
 
 UNREAD = object()  # the stored hash has not been read yet

@@ -3,7 +3,7 @@ import time
 from functools import wraps
 
 from flask import current_app, g, session
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from ..errors import ApiError
 from ..extensions import db
@@ -28,6 +28,12 @@ def log_in(user: User) -> str:
 def end_all_sessions(user: User) -> None:
     user.session_epoch += 1
     device_keys.revoke_all(user)
+
+
+# The user and the stored hash of the session's device key (NULL: none), built once: every
+# personal request reads them (issue 15).
+_USER_AND_KEY = select(User, device_keys.key_hash_of(bindparam("device"), bindparam("uid"))).where(
+    User.id == bindparam("uid"))
 
 
 def _outlived(since) -> bool:
@@ -60,11 +66,11 @@ def _signed_in(with_key: bool) -> tuple[User | None, object]:
         session.clear()
         uid = None
     if uid is not None:
-        key_hash = device_keys.session_key_hash(uid) if with_key else None
-        if key_hash is None:
+        device = session.get("device")
+        if not (with_key and isinstance(uid, int) and isinstance(device, int)):
             candidate = db.session.scalar(select(User).filter_by(id=uid))
         else:
-            row = db.session.execute(select(User, key_hash).filter_by(id=uid)).first()
+            row = db.session.execute(_USER_AND_KEY, {"uid": uid, "device": device}).first()
             candidate, stored = row if row is not None else (None, None)
         # Deactivation also ends every session (a new epoch): say the more specific thing.
         if candidate is not None and not candidate.active:

@@ -36,6 +36,7 @@ from .models import Concern, ConcernAction, ConcernRevision
 from .schemas import ChangeSchema
 
 ATTEMPTS = 3
+_CHANGE = ChangeSchema()  # marshmallow schemas keep no state between loads; built once, not per batch
 
 
 @dataclass
@@ -104,8 +105,7 @@ def apply_batch(user: User, raws: list) -> list[dict]:
     its own (on a clash it is rolled back whole, see below); the caller commits."""
     if db.session.new or db.session.dirty or db.session.deleted:
         raise RuntimeError("apply_batch needs a transaction with nothing written in it yet")
-    schema = ChangeSchema()
-    loaded = [_load(schema, raw) for raw in raws]
+    loaded = [_load(_CHANGE, raw) for raw in raws]
     changes = [change for change, _ in loaded if change is not None]
     batch = Batch(user)
     if changes:

@@ -234,6 +234,8 @@ def _needs(document: dict, answers: dict, considered: dict) -> list[dict]:
                      else {**considered, question["id"]: value})
             fired_after = _fired_after(document, trial, considered, before)
             flipped = before ^ {rule["id"] for rule in fired_after}
+            if not flipped:
+                continue  # the same rules fire: the same recommendations
             difference = outcome ^ _outcome(_actions(document, fired_after))
             if difference and (follow_up or flipped & in_play):
                 changed.update(action for action, _ in difference)
