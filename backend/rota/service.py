@@ -1,7 +1,7 @@
 """Who is on call when, and replacing a team's rota (checked whole, stored whole)."""
 import datetime as dt
 
-from sqlalchemy import delete, select, true
+from sqlalchemy import bindparam, delete, select, true
 
 from ..accounts.models import Role, Team, User
 from ..audit.log import record
@@ -26,16 +26,20 @@ def managers_of(team_id: int) -> list[User]:
         .order_by(User.display_name, User.id)).unique())
 
 
+_IN_FORCE = (select(Shift.primary_id, Shift.secondary_id).where(
+    Shift.team_id == bindparam("team"), Shift.starts_at <= bindparam("now"), Shift.ends_at > bindparam("now"))
+    .order_by(Shift.starts_at.desc()).limit(1).subquery())
+# Built once: building it cost a third of asking (issue 15).
+_MANAGERS_AND_SHIFT = (select(User, _IN_FORCE.c.primary_id, _IN_FORCE.c.secondary_id)
+                       .outerjoin(_IN_FORCE, true()).where(
+    User.team_id == bindparam("team"), User.role == Role.DUTY_MANAGER.value, User.active)
+    .order_by(User.display_name, User.id))
+
+
 def managers_and_shift(team_id: int, now: dt.datetime) -> tuple[list[User], int | None, int | None]:
     """managers_of(team_id) and the primary's and secondary's ids in the shift_at(now), read in
     one statement: an urgent concern asks both at once (issue 15). No managers, no shift read."""
-    in_force = (select(Shift.primary_id, Shift.secondary_id).where(
-        Shift.team_id == team_id, Shift.starts_at <= now, Shift.ends_at > now)
-        .order_by(Shift.starts_at.desc()).limit(1).subquery())
-    rows = db.session.execute(select(User, in_force.c.primary_id, in_force.c.secondary_id)
-                              .outerjoin(in_force, true()).where(
-        User.team_id == team_id, User.role == Role.DUTY_MANAGER.value, User.active)
-        .order_by(User.display_name, User.id)).unique().all()
+    rows = db.session.execute(_MANAGERS_AND_SHIFT, {"team": team_id, "now": now}).unique().all()
     if not rows:
         return [], None, None
     return [row[0] for row in rows], rows[0][1], rows[0][2]
