@@ -3,11 +3,12 @@
 The batch is one transaction and commits once. A process that dies before that commit
 stores nothing of the batch; the device resends it with the same change ids.
 
-Inside it, every change is decided first and the rows written together (the concerns in one
-flush, their revisions in one INSERT). Only when another request clashed with that write
-(stored one of these change ids or edited one of these concerns first) is the transaction
-undone and each change applied again in a savepoint of its own, at the rows as they are now: a clash then undoes that change alone and the others are kept. A rejected
-change writes nothing either way.
+Inside it, every change is decided first and the rows written together (new concerns, their
+actions and the revisions each in one INSERT; edits of existing concerns in one flush). Only
+when another request clashed with that write (stored one of these change ids or edited one of
+these concerns first) is the transaction undone and each change applied again in a savepoint
+of its own, at the rows as they are now: a clash then undoes that change alone and the others
+are kept. A rejected change writes nothing either way.
 
 Results: applied (stored, new version), duplicate (this change_id was stored before:
 the same answer again, nothing stored twice), conflict (the device edited an old
