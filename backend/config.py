@@ -2,6 +2,8 @@
 import os
 from pathlib import Path
 
+from .urgency import Urgency
+
 DEV_SECRET = "dev-only-not-secret"
 REPO_ROOT = Path(__file__).resolve().parent.parent
 # The real push services' hosts; "*." entries match any subdomain.
@@ -33,7 +35,7 @@ def _due_hours(raw: str) -> dict[str, float]:
     for item in raw.split(","):
         name, _, value = item.partition("=")
         hours[name.strip()] = float(value)
-    missing = {"immediate", "urgent", "soon", "routine"} - set(hours)
+    missing = {level.value for level in Urgency} - set(hours)
     if missing:
         raise RuntimeError(f"SAFEVISIT_ACTION_DUE_HOURS lacks {', '.join(sorted(missing))}.")
     return hours

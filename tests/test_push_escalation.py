@@ -11,7 +11,7 @@ from sqlalchemy import select
 from backend.audit.models import AuditEvent
 from backend.concerns.models import Concern
 from backend.extensions import db
-from backend.procedures.models import utcnow
+from backend.clock import utcnow
 from backend.push.models import AlertJob, Escalation
 from backend.push.worker import Worker, drain_once
 from tests.push_support import push_app, receiver, signed_in, urgent_change  # noqa: F401

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from backend.audit.models import AuditEvent
 from backend.extensions import db
-from backend.procedures.models import utcnow
+from backend.clock import utcnow
 from backend.push import delivery, keys
 from backend.push.models import AlertJob, PushSubscription
 from backend.push.transport import PushSession

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from backend.audit.models import AuditEvent
 from backend.concerns.models import Concern
 from backend.extensions import db
-from backend.procedures.models import utcnow
+from backend.clock import utcnow
 from backend.push.delivery import TITLE
 from backend.push.worker import Worker, drain_once, sms_once
 from backend.sms.models import MobileNumber, SmsJob

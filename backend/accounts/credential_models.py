@@ -10,8 +10,8 @@ import datetime as dt
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from ..clock import utcnow
 from ..extensions import db
-from ..procedures.models import utcnow
 
 
 class SetupCode(db.Model):

@@ -5,15 +5,16 @@ from ..accounts.models import User
 from ..errors import ApiError
 from ..extensions import db
 from .models import Concern
+from .status import Status
 
 
 def visible_to(user: User) -> Select:
     """Carers and workers: their own. Managers: their team's, once submitted. Admins: all submitted."""
     query = select(Concern)
     if user.is_admin:
-        return query.where(Concern.status != "draft")
+        return query.where(Concern.status != Status.DRAFT)
     if user.is_manager:
-        return query.where(Concern.team_id == user.team_id, Concern.status != "draft")
+        return query.where(Concern.team_id == user.team_id, Concern.status != Status.DRAFT)
     return query.where(Concern.author_id == user.id)
 
 

@@ -16,5 +16,3 @@ concern_acknowledged = signals.signal("concern-acknowledged")
 concern_assigned = signals.signal("concern-assigned")
 concern_action_updated = signals.signal("concern-action-updated")  # action=the ConcernAction
 concern_closed = signals.signal("concern-closed")
-
-URGENT = ("immediate", "urgent")

@@ -13,14 +13,15 @@ import json
 from sqlalchemy import and_, case, func, or_, select
 
 from ..accounts.models import Team, User
+from ..clock import utcnow
 from ..errors import ApiError
 from ..extensions import db
-from ..procedures.models import utcnow
+from ..urgency import RANK as URGENCY_RANK
 from .access import visible_to
 from .lifecycle import OPEN, ActionState, Status
 from .models import Concern, ConcernAction
 
-RANK = case({"immediate": 3, "urgent": 2, "soon": 1, "routine": 0},
+RANK = case({level.value: rank for level, rank in URGENCY_RANK.items()},
             value=Concern.urgency, else_=-1)
 EPOCH = dt.datetime(1970, 1, 1)
 SUBMITTED = func.coalesce(Concern.submitted_at, EPOCH)
@@ -101,7 +102,7 @@ def page(user: User, args: dict) -> dict:
 
 
 def _rank(urgency: str | None) -> int:
-    return {"immediate": 3, "urgent": 2, "soon": 1, "routine": 0}.get(urgency or "", -1)
+    return URGENCY_RANK.get(urgency or "", -1)
 
 
 def _item(concern: Concern, now: dt.datetime) -> dict:

@@ -2,13 +2,14 @@
 from marshmallow import Schema, fields, validate
 
 from ..accounts.schemas import TeamSchema
+from ..clock import utcnow
 from ..fields import UtcDateTime
-from ..procedures.models import utcnow
 from ..procedures.schemas import RecommendedActionSchema, answers_field
+from ..urgency import ORDER
 from .duty_call import DutyCallSchema
-from .models import ACTION_STATES, STATUSES
+from .status import DEVICE_STATUSES, ActionState, Status
 
-URGENCIES = ["immediate", "urgent", "soon", "routine"]
+URGENCIES = [level.value for level in ORDER]
 
 CASE_REFERENCE = validate.Regexp(
     r"^[A-Za-z0-9][A-Za-z0-9 /_.-]{0,39}$",
@@ -25,7 +26,7 @@ class ChangeSchema(Schema):
     procedure_version = fields.Str(required=True, validate=validate.Length(min=1, max=20))
     answers = answers_field(required=True)
     notes = fields.Str(load_default="", validate=validate.Length(max=8000))
-    status = fields.Str(required=True, validate=validate.OneOf(["draft", "submitted"]))
+    status = fields.Str(required=True, validate=validate.OneOf([s.value for s in DEVICE_STATUSES]))
     addendum = fields.Str(validate=validate.Length(min=1, max=8000),
                           metadata={"description": "Only for a concern already submitted."})
     submitted_without = fields.List(
@@ -116,7 +117,7 @@ class SyncResponseSchema(Schema):
 
 class ConcernListArgsSchema(Schema):
     since = fields.Int(load_default=0, validate=validate.Range(min=0, max=2**31 - 1))
-    status = fields.Str(validate=validate.OneOf(STATUSES))
+    status = fields.Str(validate=validate.OneOf([s.value for s in Status]))
 
 
 class ConcernListSchema(Schema):
@@ -163,7 +164,7 @@ class CloseSchema(Schema):
 
 
 class ActionUpdateSchema(Schema):
-    state = fields.Str(required=True, validate=validate.OneOf(ACTION_STATES))
+    state = fields.Str(required=True, validate=validate.OneOf([s.value for s in ActionState]))
     note = fields.Str(load_default="", validate=validate.Length(max=2000), metadata={
         "description": "Required (the reason) when the state is not_needed."})
     reference = fields.Str(load_default="", validate=validate.Length(max=120), metadata={
@@ -171,7 +172,7 @@ class ActionUpdateSchema(Schema):
 
 
 class QueueArgsSchema(Schema):
-    status = fields.Str(validate=validate.OneOf([s for s in STATUSES if s != "draft"]),
+    status = fields.Str(validate=validate.OneOf([s.value for s in Status if s != Status.DRAFT]),
                         metadata={"description": "Default: every open status."})
     urgency = fields.Str(validate=validate.OneOf(URGENCIES))
     unacknowledged = fields.Bool()

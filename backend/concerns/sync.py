@@ -26,15 +26,17 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from ..accounts.models import User
 from ..audit.log import record_all, row
+from ..clock import utcnow
 from ..errors import flatten_messages
 from ..extensions import db
 from ..procedures import rules, store
 from ..procedures.answers import answer_errors
-from ..procedures.models import utcnow
 from ..requests import text_errors
+from ..urgency import ALERTING
 from . import events, lifecycle
 from .models import Concern, ConcernAction, ConcernRevision
 from .schemas import ChangeSchema
+from .status import Status
 
 ATTEMPTS = 3
 _CHANGE = ChangeSchema()  # marshmallow schemas keep no state between loads; built once, not per batch
@@ -251,7 +253,7 @@ def _apply(batch: Batch, change: dict, fresh: bool) -> dict:
         return _rejected(change, {"procedure_version": [
             f"This concern was started under version {concern.procedure_version} and keeps it."]})
 
-    errors = answer_errors(document, change["answers"], complete=change["status"] == "submitted")
+    errors = answer_errors(document, change["answers"], complete=change["status"] == Status.SUBMITTED)
     answered_reference = change["answers"].get("case_reference")
     if answered_reference is not None and answered_reference != change["case_reference"]:
         errors["answers.case_reference"] = ["Must be the same as case_reference."]
@@ -263,7 +265,7 @@ def _apply(batch: Batch, change: dict, fresh: bool) -> dict:
             return _rejected(change, {"base_version": ["The server has no such concern; a new one starts at 0."]})
         return _create(batch, change, document)
     concern = _stored(batch, concern)
-    if concern.status != "draft":
+    if concern.status != Status.DRAFT:
         return _addendum(batch, change, concern)
     if change["base_version"] != concern.version:
         return _conflict(batch, change, concern)
@@ -282,7 +284,7 @@ def _replay(batch: Batch, change: dict, prior: ConcernRevision) -> dict:
 
 def _apply_fields(concern: Concern, change: dict, document: dict) -> None:
     # What was left unanswered matters only at submission (submitted_without).
-    evaluation = rules.evaluate(document, change["answers"], with_needs=change["status"] == "submitted")
+    evaluation = rules.evaluate(document, change["answers"], with_needs=change["status"] == Status.SUBMITTED)
     confirmed = set(change.get("submitted_without") or [])
     concern.case_reference = change["case_reference"]
     concern.answers = change["answers"]
@@ -295,7 +297,7 @@ def _apply_fields(concern: Concern, change: dict, document: dict) -> None:
     # Each change its own moment, even within a batch: the queue lists concerns by when they
     # were submitted, and a batch sent after a day offline keeps the order it was queued in.
     concern.updated_at = utcnow()
-    if change["status"] == "submitted":
+    if change["status"] == Status.SUBMITTED:
         lifecycle.submit(concern, evaluation)
         # The decisive questions left unanswered, as the server works them out, and whether the
         # author confirmed each. Never a reason to refuse: a concern must reach the team even
@@ -327,14 +329,14 @@ def _revision(batch: Batch, concern: Concern, change: dict, kind: str) -> None:
 def _after_store(batch: Batch, concern: Concern, change: dict, kind: str) -> None:
     batch.audit.append(row(f"sync_{kind}", "concern", concern.id, user=batch.user,
                            detail={"version": concern.version, "status": concern.status}))
-    if kind == "applied" and change["status"] == "submitted" and concern.urgency in events.URGENT:
+    if kind == "applied" and change["status"] == Status.SUBMITTED and concern.urgency in ALERTING:
         batch.urgent.append(concern)
 
 
 def _create(batch: Batch, change: dict, document: dict) -> dict:
     concern = Concern(id=change["id"], procedure=change["procedure"],
                       procedure_version=change["procedure_version"], author_id=batch.user.id,
-                      team_id=batch.user.team_id, status="draft", version=1)
+                      team_id=batch.user.team_id, status=Status.DRAFT, version=1)
     _apply_fields(concern, change, document)
     concern.created_at = concern.updated_at
     # Not added to the session: inserted as a row with the batch's others (_write).

@@ -7,9 +7,9 @@ from sqlalchemy import select
 from ..accounts import capabilities
 from ..accounts.sessions import require_user
 from ..audit.log import record
+from ..clock import utcnow
 from ..errors import ApiError
 from ..extensions import db
-from ..procedures.models import utcnow
 from ..requests import json_body
 from . import chronology, lifecycle
 from . import queue as desk_queue

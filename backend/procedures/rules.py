@@ -10,8 +10,7 @@ Unanswered is never read as "no".
 Answers to questions that are not shown (their section or question `when`
 is false) are ignored, so hidden answers never drive a recommendation.
 """
-
-URGENCY_RANK = {"routine": 0, "soon": 1, "urgent": 2, "immediate": 3}
+from ..urgency import RANK as URGENCY_RANK
 
 
 def is_answered(value) -> bool:

@@ -2,6 +2,7 @@
 from marshmallow import Schema, fields, validate
 
 from ..fields import UtcDateTime
+from ..urgency import ORDER
 
 
 class ProcedureSummarySchema(Schema):
@@ -41,7 +42,7 @@ SOURCES = ["chapter", "practice"]
 class RecommendedActionSchema(Schema):
     action = fields.Str()
     title = fields.Str()
-    urgency = fields.Str(validate=validate.OneOf(["immediate", "urgent", "soon", "routine"]))
+    urgency = fields.Str(validate=validate.OneOf([level.value for level in ORDER]))
     source = fields.Str(validate=validate.OneOf(SOURCES),
                         metadata={"description": "chapter: the chapter says so; practice: good practice beyond it."})
     paragraphs = fields.List(fields.Str())

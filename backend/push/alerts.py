@@ -5,10 +5,11 @@ import logging
 from sqlalchemy import select, update
 
 from ..accounts.models import Role, User
+from ..alerts.states import JobStatus
+from ..clock import utcnow
 from ..concerns import events
 from ..concerns.models import Concern
 from ..extensions import db
-from ..procedures.models import utcnow
 from ..rota import service as rota
 from ..sms import queue as sms
 from . import wakeup
@@ -66,7 +67,7 @@ def _enqueue(concerns: list[Concern], users: list[User], kind: str, now: dt.date
     for concern in concerns:
         for subscription in subscriptions:
             db.session.add(AlertJob(concern_id=concern.id, subscription_id=subscription.id,
-                                    user_id=subscription.user_id, kind=kind, status="pending",
+                                    user_id=subscription.user_id, kind=kind, status=JobStatus.PENDING,
                                     next_attempt_at=now, created_at=now, updated_at=now))
         if not subscriptions:
             # Nobody can be reached by push: say so loudly; escalation will still follow.
@@ -99,7 +100,7 @@ def on_acknowledged(concern: Concern, **_) -> None:
     # Someone has it: escalation messages not yet sent are no longer needed.
     db.session.execute(update(AlertJob).where(
         AlertJob.concern_id == concern.id, AlertJob.kind == "escalation",
-        AlertJob.status == "pending").values(status="cancelled", updated_at=utcnow(),
+        AlertJob.status == JobStatus.PENDING).values(status=JobStatus.CANCELLED, updated_at=utcnow(),
                                              last_error="concern acknowledged"))
     sms.cancel(concern.id)
 

@@ -2,10 +2,11 @@
 from sqlalchemy import select
 
 from ..accounts.models import Role, Team, User
+from ..alerts.states import WAITING, JobStatus
 from ..audit.log import record
+from ..clock import utcnow
 from ..errors import ApiError
 from ..extensions import db
-from ..procedures.models import utcnow
 from . import alerts, health, wakeup
 from .models import AlertJob, PushSubscription
 
@@ -18,13 +19,13 @@ def queue_test(user: User) -> int:
                                        .order_by(PushSubscription.id)).all()
     waiting = set(db.session.scalars(select(AlertJob.subscription_id).where(
         AlertJob.user_id == user.id, AlertJob.kind == "test",
-        AlertJob.status.in_(("pending", "sending")))))
+        AlertJob.status.in_(WAITING))))
     added = 0
     for subscription in subscriptions:
         if subscription.id in waiting:
             continue  # a second tap while the first is on its way sends nothing more
         db.session.add(AlertJob(concern_id=None, subscription_id=subscription.id, user_id=user.id,
-                                kind="test", status="pending", next_attempt_at=now,
+                                kind="test", status=JobStatus.PENDING, next_attempt_at=now,
                                 created_at=now, updated_at=now))
         added += 1
     if added:

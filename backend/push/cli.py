@@ -5,7 +5,7 @@ import signal
 import click
 from flask import Blueprint, current_app
 
-from ..procedures.models import utcnow
+from ..clock import utcnow
 from . import escalation, escalation_chain, keys
 from .worker import Worker
 

@@ -13,10 +13,11 @@ from sqlalchemy.exc import IntegrityError
 
 from ..accounts.models import User
 from ..audit.log import record
-from ..concerns import events
+from ..concerns.lifecycle import UNACKNOWLEDGED
 from ..concerns.models import Concern
 from ..extensions import db
 from ..sms import queue as sms
+from ..urgency import ALERTING
 from .alerts import enqueue, step_recipients
 from .escalation_chain import Step
 from .models import AlertJob, Escalation
@@ -26,7 +27,7 @@ def overdue(now: dt.datetime, step: Step) -> list[str]:
     """Ids of urgent concerns still unacknowledged `step.minutes` after submission, without that step."""
     cutoff = now - dt.timedelta(minutes=step.minutes)
     return list(db.session.scalars(select(Concern.id).where(
-        Concern.status == "submitted", Concern.urgency.in_(events.URGENT),
+        Concern.status == UNACKNOWLEDGED, Concern.urgency.in_(ALERTING),
         Concern.submitted_at <= cutoff,
         ~exists().where(Escalation.concern_id == Concern.id, Escalation.step == step.step))
         .order_by(Concern.submitted_at)))
@@ -50,7 +51,7 @@ def _take(concern_id: str, step: Step, first: bool, now: dt.datetime) -> bool:
     # or waits for us and then cancels the escalation jobs we queued.
     concern = db.session.get(Concern, concern_id, populate_existing=True,
                              with_for_update={"of": Concern})
-    if concern is None or concern.status != "submitted":
+    if concern is None or concern.status != UNACKNOWLEDGED:
         db.session.rollback()
         return False
     recipients = step_recipients(concern.team_id, step.step, now)

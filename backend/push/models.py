@@ -4,10 +4,10 @@ import datetime as dt
 from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from ..alerts.states import JobStatus
+from ..clock import utcnow
 from ..extensions import db
-from ..procedures.models import utcnow
 
-JOB_STATUSES = ("pending", "sending", "sent", "failed", "dead", "cancelled")
 JOB_KINDS = ("alert", "escalation", "test")
 
 
@@ -51,7 +51,7 @@ class AlertJob(db.Model):
         ForeignKey("push_subscriptions.id", ondelete="SET NULL"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     kind: Mapped[str] = mapped_column(String(20), default="alert")
-    status: Mapped[str] = mapped_column(String(20), default="pending")
+    status: Mapped[str] = mapped_column(String(20), default=JobStatus.PENDING.value)
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     # While "sending": the claim's token and when it lapses, so that a crashed

@@ -13,10 +13,13 @@ import uuid
 from sqlalchemy import and_, delete, or_, select, update
 
 from ..accounts.models import User
+from ..alerts.states import JobStatus, Result
 from ..audit.log import record
+from ..concerns.lifecycle import UNACKNOWLEDGED
 from ..concerns.models import Concern
 from ..extensions import db
 from ..sms import queue as sms
+from ..urgency import Urgency
 from . import health
 from .delivery import Message, Outcome, payload, test_payload, topic
 from .models import AlertJob, PushSubscription
@@ -47,8 +50,8 @@ def _claim_batch(now, limit, lease, secret) -> tuple[list, list[Message]]:
     # Plain rows and set-wise UPDATEs, not unit-of-work objects: the claim runs between batches
     # of sends, in the worker's process, and whatever it costs is time nobody is sending
     # (issue 15: the worker's send rate beside bare pywebpush).
-    due = or_(and_(AlertJob.status == "pending", AlertJob.next_attempt_at <= now),
-              and_(AlertJob.status == "sending", AlertJob.lease_expires_at <= now))
+    due = or_(and_(AlertJob.status == JobStatus.PENDING, AlertJob.next_attempt_at <= now),
+              and_(AlertJob.status == JobStatus.SENDING, AlertJob.lease_expires_at <= now))
     query = (select(AlertJob.id, AlertJob.subscription_id, AlertJob.concern_id, AlertJob.kind)
              .where(due).order_by(AlertJob.next_attempt_at, AlertJob.id).limit(limit))
     if db.engine.dialect.name == "postgresql":
@@ -66,19 +69,19 @@ def _claim_batch(now, limit, lease, secret) -> tuple[list, list[Message]]:
     for job in jobs:
         subscription = subscriptions.get(job.subscription_id)
         if subscription is None:
-            closed.append((job.id, "dead", "the subscription was removed"))
+            closed.append((job.id, JobStatus.DEAD, "the subscription was removed"))
             continue
         if job.kind == "test":
             body, job_topic = test_payload(health.test_token(secret, job.id)), topic(secret, f"test-{job.id}")
         else:
             concern = concerns[job.concern_id]
-            if job.kind == "escalation" and concern.status != "submitted":
+            if job.kind == "escalation" and concern.status != UNACKNOWLEDGED:
                 # Acknowledged after the escalation was queued: nobody needs waking now.
-                closed.append((job.id, "cancelled", "concern acknowledged"))
+                closed.append((job.id, JobStatus.CANCELLED, "concern acknowledged"))
                 continue
             if (concern.id, job.kind) not in bodies:  # the same for every browser it goes to
                 bodies[concern.id, job.kind] = (
-                    payload(concern.id, concern.urgency or "urgent", concern.team_id, job.kind,
+                    payload(concern.id, concern.urgency or Urgency.URGENT, concern.team_id, job.kind,
                             phoned=bool(concern.duty_call)), topic(secret, concern.id))
             body, job_topic = bodies[concern.id, job.kind]
         claimed.append(job.id)
@@ -87,7 +90,7 @@ def _claim_batch(now, limit, lease, secret) -> tuple[list, list[Message]]:
             endpoint=subscription.endpoint, p256dh=subscription.p256dh, auth=subscription.auth,
             payload=body, topic=job_topic))
     if claimed:
-        _update_jobs(claimed, status="sending", lease_token=token, lease_expires_at=now + lease,
+        _update_jobs(claimed, status=JobStatus.SENDING, lease_token=token, lease_expires_at=now + lease,
                      updated_at=now, attempts=AlertJob.attempts + 1)
     for job_id, status, error in closed:
         _update_jobs([job_id], status=status, last_status_code=None, last_error=error,
@@ -109,8 +112,8 @@ def _close(job: AlertJob, now: dt.datetime, status: str, code: int | None, error
 def finish(results: list[tuple[Message, Outcome]], now: dt.datetime) -> list[str | None]:
     """Record each outcome; returns each job's new status, or None where the lease was lost."""
     statuses: dict[int, str | None] = {}
-    delivered = _finish_sent([(m, o) for m, o in results if o.result == "sent"], now, statuses)
-    others = [(m, o) for m, o in results if o.result != "sent"]
+    delivered = _finish_sent([(m, o) for m, o in results if o.result == Result.SENT], now, statuses)
+    others = [(m, o) for m, o in results if o.result != Result.SENT]
     jobs = {job.id: job for job in db.session.scalars(select(AlertJob).where(
         AlertJob.id.in_([message.job_id for message, _ in others])))} if others else {}
     undelivered = []
@@ -120,16 +123,16 @@ def finish(results: list[tuple[Message, Outcome]], now: dt.datetime) -> list[str
             # Another worker re-claimed it after our lease lapsed: its record wins.
             statuses[message.job_id] = None
             continue
-        if outcome.result == "gone":
-            _close(job, now, "dead", outcome.status_code, outcome.error)
+        if outcome.result == Result.GONE:
+            _close(job, now, JobStatus.DEAD, outcome.status_code, outcome.error)
             _remove(message, outcome, job.user_id)
             undelivered.append(job)
-        elif outcome.result == "retry" and job.attempts < MAX_ATTEMPTS:
-            _close(job, now, "pending", outcome.status_code, outcome.error)
+        elif outcome.result == Result.RETRY and job.attempts < MAX_ATTEMPTS:
+            _close(job, now, JobStatus.PENDING, outcome.status_code, outcome.error)
             job.next_attempt_at = now + dt.timedelta(seconds=backoff(job.attempts, outcome.retry_after))
         else:
-            error = outcome.error if outcome.result != "retry" else f"gave up: {outcome.error}"
-            _close(job, now, "failed", outcome.status_code, error)
+            error = outcome.error if outcome.result != Result.RETRY else f"gave up: {outcome.error}"
+            _close(job, now, JobStatus.FAILED, outcome.status_code, error)
             # A retry is not yet a failure of the channel; a refusal or giving up is.
             health.record_failure(message.subscription_id, now, error)
             undelivered.append(job)
@@ -149,12 +152,12 @@ def _finish_sent(sent: list[tuple[Message, Outcome]], now: dt.datetime, statuses
     for (token, code), messages in groups.items():
         recorded = set(db.session.scalars(update(AlertJob).where(
             AlertJob.id.in_([m.job_id for m in messages]), AlertJob.lease_token == token)
-            .values(status="sent", last_status_code=code, last_error=None, lease_token=None,
+            .values(status=JobStatus.SENT, last_status_code=code, last_error=None, lease_token=None,
                     lease_expires_at=None, updated_at=now, sent_at=now)
             .returning(AlertJob.id).execution_options(synchronize_session=False)))
         for message in messages:
             # Not recorded: another worker re-claimed it after our lease lapsed; its record wins.
-            statuses[message.job_id] = "sent" if message.job_id in recorded else None
+            statuses[message.job_id] = JobStatus.SENT if message.job_id in recorded else None
             if message.job_id in recorded:
                 delivered.append(message.subscription_id)
     return delivered
@@ -168,7 +171,7 @@ def _text_instead(jobs: list[AlertJob], now: dt.datetime) -> None:
             continue  # a test alert (kind "test") proves the push channel alone
         concern = db.session.get(Concern, job.concern_id)
         user = db.session.get(User, job.user_id)
-        if concern is not None and concern.status == "submitted" and user is not None and user.active:
+        if concern is not None and concern.status == UNACKNOWLEDGED and user is not None and user.active:
             sms.enqueue(concern, [user], "push_failed", now)
 
 

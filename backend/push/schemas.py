@@ -6,9 +6,10 @@ import time
 from cryptography.hazmat.primitives.asymmetric import ec
 from marshmallow import Schema, ValidationError, fields, validate
 
+from ..alerts.states import JobStatus
 from ..fields import UtcDateTime
 from . import health
-from .models import JOB_KINDS, JOB_STATUSES
+from .models import JOB_KINDS
 
 ENDPOINT = validate.Length(min=12, max=1024)
 YEAR_2200_MS = 7_258_118_400_000
@@ -98,7 +99,7 @@ class DutySchema(Schema):
 
 
 class JobListArgsSchema(Schema):
-    status = fields.Str(validate=validate.OneOf(JOB_STATUSES))
+    status = fields.Str(validate=validate.OneOf([s.value for s in JobStatus]))
     kind = fields.Str(validate=validate.OneOf(JOB_KINDS))
     concern_id = fields.Str(validate=validate.Length(max=36))
     limit = fields.Int(load_default=100, validate=validate.Range(min=1, max=500))

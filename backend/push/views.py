@@ -10,9 +10,9 @@ from ..accounts.capabilities import ALL_TEAMS, MANAGE_CONCERNS, READ_QUEUE, RECE
 from ..accounts.schemas import OkSchema
 from ..accounts.sessions import require_user
 from ..audit.log import record
+from ..clock import utcnow
 from ..errors import ApiError
 from ..extensions import db
-from ..procedures.models import utcnow
 from ..requests import json_body
 from . import channels, endpoints, keys
 from .models import AlertJob, PushSubscription

@@ -8,8 +8,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 from flask import Flask
 
+from ..alerts.states import Result
+from ..clock import utcnow
 from ..extensions import db
-from ..procedures.models import utcnow
 from ..sms import notify, queue as sms_queue
 from . import delivery, escalation, escalation_chain, keys, queue, wakeup
 from .transport import PushSession
@@ -64,8 +65,8 @@ class Worker:
                 statuses = queue.finish(results, now or self.clock())
                 db.session.commit()
                 for (message, outcome), status in zip(results, statuses):
-                    counts[status or "lease_lost"] += 1
-                    if outcome.result != "sent":
+                    counts[str(status or "lease_lost")] += 1  # plain names: the CLI prints them
+                    if outcome.result != Result.SENT:
                         log.info("push job %s: %s (%s)", message.job_id, status, outcome.error)
         return counts
 
@@ -94,7 +95,7 @@ class Worker:
                                           reference=f"safevisit-sms-{job_id}")
                     status = sms_queue.finish(job_id, token, outcome, now or self.clock())
                     db.session.commit()
-                    counts[status or "lease_lost"] += 1
+                    counts[str(status or "lease_lost")] += 1  # plain names: the CLI prints them
         return counts
 
     def run(self, poll: float = 1.0, fallback: float = 5.0) -> None:

@@ -6,9 +6,9 @@ from ..accounts.capabilities import MANAGE_ROTA, require
 from ..accounts.device_lock import personal
 from ..accounts.models import Team, User
 from ..audit.log import record
+from ..clock import utcnow
 from ..errors import ApiError
 from ..extensions import db
-from ..procedures.models import utcnow
 from ..push import alerts, escalation_chain
 from ..requests import json_body
 from . import service, times

@@ -4,10 +4,10 @@ import datetime as dt
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from ..alerts.states import JobStatus
+from ..clock import utcnow
 from ..extensions import db
-from ..procedures.models import utcnow
 
-SMS_STATUSES = ("pending", "sending", "sent", "failed", "cancelled")
 
 
 class MobileNumber(db.Model):
@@ -39,7 +39,7 @@ class SmsJob(db.Model):
     concern_id: Mapped[str] = mapped_column(ForeignKey("concerns.id"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     reason: Mapped[str] = mapped_column(String(30))  # no_push | push_failed | escalation_<step>
-    status: Mapped[str] = mapped_column(String(20), default="pending")
+    status: Mapped[str] = mapped_column(String(20), default=JobStatus.PENDING.value)
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     lease_token: Mapped[str | None] = mapped_column(String(36))

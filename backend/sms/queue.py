@@ -13,9 +13,11 @@ from flask import current_app
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
+from ..alerts.states import JobStatus, Result
+from ..clock import utcnow
+from ..concerns.lifecycle import UNACKNOWLEDGED
 from ..concerns.models import Concern
 from ..extensions import db
-from ..procedures.models import utcnow
 from ..push import wakeup
 from .models import MobileNumber, SmsJob
 from .notify import Outcome, enabled
@@ -41,7 +43,7 @@ def enqueue(concern: Concern, users: list, reason: str, now: dt.datetime | None 
         try:
             with db.session.begin_nested():  # a concurrent insert of the same text loses alone
                 db.session.add(SmsJob(concern_id=concern.id, user_id=user_id, reason=reason,
-                                      status="pending", next_attempt_at=now, created_at=now,
+                                      status=JobStatus.PENDING, next_attempt_at=now, created_at=now,
                                       updated_at=now))
             added += 1
         except IntegrityError:
@@ -54,14 +56,14 @@ def enqueue(concern: Concern, users: list, reason: str, now: dt.datetime | None 
 def cancel(concern_id: str) -> None:
     """Someone acknowledged the concern: texts not yet sent are no longer needed."""
     db.session.execute(update(SmsJob).where(
-        SmsJob.concern_id == concern_id, SmsJob.status == "pending").values(
-        status="cancelled", updated_at=utcnow(), last_error="concern acknowledged"))
+        SmsJob.concern_id == concern_id, SmsJob.status == JobStatus.PENDING).values(
+        status=JobStatus.CANCELLED, updated_at=utcnow(), last_error="concern acknowledged"))
 
 
 def claim(now: dt.datetime, limit: int, lease: dt.timedelta) -> list[tuple[int, str, str, str]]:
     """Claim due texts and commit; returns (job id, lease token, number, concern id) for each."""
-    due = or_(and_(SmsJob.status == "pending", SmsJob.next_attempt_at <= now),
-              and_(SmsJob.status == "sending", SmsJob.lease_expires_at <= now))
+    due = or_(and_(SmsJob.status == JobStatus.PENDING, SmsJob.next_attempt_at <= now),
+              and_(SmsJob.status == JobStatus.SENDING, SmsJob.lease_expires_at <= now))
     query = select(SmsJob).where(due).order_by(SmsJob.next_attempt_at, SmsJob.id).limit(limit)
     if db.engine.dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True, of=SmsJob)
@@ -73,12 +75,12 @@ def claim(now: dt.datetime, limit: int, lease: dt.timedelta) -> list[tuple[int, 
     token, claimed = str(uuid.uuid4()), []
     for job in jobs:
         mobile = numbers.get(job.user_id)
-        if statuses.get(job.concern_id) != "submitted":
-            _close(job, now, "cancelled", None, "concern acknowledged")
+        if statuses.get(job.concern_id) != UNACKNOWLEDGED:
+            _close(job, now, JobStatus.CANCELLED, None, "concern acknowledged")
         elif mobile is None or mobile.verified_at is None:
-            _close(job, now, "failed", None, "no verified mobile number any more")
+            _close(job, now, JobStatus.FAILED, None, "no verified mobile number any more")
         else:
-            job.status, job.lease_token, job.lease_expires_at = "sending", token, now + lease
+            job.status, job.lease_token, job.lease_expires_at = JobStatus.SENDING, token, now + lease
             job.attempts, job.updated_at = job.attempts + 1, now
             claimed.append((job.id, token, mobile.number, job.concern_id))
     db.session.commit()
@@ -95,15 +97,15 @@ def finish(job_id: int, token: str, outcome: Outcome, now: dt.datetime) -> str |
     job = db.session.get(SmsJob, job_id)
     if job is None or job.lease_token != token:
         return None
-    if outcome.result == "sent":
-        _close(job, now, "sent", outcome.status_code, None)
+    if outcome.result == Result.SENT:
+        _close(job, now, JobStatus.SENT, outcome.status_code, None)
         job.sent_at, job.notify_id = now, outcome.notify_id
-    elif outcome.result == "retry" and job.attempts < MAX_ATTEMPTS:
-        _close(job, now, "pending", outcome.status_code, outcome.error)
+    elif outcome.result == Result.RETRY and job.attempts < MAX_ATTEMPTS:
+        _close(job, now, JobStatus.PENDING, outcome.status_code, outcome.error)
         delay = BASE_DELAY * 2 ** (job.attempts - 1) * random.uniform(0.8, 1.2)
         job.next_attempt_at = now + dt.timedelta(seconds=delay)
     else:
-        error = outcome.error if outcome.result != "retry" else f"gave up: {outcome.error}"
-        _close(job, now, "failed", outcome.status_code, error)
+        error = outcome.error if outcome.result != Result.RETRY else f"gave up: {outcome.error}"
+        _close(job, now, JobStatus.FAILED, outcome.status_code, error)
         log.warning("SMS job %s failed: %s", job.id, error)
     return job.status

@@ -14,10 +14,11 @@ from .. import openapi
 from ..accounts.capabilities import RECEIVE_ALERTS, require
 from ..accounts.device_lock import personal
 from ..accounts.schemas import OkSchema
+from ..alerts.states import Result
 from ..audit.log import record
+from ..clock import utcnow
 from ..errors import ApiError
 from ..extensions import db
-from ..procedures.models import utcnow
 from ..requests import json_body
 from . import notify
 from .models import MobileNumber
@@ -90,12 +91,12 @@ def set_mobile():
                               reference=f"safevisit-code-{user.id}")
     finally:
         api.request_session.close()
-    if outcome.result != "sent":
+    if outcome.result != Result.SENT:
         db.session.rollback()
         record("mobile_code_failed", "user", str(user.id), user=user,
                detail={"status": outcome.status_code, "error": outcome.error})
         db.session.commit()
-        if outcome.result == "failed" and outcome.status_code == 400:
+        if outcome.result == Result.FAILED and outcome.status_code == 400:
             raise ApiError(422, "Notify could not send a text to that number.",
                            fields={"number": ["Notify refused this number."]})
         raise ApiError(503, "The code could not be sent just now. Try again in a minute.")

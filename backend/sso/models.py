@@ -5,8 +5,8 @@ from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import Team
+from ..clock import utcnow
 from ..extensions import db
-from ..procedures.models import utcnow
 
 
 class SsoMapping(db.Model):
