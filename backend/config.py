@@ -92,7 +92,7 @@ def from_environment(instance_path: str) -> dict:
         "PUSH_ESCALATION_MINUTES": float(os.environ.get("SAFEVISIT_PUSH_ESCALATION_MINUTES", "15")),
         # A channel is "working" while its last delivery (or test acknowledgement) is this recent.
         "PUSH_HEALTHY_DAYS": float(os.environ.get("SAFEVISIT_PUSH_HEALTHY_DAYS", "7")),
-        # The escalation chain (backend/push/escalation_chain.py): step=minutes[+sms], in order.
+        # The escalation chain (backend/alerts/chain.py, checked when the app starts): step=minutes[+sms], in order.
         "ESCALATION_CHAIN": os.environ.get("SAFEVISIT_ESCALATION_CHAIN", "secondary=10+sms,team=20+sms,admins=30"),
         # SMS through GOV.UK Notify (backend/sms/): off unless the key and template are set.
         "NOTIFY_API_KEY": os.environ.get("SAFEVISIT_NOTIFY_API_KEY") or None,
@@ -139,8 +139,6 @@ def check(config: dict) -> None:
                            f"{LONGEST_LOCK_MINUTES}, the longest lock the app offers.")
     if not 0 < config.get("SESSION_ABSOLUTE_HOURS", 12) <= 24 * 7:
         raise RuntimeError("SAFEVISIT_SESSION_ABSOLUTE_HOURS must be more than 0 and at most 168.")
-    from .push import escalation_chain
-    escalation_chain.of(config)  # a chain that does not parse stops the start, not the first alert
     if bool(config.get("NOTIFY_API_KEY")) != bool(config.get("NOTIFY_SMS_TEMPLATE_ID")):
         raise RuntimeError("Set both SAFEVISIT_NOTIFY_API_KEY and SAFEVISIT_NOTIFY_SMS_TEMPLATE_ID "
                            "(SMS on), or neither (SMS off).")

@@ -158,10 +158,10 @@ OPEN_ENDPOINTS = {
     "sign_in.redeem_setup_code", "sign_in.verify_second_factor", "sign_in.begin_enrolment",
     "sign_in.confirm_enrolment",
     "push.public_key", "push.list_subscriptions", "push.subscribe", "push.unsubscribe",
-    "push.get_duty", "push.set_duty", "push.list_jobs",
-    # Issue 14: a test alert to the caller's own channels, its acknowledgement (posted by the
-    # service worker, which never holds the key) and duty coverage (team names and counts).
-    "push.send_test_alert", "push.acknowledge_test_alert", "push.coverage",
+    "push.get_duty", "push.set_duty", "alerts.list_jobs",
+    # A test alert to the caller's own channels, its acknowledgement (posted by the service
+    # worker, which never holds the key) and duty coverage (team names and counts).
+    "alerts.send_test_alert", "alerts.acknowledge_test_alert", "alerts.coverage",
     # Redeems a sign-in with the organisation for a session and key, like auth.login.
     "sso_api.redeem_handoff",
 }

@@ -13,10 +13,11 @@ from sqlalchemy import func, select, text
 
 from backend import create_app
 from backend.accounts.models import User
+from backend.alerts import wakeup
+from backend.alerts.models import AlertJob
+from backend.alerts.worker import Worker
 from backend.extensions import db
-from backend.push.models import AlertJob, PushSubscription
-from backend.push import wakeup
-from backend.push.worker import Worker
+from backend.push.models import PushSubscription
 from tests.conftest import TEST_DATABASE_URL, base_config
 from tests.push_support import push_app, receiver, signed_in, urgent_change  # noqa: F401
 from tests.waiting import wait_until

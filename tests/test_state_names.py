@@ -14,8 +14,9 @@ CONCERN_STATUSES = {"draft", "submitted", "acknowledged", "in_progress", "closed
 URGENCIES = {"immediate", "urgent", "soon", "routine"}
 JOB_STATUSES = {"pending", "sending", "sent", "failed", "dead", "cancelled"}
 
-# Where each enum lives; its values are spelled there and nowhere else.
-ENUM_MODULES = {"concerns/status.py", "urgency.py", "alerts/states.py"}
+# Where each enum lives (push/states.py: what a send got back, which shares words with the
+# job statuses); its values are spelled there and nowhere else.
+ENUM_MODULES = {"concerns/status.py", "urgency.py", "alerts/states.py", "push/states.py"}
 # The same word meaning something else, each with the reason it is not one of those states.
 OTHER_MEANINGS = {
     # The session key of a sign-in that waits for its second factor, not a job.

@@ -39,6 +39,17 @@ def has(user: User, capability: str) -> bool:
     return capability in capabilities_of(user)
 
 
+def team_scope(user: User) -> int | None:
+    """The one team whose concerns, people, rota and re-checks `user` works with; None when
+    they work with every team (ALL_TEAMS). Every team filter on the server starts here."""
+    return None if has(user, ALL_TEAMS) else user.team_id
+
+
+def in_scope(user: User, team_id: int) -> bool:
+    scope = team_scope(user)
+    return scope is None or scope == team_id
+
+
 def require(capability: str) -> User:
     """The signed-in user if they have `capability`; 401 or 403 otherwise."""
     user = require_user()

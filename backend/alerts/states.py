@@ -1,4 +1,4 @@
-"""Names for the states of an alert job (push or SMS) and of one attempt to send it."""
+"""Names for the states of an alert job, push or SMS (the lease queue, lease.py)."""
 import enum
 
 
@@ -13,18 +13,3 @@ class JobStatus(enum.StrEnum):
 
 # The statuses a job may still move on from (a claim, a retry, a cancellation).
 WAITING = (JobStatus.PENDING, JobStatus.SENDING)
-
-
-class Result(enum.StrEnum):
-    """What a push service or Notify said to one send."""
-    SENT = "sent"
-    RETRY = "retry"      # try again later (rate limit, 5xx, network)
-    FAILED = "failed"    # the same send would fail the same way
-    GONE = "gone"        # push only: the subscription expired
-
-
-class ChannelState(enum.StrEnum):
-    """Whether a person's push subscription is known to work (push/health.py)."""
-    WORKING = "working"
-    FAILED = "failed"
-    UNKNOWN = "unknown"

@@ -9,9 +9,8 @@ import datetime as dt
 from sqlalchemy import select
 
 from ..accounts.models import User
-from ..alerts.states import JobStatus
 from ..extensions import db
-from ..push.models import AlertJob, Escalation
+from . import events
 from .access import visible_to
 from .models import Concern, ConcernRevision
 from .queue import item
@@ -66,20 +65,12 @@ def build(user: User, case_reference: str) -> dict:
         people = {u.id: u for u in db.session.scalars(select(User).where(
             User.id.in_({r.author_id for r in revisions}))).unique()}
         entries += filter(None, (_revision_entry(r, people) for r in revisions))
-        for job in db.session.scalars(select(AlertJob).where(
-                AlertJob.concern_id.in_(ids), AlertJob.status == JobStatus.SENT)):
-            entries.append({"at": job.sent_at or job.updated_at, "concern_id": job.concern_id,
-                            "kind": "alert_sent", "who": None,
-                            "detail": {"alert": job.kind, "to_user": job.user_id},
-                            "order": (1, job.id)})
         for concern in concerns:
             if concern.duty_call:
                 entries.append(_call_entry(concern))
-        for escalation in db.session.scalars(select(Escalation).where(Escalation.concern_id.in_(ids))):
-            entries.append({"at": escalation.escalated_at, "concern_id": escalation.concern_id,
-                            "kind": "escalated", "who": None,
-                            "detail": {"recipients": escalation.recipients, "step": escalation.step},
-                            "order": (1, escalation.id)})
+        # What other features recorded about them (the alerts sent, escalation steps taken).
+        for _, found in events.chronology_wanted.send(None, concern_ids=ids):
+            entries += found
     # Time order; within one instant, revisions in the order they were written.
     entries.sort(key=lambda e: (e["at"], e["order"]))
     return {"case_reference": case_reference, "concerns": [item(c) for c in concerns],

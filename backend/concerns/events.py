@@ -16,3 +16,8 @@ concern_acknowledged = signals.signal("concern-acknowledged")
 concern_assigned = signals.signal("concern-assigned")
 concern_action_updated = signals.signal("concern-action-updated")  # action=the ConcernAction
 concern_closed = signals.signal("concern-closed")
+
+# concern_ids=[ids]: a case's chronology is being built. Each receiver returns its own entries
+# ({at, concern_id, kind, who, detail, order}) about those concerns, so the chronology shows
+# what other features did (alerts sent, escalations) without concerns importing them.
+chronology_wanted = signals.signal("chronology-wanted")

@@ -10,9 +10,9 @@ first one records it, and the signal cancels escalation messages not yet sent.
 import datetime as dt
 
 from flask import current_app
-from sqlalchemy import select
 
-from ..accounts.models import Role, User
+from ..accounts import queries
+from ..accounts.models import User
 from ..audit.log import record
 from ..clock import utcnow
 from ..errors import ApiError
@@ -96,9 +96,7 @@ def _start(user: User, concern: Concern, step: str) -> None:
 
 def assignees(concern: Concern) -> list[User]:
     """Who may take the concern on: the active workers and managers of its team."""
-    return list(db.session.scalars(select(User).where(
-        User.team_id == concern.team_id, User.active,
-        User.role.in_([Role.FIELD_WORKER.value, Role.DUTY_MANAGER.value])).order_by(User.display_name)))
+    return queries.assignees(concern.team_id)
 
 
 def assign(user: User, concern: Concern, assignee_id: int) -> Concern:

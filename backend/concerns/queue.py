@@ -12,6 +12,7 @@ import json
 
 from sqlalchemy import and_, case, func, or_, select
 
+from ..accounts.capabilities import team_scope
 from ..accounts.models import Team, User
 from ..clock import utcnow
 from ..errors import ApiError
@@ -54,7 +55,7 @@ def _filtered(user: User, args: dict, now: dt.datetime):
     """The visible concerns under every filter but status."""
     query = visible_to(user)
     if "team" in args:
-        if not user.is_admin:
+        if team_scope(user) is not None:
             raise ApiError(403, "Only administrators choose the team.")
         query = query.where(Concern.team_id == args["team"])
     if "urgency" in args:
@@ -97,7 +98,7 @@ def page(user: User, args: dict) -> dict:
     last = rows[-1] if rows else None
     cursor = _encode(_rank(last.urgency), last.submitted_at or EPOCH, last.id) if more else None
     # The teams the `team` filter may name: every team for an admin, none for anyone else.
-    teams = db.session.scalars(select(Team).order_by(Team.name)).all() if user.is_admin else []
+    teams = db.session.scalars(select(Team).order_by(Team.name)).all() if team_scope(user) is None else []
     return {"concerns": items, "next": cursor, "counts": counts(user, args, now), "teams": teams}
 
 

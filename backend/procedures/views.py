@@ -1,23 +1,14 @@
 """HTTP API of the procedures: the documents (cacheable) and the rule evaluator."""
 from flask import Blueprint, Response, request
 
-from ..accounts.capabilities import READ_QUEUE, require
-from ..audit.log import record
 from ..errors import ApiError
-from ..extensions import csrf, db
-from ..openapi import EXTRA_OPERATIONS
+from ..extensions import csrf
 from ..requests import json_body
-from . import recheck, rules, store
+from . import rules, store
 from .answers import answer_errors
-from .schemas import EvaluateRequestSchema, EvaluationSchema, ProcedureListSchema, RecheckListSchema
+from .schemas import EvaluateRequestSchema, EvaluationSchema, ProcedureListSchema
 
 bp = Blueprint("procedures", __name__, url_prefix="/api/procedures")
-# Not under /api/procedures/: the service worker caches that path as public procedure text.
-rechecks_bp = Blueprint("procedure_rechecks", __name__)
-EXTRA_OPERATIONS.append((
-    "get", "/api/procedure-rechecks",
-    "Open concerns whose recommendations differ under a newer revision (duty managers, admins)",
-    None, None, RecheckListSchema, [], [401, 403]))
 
 
 @bp.get("")
@@ -66,30 +57,3 @@ def evaluate(slug: str):
         raise ApiError(422, "Some answers do not fit the checklist.", fields=errors)
     result = rules.evaluate(document, body["answers"])
     return EvaluationSchema().dump({"procedure": row.slug, "version": row.version, **result})
-
-
-def _titled(pairs: list, titles: dict) -> list[dict]:
-    return [{"action": a, "urgency": u, "title": titles.get(a, a)} for a, u in pairs]
-
-
-@rechecks_bp.get("/api/procedure-rechecks")
-def list_rechecks():
-    user = require(READ_QUEUE)
-    items = []
-    for row, concern in recheck.for_user(user):
-        titles = {}
-        for version in (row.from_version, row.to_version):
-            document = store.document_for(row.slug, version) or {"actions": []}
-            titles.update({a["id"]: a["title"] for a in document["actions"]})
-        before = {tuple(p) for p in row.before}
-        after = {tuple(p) for p in row.after}
-        items.append({"concern_id": concern.id, "case_reference": concern.case_reference,
-                      "status": concern.status, "from_version": row.from_version,
-                      "to_version": row.to_version, "created_at": row.created_at,
-                      "added": _titled([p for p in row.after if tuple(p) not in before], titles),
-                      "removed": _titled([p for p in row.before if tuple(p) not in after], titles)})
-    # Which concerns were disclosed, not only how many (as for every list read).
-    record("list", "procedure_recheck", "*", user=user,
-           detail={"count": len(items), "ids": [item["concern_id"] for item in items]})
-    db.session.commit()
-    return RecheckListSchema().dump({"rechecks": items})

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 import requests
 from pywebpush import WebPushException, webpush
 
-from ..alerts.states import Result
+from .states import Result
 from . import endpoints
 from .keys import b64url
 

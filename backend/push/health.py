@@ -1,7 +1,7 @@
 """Whether an alert channel is known to work, and whether anyone on duty now has one.
 
 A channel is one push subscription. The delivery worker records every outcome on it
-(queue.finish): the push service accepted a message (success), or refused it for good or
+(alerts/channels/webpush.finish): the push service accepted a message (success), or refused it for good or
 gave up retrying (failure); a subscription its service calls gone is deleted. A test alert
 acknowledged from its notification proves the whole path, phone included.
 
@@ -17,7 +17,7 @@ import hmac
 from flask import current_app
 from sqlalchemy import select, update
 
-from ..alerts.states import ChannelState
+from .states import ChannelState
 from ..clock import utcnow
 from ..extensions import db
 from .keys import b64url

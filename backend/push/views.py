@@ -1,12 +1,12 @@
-"""`/api/push`: the public key, subscriptions, duty status, and the job list for admins."""
+"""`/api/push`: the public key, this browser's subscription, and a manager's duty switch."""
 import hmac
 
-from flask import Blueprint, current_app, request
-from sqlalchemy import delete, func, select
+from flask import Blueprint, current_app
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from .. import openapi
-from ..accounts.capabilities import ALL_TEAMS, MANAGE_CONCERNS, READ_QUEUE, RECEIVE_ALERTS, require
+from ..accounts.capabilities import MANAGE_CONCERNS, RECEIVE_ALERTS, require
 from ..accounts.schemas import OkSchema
 from ..accounts.sessions import require_user
 from ..audit.log import record
@@ -14,12 +14,10 @@ from ..clock import utcnow
 from ..errors import ApiError
 from ..extensions import db
 from ..requests import json_body
-from . import channels, endpoints, keys
-from .models import AlertJob, PushSubscription
-from .schemas import (CoverageSchema, DutySchema, JobListArgsSchema, JobListSchema,
-                      PublicKeySchema, SubscribeSchema, SubscriptionListSchema,
-                      SubscriptionSchema, TestAckResultSchema, TestAckSchema,
-                      TestAlertRequestSchema, TestAlertSchema, UnsubscribeSchema)
+from . import endpoints, keys
+from .models import PushSubscription
+from .schemas import (DutySchema, PublicKeySchema, SubscribeSchema, SubscriptionListSchema,
+                      SubscriptionSchema, UnsubscribeSchema)
 
 bp = Blueprint("push", __name__, url_prefix="/api/push")
 
@@ -39,14 +37,6 @@ openapi.EXTRA_OPERATIONS.extend([
      [401, 403]),
     ("post", "/api/push/duty", "Go on or off duty (duty manager)", DutySchema, None, DutySchema,
      [], _BODY_ERRORS),
-    ("get", "/api/push/jobs", "Alert jobs and their status (admin)", None, JobListArgsSchema,
-     JobListSchema, [], [401, 403, 422]),
-    ("post", "/api/push/test-alerts", "Send me a test alert (to each of my subscriptions)",
-     TestAlertRequestSchema, None, TestAlertSchema, [], _BODY_ERRORS + [409]),
-    ("post", "/api/push/test-alerts/ack", "A test alert's notification was acted on: the channel works",
-     TestAckSchema, None, TestAckResultSchema, [], _BODY_ERRORS + [404]),
-    ("get", "/api/push/coverage", "Whether someone on duty now has a working alert channel, per team",
-     None, None, CoverageSchema, [], [401, 403]),
 ])
 
 
@@ -163,49 +153,3 @@ def set_duty():
         record("duty_on" if user.on_duty else "duty_off", "user", str(user.id), user=user)
         db.session.commit()
     return DutySchema().dump({"on_duty": user.on_duty})
-
-
-@bp.get("/jobs")
-def list_jobs():
-    user = require(ALL_TEAMS)  # every team's alerts
-    args = JobListArgsSchema().load(request.args.to_dict())
-    query = select(AlertJob).order_by(AlertJob.id.desc()).limit(args["limit"])
-    for name in ("status", "kind", "concern_id"):
-        if name in args:
-            query = query.where(getattr(AlertJob, name) == args[name])
-    counts = dict(db.session.execute(select(AlertJob.status, func.count())
-                                     .group_by(AlertJob.status)).all())
-    jobs = db.session.scalars(query).all()
-    record("list", "push_job", "*", user=user, detail={
-        "count": len(jobs), "concern_ids": sorted({job.concern_id for job in jobs if job.concern_id})})
-    db.session.commit()
-    return JobListSchema().dump({"jobs": jobs, "counts": counts})
-
-
-@bp.post("/test-alerts")
-def send_test_alert():
-    user = require(RECEIVE_ALERTS)
-    json_body(TestAlertRequestSchema())
-    queued = channels.queue_test(user)
-    if not queued:
-        raise ApiError(409, "This account has no alert channel: turn on alerts on this phone first.",
-                       "no_push_subscription")
-    db.session.commit()
-    return TestAlertSchema().dump({"queued": queued})
-
-
-@bp.post("/test-alerts/ack")
-def acknowledge_test_alert():
-    # Called by the service worker (cookie and CSRF token, no device key): it carries no
-    # personal data, and the token only ever marks the caller's own channel.
-    user = require(RECEIVE_ALERTS)
-    body = json_body(TestAckSchema())
-    subscription_id = channels.confirm_test(user, body["token"], current_app.config["SECRET_KEY"])
-    db.session.commit()
-    return TestAckResultSchema().dump({"ok": True, "subscription_id": subscription_id})
-
-
-@bp.get("/coverage")
-def coverage():
-    user = require(READ_QUEUE)  # the queue's warning
-    return CoverageSchema().dump({"teams": channels.coverage(user)})

@@ -10,7 +10,7 @@ import requests
 from notifications_python_client.errors import APIError
 from notifications_python_client.notifications import NotificationsAPIClient
 
-from ..alerts.states import Result
+from ..push.states import Result
 from ..push.delivery import TITLE
 
 TIMEOUT = 10

@@ -14,7 +14,7 @@ from .. import openapi
 from ..accounts.capabilities import RECEIVE_ALERTS, require
 from ..accounts.device_lock import personal
 from ..accounts.schemas import OkSchema
-from ..alerts.states import Result
+from ..push.states import Result
 from ..audit.log import record
 from ..clock import utcnow
 from ..errors import ApiError

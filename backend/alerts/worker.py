@@ -8,12 +8,14 @@ from concurrent.futures import ThreadPoolExecutor
 
 from flask import Flask
 
-from ..alerts.states import Result
 from ..clock import utcnow
 from ..extensions import db
-from ..sms import notify, queue as sms_queue
-from . import delivery, escalation, escalation_chain, keys, queue, wakeup
-from .transport import PushSession
+from ..push import delivery, keys
+from ..push.states import Result
+from ..push.transport import PushSession
+from ..sms import notify
+from . import chain, escalation, wakeup
+from .channels import sms as sms_queue, webpush as queue
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +75,7 @@ class Worker:
     def escalate(self, now: dt.datetime | None = None) -> list[tuple[str, str]]:
         """Take every escalation step due at `now`; returns (concern id, step) for each."""
         with self.app.app_context():
-            return escalation.escalate_due(now or self.clock(), escalation_chain.of(self.app.config))
+            return escalation.escalate_due(now or self.clock(), chain.of(self.app.config))
 
     def drain_sms(self, now: dt.datetime | None = None) -> Counter:
         """Send every text due at `now` through Notify, one at a time; counts by new status.

@@ -1,26 +1,26 @@
 """Escalation: an urgent concern nobody acknowledges goes along a chain, one step at a time.
 
-The chain (escalation_chain.py) is secondary → every manager of the team → the admins, each
+The chain (chain.py) is secondary → every manager of the team → the admins, each
 step due a configured number of minutes after submission. Each step taken is a row of
 push_escalation_steps (unique per concern and step, so two workers never take it twice) and
 an audit event; an acknowledgement stops every step not yet taken (the concern is no longer
-"submitted") and cancels messages of steps taken but not yet sent (alerts.on_acknowledged).
+"submitted") and cancels messages of steps taken but not yet sent (triggers.on_acknowledged).
 """
 import datetime as dt
 
 from sqlalchemy import exists, select
 from sqlalchemy.exc import IntegrityError
 
-from ..accounts.models import User
+from ..accounts import queries
 from ..audit.log import record
 from ..concerns.lifecycle import UNACKNOWLEDGED
 from ..concerns.models import Concern
 from ..extensions import db
-from ..sms import queue as sms
 from ..urgency import ALERTING
-from .alerts import enqueue, step_recipients
-from .escalation_chain import Step
+from .chain import Step
+from .channels import sms, webpush
 from .models import AlertJob, Escalation
+from .recipients import step_recipients
 
 
 def overdue(now: dt.datetime, step: Step) -> list[str]:
@@ -60,13 +60,13 @@ def _take(concern_id: str, step: Step, first: bool, now: dt.datetime) -> bool:
                          recipients=len(recipients))
         db.session.add(row)
         db.session.flush()  # the unique (concern, step): a second worker stops here
-        row.jobs = enqueue(concern, recipients, "escalation", now)
+        row.jobs = len(webpush.enqueue([concern], recipients, "escalation", now))
         texted = list(recipients) if step.sms else []
         if first:
             # Not acknowledged within the first step: whoever the alert went to gets a text too.
             alerted = db.session.scalars(select(AlertJob.user_id).where(
                 AlertJob.concern_id == concern.id, AlertJob.kind == "alert").distinct())
-            texted += [user for user in _users(set(alerted)) if user not in texted]
+            texted += [user for user in queries.active(set(alerted)) if user not in texted]
         row.sms = sms.enqueue(concern, texted, f"escalation_{step.step}", now)
         record("escalate", "concern", concern.id,
                detail={"step": step.step, "recipients": len(recipients), "jobs": row.jobs,
@@ -77,6 +77,3 @@ def _take(concern_id: str, step: Step, first: bool, now: dt.datetime) -> bool:
         return False
     return True
 
-
-def _users(ids: set[int]) -> list[User]:
-    return list(db.session.scalars(select(User).where(User.id.in_(ids), User.active)).unique()) if ids else []

@@ -1,14 +1,18 @@
 """Alert channels known to work: test alerts, their acknowledgement, and duty coverage per team."""
 from sqlalchemy import select
 
-from ..accounts.models import Role, Team, User
-from ..alerts.states import WAITING, JobStatus
+from ..accounts import queries
+from ..accounts.capabilities import team_scope
+from ..accounts.models import Team, User
 from ..audit.log import record
 from ..clock import utcnow
 from ..errors import ApiError
 from ..extensions import db
-from . import alerts, health, wakeup
-from .models import AlertJob, PushSubscription
+from ..push import health
+from ..push.models import PushSubscription
+from . import recipients, wakeup
+from .models import AlertJob
+from .states import WAITING, JobStatus
 
 
 def queue_test(user: User) -> int:
@@ -51,19 +55,18 @@ def confirm_test(user: User, token: str, secret: str) -> int | None:
 
 def coverage(user: User) -> list[dict]:
     """For the user's team (every team with managers, for admins): who an alert goes to now
-    (alerts.duty_managers decides) and whether any of them has a working channel."""
-    if user.is_admin:
-        team_ids = db.session.scalars(select(User.team_id).where(
-            User.role == Role.DUTY_MANAGER.value, User.active).distinct()).all()
-        teams = db.session.scalars(select(Team).where(Team.id.in_(team_ids)).order_by(Team.name)).all()
+    (recipients.duty_managers decides) and whether any of them has a working channel."""
+    if team_scope(user) is None:
+        teams = db.session.scalars(select(Team).where(Team.id.in_(queries.teams_with_managers()))
+                                   .order_by(Team.name)).all()
     else:
         teams = [user.team]
     now = utcnow()
     result = []
     for team in teams:
-        recipients = alerts.duty_managers(team.id)
-        working = health.working_channels([m.id for m in recipients], now)
+        on_duty = recipients.duty_managers(team.id)
+        working = health.working_channels([m.id for m in on_duty], now)
         reachable = sum(1 for count in working.values() if count)
-        result.append({"id": team.id, "name": team.name, "on_duty": len(recipients),
+        result.append({"id": team.id, "name": team.name, "on_duty": len(on_duty),
                        "reachable": reachable, "covered": reachable > 0})
     return result

@@ -1,18 +1,20 @@
-"""`GET/PUT /api/teams/<id>/rota`: a team's on-call rota, and who an alert goes to now."""
+"""`GET/PUT /api/teams/<id>/rota`: a team's on-call rota (backend/rota/), who an alert goes to
+now and the escalation chain it follows: the rota as the alerts read it."""
 from flask import Blueprint, current_app
 
 from .. import openapi
-from ..accounts.capabilities import MANAGE_ROTA, require
+from ..accounts import queries
+from ..accounts.capabilities import MANAGE_ROTA, in_scope, require
 from ..accounts.device_lock import personal
 from ..accounts.models import Team, User
 from ..audit.log import record
 from ..clock import utcnow
 from ..errors import ApiError
 from ..extensions import db
-from ..push import alerts, escalation_chain
 from ..requests import json_body
-from . import service, times
-from .schemas import RotaInSchema, RotaSchema
+from ..rota import service, times
+from ..rota.schemas import RotaInSchema, RotaSchema
+from . import chain, recipients
 
 bp = Blueprint("rota", __name__, url_prefix="/api/teams")
 
@@ -29,7 +31,7 @@ def _team(team_id: int) -> tuple[User, Team]:
     user = require(MANAGE_ROTA)
     team = db.session.get(Team, team_id)  # ids past a row id never get here (requests.RowIdConverter)
     # A manager of another team gets what a missing team gets: nothing to say it exists.
-    if team is None or not (user.is_admin or user.team_id == team.id):
+    if team is None or not in_scope(user, team.id):
         raise ApiError(404, "No such team.")
     return user, team
 
@@ -40,10 +42,10 @@ def _person(user: User | None) -> dict | None:
 
 def _dump(team: Team, now) -> dict:
     tz = times.zone(team.time_zone)
-    managers = service.managers_of(team.id)
+    managers = queries.managers_of(team.id)
     names = {m.id: m for m in managers}
-    primary, secondary, on_duty = alerts.on_call(team.id, now)
-    alerted = alerts.duty_managers(team.id, now)
+    primary, secondary, on_duty = recipients.on_call(team.id, now)
+    alerted = recipients.duty_managers(team.id, now)
     shifts = [{"id": s.id, "starts_at": s.starts_at, "ends_at": s.ends_at,
                "start": times.to_local(s.starts_at, tz).isoformat(timespec="minutes"),
                "end": times.to_local(s.ends_at, tz).isoformat(timespec="minutes"),
@@ -57,7 +59,7 @@ def _dump(team: Team, now) -> dict:
                 "on_duty": [_person(m) for m in on_duty], "alerted": [_person(m) for m in alerted],
                 "fallback": primary is None and not on_duty},
         "escalation": [{"step": s.step, "minutes": s.minutes, "sms": s.sms}
-                       for s in escalation_chain.of(current_app.config)]})
+                       for s in chain.of(current_app.config)]})
 
 
 @bp.get("/<int:team_id>/rota")

@@ -1,0 +1,46 @@
+"""`GET /api/procedure-rechecks`: open concerns whose recommendations differ under a newer revision.
+
+Not under /api/procedures/: the service worker caches that path as public procedure text.
+"""
+from flask import Blueprint
+
+from .. import openapi
+from ..accounts.capabilities import READ_QUEUE, require
+from ..audit.log import record
+from ..extensions import db
+from ..procedures import store
+from ..procedures.schemas import RecheckListSchema
+from . import rechecks
+
+bp = Blueprint("procedure_rechecks", __name__)
+openapi.EXTRA_OPERATIONS.append((
+    "get", "/api/procedure-rechecks",
+    "Open concerns whose recommendations differ under a newer revision (duty managers, admins)",
+    None, None, RecheckListSchema, [], [401, 403]))
+
+
+def _titled(pairs: list, titles: dict) -> list[dict]:
+    return [{"action": a, "urgency": u, "title": titles.get(a, a)} for a, u in pairs]
+
+
+@bp.get("/api/procedure-rechecks")
+def list_rechecks():
+    user = require(READ_QUEUE)
+    items = []
+    for row, concern in rechecks.for_user(user):
+        titles = {}
+        for version in (row.from_version, row.to_version):
+            document = store.document_for(row.slug, version) or {"actions": []}
+            titles.update({a["id"]: a["title"] for a in document["actions"]})
+        before = {tuple(p) for p in row.before}
+        after = {tuple(p) for p in row.after}
+        items.append({"concern_id": concern.id, "case_reference": concern.case_reference,
+                      "status": concern.status, "from_version": row.from_version,
+                      "to_version": row.to_version, "created_at": row.created_at,
+                      "added": _titled([p for p in row.after if tuple(p) not in before], titles),
+                      "removed": _titled([p for p in row.before if tuple(p) not in after], titles)})
+    # Which concerns were disclosed, not only how many (as for every list read).
+    record("list", "procedure_recheck", "*", user=user,
+           detail={"count": len(items), "ids": [item["concern_id"] for item in items]})
+    db.session.commit()
+    return RecheckListSchema().dump({"rechecks": items})
