@@ -3,10 +3,11 @@ from flask import Blueprint, current_app, session
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import select
 
+from .. import api
+from ..api import declare
 from ..audit.log import record
 from ..errors import ApiError
 from ..extensions import db, limiter
-from ..requests import json_body
 from . import login_limits, second_factor
 from .models import User
 from .passwords import dummy_verify, verify_password
@@ -21,6 +22,7 @@ def _failed(response) -> bool:
 
 
 @bp.get("/session")
+@declare("The signed-in user and a CSRF token", answers=SessionSchema)
 def get_session():
     ended = None
     try:
@@ -43,8 +45,9 @@ def get_session():
                key_func=login_limits.failure_key, deduct_when=_failed)
 @limiter.limit(lambda: current_app.config["LOGIN_LIMIT_ACCOUNT_WIDE"], key_func=login_limits.account_key,
                deduct_when=_failed, exempt_when=login_limits.is_known_browser)
+@declare("Sign in", body=LoginSchema, answers=SessionSchema, errors=[401, 403, 429])
 def login():
-    body = json_body(LoginSchema())
+    body = api.body()
     user = db.session.scalar(select(User).filter_by(username=body["username"].strip().lower()))
     if user is None:
         dummy_verify(body["password"])
@@ -74,6 +77,7 @@ def complete_sign_in(user: User, detail: dict | None = None, recovery_codes: lis
 
 
 @bp.post("/logout")
+@declare("Sign out everywhere", answers=OkSchema, errors=[401, 403])
 def logout():
     user = require_user()
     end_all_sessions(user)

@@ -6,12 +6,13 @@ nothing is read or changed.
 """
 import datetime as dt
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response
 
+from .. import api
 from ..accounts.capabilities import MANAGE_PEOPLE, require
+from ..api import Csv, declare
 from ..audit.log import record
 from ..extensions import db
-from ..requests import json_body
 from . import audit_search, people, teams
 from .schemas import (AdminAuditPageSchema, AuditArgsSchema, PersonCreateSchema, PersonListArgsSchema,
                       PersonListSchema, AdminPersonSchema, PersonUpdateSchema, SetupCodeSchema, TeamCreateSchema,
@@ -31,9 +32,11 @@ def _code_answer(person, code, expires_at):
 # --- people ----------------------------------------------------------------------------------
 
 @bp.get("/people")
+@declare("People (admin)",
+         query=PersonListArgsSchema, answers=PersonListSchema, errors=[403], device_key=True)
 def list_people():
     admin = _admin()
-    args = PersonListArgsSchema().load(request.args.to_dict())
+    args = api.query()
     found = people.listed(args)
     record("list", "user", "*", user=admin, detail={"count": len(found)})
     db.session.commit()
@@ -41,15 +44,18 @@ def list_people():
 
 
 @bp.post("/people")
+@declare("Create a local account; its setup code, shown once (admin)",
+         body=PersonCreateSchema, answers=SetupCodeSchema, errors=[403, 404, 409], device_key=True)
 def create_person():
     admin = _admin()
-    body = json_body(PersonCreateSchema())
+    body = api.body()
     person, code, expires_at = people.create(body, admin)
     db.session.commit()
     return _code_answer(person, code, expires_at)
 
 
 @bp.get("/people/<int:person_id>")
+@declare("One person (admin)", answers=AdminPersonSchema, errors=[403, 404], device_key=True)
 def get_person(person_id):
     admin = _admin()
     person = people.person(person_id)
@@ -59,15 +65,20 @@ def get_person(person_id):
 
 
 @bp.patch("/people/<int:person_id>")
+@declare("Change name, role or team (admin)",
+         body=PersonUpdateSchema, answers=AdminPersonSchema, errors=[403, 404, 409],
+         device_key=True)
 def update_person(person_id):
     admin = _admin()
-    body = json_body(PersonUpdateSchema())
+    body = api.body()
     person = people.update(people.person(person_id), body, admin)
     db.session.commit()
     return AdminPersonSchema().dump(person)
 
 
 @bp.post("/people/<int:person_id>/deactivate")
+@declare("Deactivate: sessions end, device keys go, the phone wipes (admin)",
+         answers=AdminPersonSchema, errors=[403, 404, 409, 413, 415, 422], device_key=True)
 def deactivate_person(person_id):
     admin = _admin()
     person = people.deactivate(people.person(person_id), admin)
@@ -76,6 +87,8 @@ def deactivate_person(person_id):
 
 
 @bp.post("/people/<int:person_id>/reactivate")
+@declare("Reactivate: they can sign in again; what the deactivation ended stays ended (admin)",
+         answers=AdminPersonSchema, errors=[403, 404, 409, 413, 415, 422], device_key=True)
 def reactivate_person(person_id):
     admin = _admin()
     person = people.reactivate(people.person(person_id), admin)
@@ -84,6 +97,8 @@ def reactivate_person(person_id):
 
 
 @bp.post("/people/<int:person_id>/end-sessions")
+@declare("End every session of a person (admin)",
+         answers=AdminPersonSchema, errors=[403, 404, 409, 413, 415, 422], device_key=True)
 def end_sessions(person_id):
     admin = _admin()
     person = people.end_sessions(people.person(person_id), admin)
@@ -92,6 +107,8 @@ def end_sessions(person_id):
 
 
 @bp.post("/people/<int:person_id>/setup-code")
+@declare("A new setup code, shown once (admin)",
+         answers=SetupCodeSchema, errors=[403, 404, 409, 413, 415, 422], device_key=True)
 def issue_setup_code(person_id):
     admin = _admin()
     person = people.person(person_id)
@@ -101,6 +118,8 @@ def issue_setup_code(person_id):
 
 
 @bp.post("/people/<int:person_id>/second-factor/reset")
+@declare("Remove a lost authenticator (admin)",
+         answers=AdminPersonSchema, errors=[403, 404, 409, 413, 415, 422], device_key=True)
 def reset_second_factor(person_id):
     admin = _admin()
     person = people.reset_second_factor(people.person(person_id), admin)
@@ -111,30 +130,36 @@ def reset_second_factor(person_id):
 # --- teams -----------------------------------------------------------------------------------
 
 @bp.get("/teams")
+@declare("Teams (admin)", answers=AdminTeamListSchema, errors=[403], device_key=True)
 def list_teams():
     _admin()
     return AdminTeamListSchema().dump({"teams": teams.listed()})
 
 
 @bp.post("/teams")
+@declare("Create a team (admin)",
+         body=TeamCreateSchema, answers=AdminTeamSchema, errors=[403, 404, 409], device_key=True)
 def create_team():
     admin = _admin()
-    body = json_body(TeamCreateSchema())
+    body = api.body()
     team = teams.create(body, admin)
     db.session.commit()
     return AdminTeamSchema().dump(team)
 
 
 @bp.get("/teams/<int:team_id>")
+@declare("One team (admin)", answers=AdminTeamSchema, errors=[403, 404], device_key=True)
 def get_team(team_id):
     _admin()
     return AdminTeamSchema().dump(teams.one(team_id))
 
 
 @bp.patch("/teams/<int:team_id>")
+@declare("Rename; duty desk and out-of-hours numbers (admin)",
+         body=TeamUpdateSchema, answers=AdminTeamSchema, errors=[403, 404, 409], device_key=True)
 def update_team(team_id):
     admin = _admin()
-    body = json_body(TeamUpdateSchema())
+    body = api.body()
     team = teams.update(team_id, body, admin)
     db.session.commit()
     return AdminTeamSchema().dump(team)
@@ -149,9 +174,11 @@ def _filters(args: dict) -> dict:
 
 
 @bp.get("/audit")
+@declare("The audit log by person, concern and date (admin; audited)",
+         query=AuditArgsSchema, answers=AdminAuditPageSchema, errors=[403], device_key=True)
 def search_audit():
     admin = _admin()
-    args = AuditArgsSchema().load(request.args.to_dict())
+    args = api.query()
     found = audit_search.page(args)
     # Reading the log is itself a read of personal data: who looked, for what, and how much.
     record("search", "audit", "*", user=admin, detail={**_filters(args), "count": len(found["events"])})
@@ -160,9 +187,11 @@ def search_audit():
 
 
 @bp.get("/audit.csv")
+@declare("The same as CSV, formulas neutralised (admin; audited)",
+         query=AuditArgsSchema, answers=Csv, errors=[403], device_key=True)
 def export_audit():
     admin = _admin()
-    args = AuditArgsSchema().load(request.args.to_dict())
+    args = api.query()
     text, count = audit_search.export(args)
     record("export", "audit", "*", user=admin, detail={**_filters(args), "count": count})
     db.session.commit()

@@ -2,29 +2,20 @@
 now and the escalation chain it follows: the rota as the alerts read it."""
 from flask import Blueprint, current_app
 
-from .. import openapi
+from .. import api
 from ..accounts import queries
 from ..accounts.capabilities import MANAGE_ROTA, in_scope, require
-from ..accounts.device_lock import personal
 from ..accounts.models import Team, User
+from ..api import declare
 from ..audit.log import record
 from ..clock import utcnow
 from ..errors import ApiError
 from ..extensions import db
-from ..requests import json_body
 from ..rota import service, times
 from ..rota.schemas import RotaInSchema, RotaSchema
 from . import chain, recipients
 
 bp = Blueprint("rota", __name__, url_prefix="/api/teams")
-
-TEAM_ID = {"name": "team_id", "in": "path", "required": True, "schema": {"type": "integer"}}
-openapi.EXTRA_OPERATIONS.extend([
-    ("get", "/api/teams/{team_id}/rota", "The team's on-call rota and who is on call now "
-     "(managers of the team, admins)", None, None, RotaSchema, [TEAM_ID], [401, 403, 404]),
-    ("put", "/api/teams/{team_id}/rota", "Replace the shifts not yet over (local times of the "
-     "team's zone)", RotaInSchema, None, RotaSchema, [TEAM_ID], [401, 403, 404, 413, 415, 422]),
-])
 
 
 def _team(team_id: int) -> tuple[User, Team]:
@@ -63,7 +54,8 @@ def _dump(team: Team, now) -> dict:
 
 
 @bp.get("/<int:team_id>/rota")
-@personal  # names who is on call, and when
+@declare("The team's on-call rota and who is on call now (managers of the team, admins)",
+         answers=RotaSchema, errors=[403, 404], device_key=True)  # names who is on call, and when
 def get_rota(team_id: int):
     user, team = _team(team_id)
     record("read", "rota", str(team.id), user=user)
@@ -73,10 +65,11 @@ def get_rota(team_id: int):
 
 
 @bp.put("/<int:team_id>/rota")
-@personal
+@declare("Replace the shifts not yet over (local times of the team's zone)",
+         body=RotaInSchema, answers=RotaSchema, errors=[403, 404], device_key=True)
 def put_rota(team_id: int):
     user, team = _team(team_id)
-    body = json_body(RotaInSchema())
+    body = api.body()
     now = utcnow()
     # Locked (PostgreSQL) so two managers saving at once are checked one after the other.
     db.session.get(Team, team.id, with_for_update=True, populate_existing=True)

@@ -1,9 +1,11 @@
 """`GET /api/audit`: the trail, for admins only."""
-from flask import Blueprint, request
+from flask import Blueprint
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
+from .. import api
 from ..accounts.capabilities import MANAGE_PEOPLE, require
+from ..api import declare
 from ..extensions import db
 from ..fields import UtcDateTime
 from .models import AuditEvent
@@ -34,9 +36,11 @@ class AuditPageSchema(Schema):
 
 
 @bp.get("")
+@declare("The audit trail (admin)",
+         query=AuditQueryArgsSchema, answers=AuditPageSchema, errors=[403], device_key=True)
 def list_events():
     require(MANAGE_PEOPLE)  # the audit log is the admin console's
-    args = AuditQueryArgsSchema().load(request.args.to_dict())
+    args = api.query()
     query = select(AuditEvent).order_by(AuditEvent.id.desc()).limit(args["limit"])
     if "object_id" in args:
         query = query.where(AuditEvent.object_id == args["object_id"])

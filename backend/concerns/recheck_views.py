@@ -4,8 +4,9 @@ Not under /api/procedures/: the service worker caches that path as public proced
 """
 from flask import Blueprint
 
-from .. import openapi
 from ..accounts.capabilities import READ_QUEUE, require
+from ..api import declare
+from ..api import declare
 from ..audit.log import record
 from ..extensions import db
 from ..procedures import store
@@ -13,10 +14,6 @@ from ..procedures.schemas import RecheckListSchema
 from . import rechecks
 
 bp = Blueprint("procedure_rechecks", __name__)
-openapi.EXTRA_OPERATIONS.append((
-    "get", "/api/procedure-rechecks",
-    "Open concerns whose recommendations differ under a newer revision (duty managers, admins)",
-    None, None, RecheckListSchema, [], [401, 403]))
 
 
 def _titled(pairs: list, titles: dict) -> list[dict]:
@@ -24,6 +21,8 @@ def _titled(pairs: list, titles: dict) -> list[dict]:
 
 
 @bp.get("/api/procedure-rechecks")
+@declare("Open concerns whose recommendations differ under a newer revision (duty managers, admins)",
+         answers=RecheckListSchema, errors=[403], device_key=True)
 def list_rechecks():
     user = require(READ_QUEUE)
     items = []

@@ -1,16 +1,17 @@
 """`/api/sync` and `/api/concerns`: what devices send and what each role may read or do."""
 import datetime as dt
 
-from flask import Blueprint, current_app, request
+from flask import Blueprint, current_app
 from sqlalchemy import select
 
+from .. import api
 from ..accounts import capabilities
 from ..accounts.sessions import require_user
+from ..api import declare
 from ..audit.log import record
 from ..clock import utcnow
 from ..errors import ApiError
 from ..extensions import db
-from ..requests import json_body
 from . import chronology, lifecycle
 from . import queue as desk_queue
 from .access import get_visible, visible_to
@@ -29,9 +30,11 @@ _SYNC_REQUEST, _SYNC_RESPONSE = SyncRequestSchema(), SyncResponseSchema()
 
 
 @bp.post("/sync")
+@declare("Send a batch of concern changes", body=_SYNC_REQUEST, answers=SyncResponseSchema,
+         errors=[403], device_key=True, items_checked_apart="changes")
 def sync():
     user = capabilities.require(capabilities.WRITE_CONCERNS)
-    body = json_body(_SYNC_REQUEST, items_checked_apart="changes")
+    body = api.body()
     # One transaction for the batch (sync.py): one bad item never holds back the rest. The
     # answer is written before the commit, from the rows as stored, so that nothing is read
     # back after it; no answer leaves unless the commit succeeded.
@@ -44,9 +47,11 @@ PAGE = 500
 
 
 @bp.get("/concerns")
+@declare("Concerns changed since a cursor",
+         query=ConcernListArgsSchema, answers=ConcernListSchema, device_key=True)
 def list_concerns():
     user = require_user()
-    args = ConcernListArgsSchema().load(request.args.to_dict())
+    args = api.query()
     visible = visible_to(user).subquery()
     page = db.session.execute(
         select(ConcernRevision.id, ConcernRevision.concern_id, ConcernRevision.created_at)
@@ -76,6 +81,7 @@ def list_concerns():
 
 
 @bp.get("/concerns/<concern_id>")
+@declare("One concern", answers=ConcernSchema, errors=[404], device_key=True)
 def get_concern(concern_id: str):
     user = require_user()
     concern = get_visible(user, concern_id)
@@ -85,6 +91,7 @@ def get_concern(concern_id: str):
 
 
 @bp.get("/concerns/<concern_id>/history")
+@declare("Every revision of a concern", answers=HistorySchema, errors=[404], device_key=True)
 def concern_history(concern_id: str):
     user = require_user()
     concern = get_visible(user, concern_id)
@@ -106,39 +113,50 @@ def _done(concern: Concern):
 
 
 @bp.post("/concerns/<concern_id>/acknowledge")
+@declare("Acknowledge (duty manager)",
+         body=AcknowledgeSchema, answers=ConcernSchema, errors=[403, 404, 409], device_key=True)
 def acknowledge(concern_id: str):
     user, concern = _managed(concern_id)
-    body = json_body(AcknowledgeSchema())
+    body = api.body()
     return _done(lifecycle.acknowledge(user, concern, body.get("note", "")))
 
 
 @bp.get("/concerns/<concern_id>/assignees")
+@declare("Who may take the concern on (duty manager)",
+         answers=AssigneesSchema, errors=[403, 404], device_key=True)
 def assignees(concern_id: str):
     user, concern = _managed(concern_id)
     return AssigneesSchema().dump({"people": lifecycle.assignees(concern)})
 
 
 @bp.post("/concerns/<concern_id>/assign")
+@declare("Assign or hand over (duty manager)",
+         body=AssignSchema, answers=ConcernSchema, errors=[403, 404, 409], device_key=True)
 def assign(concern_id: str):
     user, concern = _managed(concern_id)
-    body = json_body(AssignSchema())
+    body = api.body()
     return _done(lifecycle.assign(user, concern, body["user"]))
 
 
 @bp.patch("/concerns/<concern_id>/actions/<action>")
+@declare("A recommended action done or not needed (duty manager)",
+         body=ActionUpdateSchema, answers=ConcernSchema, errors=[403, 404, 409], device_key=True,
+         path={'action': {'description': "The recommended action's id, as in tracked_actions."}})
 def update_action(concern_id: str, action: str):
     user, concern = _managed(concern_id)
-    body = json_body(ActionUpdateSchema())
+    body = api.body()
     lifecycle.update_action(user, concern, action, body["state"], body["note"], body["reference"])
     return _done(concern)
 
 
 @bp.post("/concerns/<concern_id>/decision")
+@declare("Record the decision note (duty manager)",
+         body=DecisionSchema, answers=ConcernSchema, errors=[403, 404, 409], device_key=True)
 def decide(concern_id: str):
     # The decision note, kept from before the lifecycle; `close` goes through close() and
     # its checks, with the decision as the outcome.
     user, concern = _managed(concern_id)
-    body = json_body(DecisionSchema())
+    body = api.body()
     concern = lifecycle.decide(user, concern, body["decision"])
     if body["close"]:
         concern = lifecycle.close(user, concern, body["decision"])
@@ -146,18 +164,22 @@ def decide(concern_id: str):
 
 
 @bp.post("/concerns/<concern_id>/close")
+@declare("Close with an outcome (duty manager)",
+         body=CloseSchema, answers=ConcernSchema, errors=[403, 404, 409], device_key=True)
 def close(concern_id: str):
     user, concern = _managed(concern_id)
-    body = json_body(CloseSchema())
+    body = api.body()
     return _done(lifecycle.close(user, concern, body["outcome"]))
 
 
 @bp.post("/concerns/<concern_id>/pack-prints")
+@declare("Record a print of the meeting pack, before it prints",
+         body=PrintRequestSchema, answers=PrintRecordSchema, errors=[403, 404], device_key=True)
 def record_print(concern_id: str):
     """Called by the pack page before it opens the print dialog: every print is on record."""
     user = capabilities.require(capabilities.READ_QUEUE)
     concern = get_visible(user, concern_id)
-    json_body(PrintRequestSchema())
+    api.body()
     printed_at = utcnow()
     record("print_pack", "concern", concern.id, user=user,
            detail={"case_reference": concern.case_reference})
@@ -166,9 +188,11 @@ def record_print(concern_id: str):
 
 
 @bp.get("/queue")
+@declare("Open concerns, most urgent and newest first (managers, admins)",
+         query=QueueArgsSchema, answers=QueueSchema, errors=[403], device_key=True)
 def queue():
     user = capabilities.require(capabilities.READ_QUEUE)
-    args = QueueArgsSchema().load(request.args.to_dict())
+    args = api.query()
     result = desk_queue.page(user, args)
     record("list_queue", "concern", "*", user=user,
            detail={"count": len(result["concerns"]), **{k: v for k, v in args.items() if k != "after"}})
@@ -177,6 +201,8 @@ def queue():
 
 
 @bp.get("/cases/<path:case_reference>/chronology")
+@declare("Everything that happened about one case reference",
+         answers=ChronologySchema, errors=[403, 404], device_key=True)
 def case_chronology(case_reference: str):
     user = capabilities.require(capabilities.READ_QUEUE)
     result = chronology.build(user, case_reference)

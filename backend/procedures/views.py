@@ -1,9 +1,10 @@
 """HTTP API of the procedures: the documents (cacheable) and the rule evaluator."""
 from flask import Blueprint, Response, request
 
+from .. import api
+from ..api import declare
 from ..errors import ApiError
 from ..extensions import csrf
-from ..requests import json_body
 from . import rules, store
 from .answers import answer_errors
 from .schemas import EvaluateRequestSchema, EvaluationSchema, ProcedureListSchema
@@ -12,6 +13,7 @@ bp = Blueprint("procedures", __name__, url_prefix="/api/procedures")
 
 
 @bp.get("")
+@declare("Procedures and their versions", answers=ProcedureListSchema)
 def list_procedures():
     return ProcedureListSchema().dump({"procedures": store.summaries()})
 
@@ -37,19 +39,26 @@ def _document_response(row) -> Response:
 
 
 @bp.get("/<slug>")
+@declare("The current version's document (ETag, gzip)",
+         errors=[404], path={'slug': {'example': 'child-abuse-and-the-internet'}})
 def current_version(slug: str):
     return _document_response(store.current(slug))
 
 
-@bp.get("/<slug>/versions/<number>")
-def one_version(slug: str, number: str):
-    return _document_response(store.version(slug, number))
+@bp.get("/<slug>/versions/<version>")
+@declare("One version's document",
+         errors=[404], path={'slug': {'example': 'child-abuse-and-the-internet'}})
+def one_version(slug: str, version: str):
+    return _document_response(store.version(slug, version))
 
 
 @bp.post("/<slug>/evaluate")
 @csrf.exempt  # a pure function of the body: it reads nothing private and changes nothing
+@declare("Recommended actions for answers",
+         body=EvaluateRequestSchema, answers=EvaluationSchema, errors=[404],
+         path={'slug': {'example': 'child-abuse-and-the-internet'}})
 def evaluate(slug: str):
-    body = json_body(EvaluateRequestSchema())
+    body = api.body()
     row = store.version(slug, body["version"]) if "version" in body else store.current(slug)
     document = store.document_of(row)
     errors = answer_errors(document, body["answers"])

@@ -5,15 +5,15 @@ from flask import Blueprint, current_app
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
-from .. import openapi
+from .. import api
 from ..accounts.capabilities import MANAGE_CONCERNS, RECEIVE_ALERTS, require
 from ..accounts.schemas import OkSchema
 from ..accounts.sessions import require_user
+from ..api import declare
 from ..audit.log import record
 from ..clock import utcnow
 from ..errors import ApiError
 from ..extensions import db
-from ..requests import json_body
 from . import endpoints, keys
 from .models import PushSubscription
 from .schemas import (DutySchema, PublicKeySchema, SubscribeSchema, SubscriptionListSchema,
@@ -23,24 +23,9 @@ bp = Blueprint("push", __name__, url_prefix="/api/push")
 
 # Who receives alerts, and so who may subscribe.
 
-_BODY_ERRORS = [400, 401, 403, 413, 415, 422]
-openapi.EXTRA_OPERATIONS.extend([
-    ("get", "/api/push/public-key", "The VAPID public key (applicationServerKey)", None, None,
-     PublicKeySchema, [], []),
-    ("get", "/api/push/subscriptions", "This user's push subscriptions", None, None,
-     SubscriptionListSchema, [], [401, 403]),
-    ("post", "/api/push/subscriptions", "Store (or replace) this browser's push subscription",
-     SubscribeSchema, None, SubscriptionSchema, [], _BODY_ERRORS + [409]),
-    ("delete", "/api/push/subscriptions", "Remove this browser's push subscription",
-     UnsubscribeSchema, None, OkSchema, [], _BODY_ERRORS + [404]),
-    ("get", "/api/push/duty", "Whether this manager is on duty", None, None, DutySchema, [],
-     [401, 403]),
-    ("post", "/api/push/duty", "Go on or off duty (duty manager)", DutySchema, None, DutySchema,
-     [], _BODY_ERRORS),
-])
-
 
 @bp.get("/public-key")
+@declare("The VAPID public key (applicationServerKey)", answers=PublicKeySchema)
 def public_key():
     # null until `flask push init` has run: the PWA then says alerts are not available
     # rather than offering a switch that cannot work.
@@ -61,6 +46,7 @@ def _checked_endpoint(url: str, field: str = "endpoint") -> str:
 
 
 @bp.get("/subscriptions")
+@declare("This user's push subscriptions", answers=SubscriptionListSchema, errors=[401, 403])
 def list_subscriptions():
     user = require(RECEIVE_ALERTS)
     rows = db.session.scalars(select(PushSubscription).filter_by(user_id=user.id)
@@ -69,9 +55,11 @@ def list_subscriptions():
 
 
 @bp.post("/subscriptions")
+@declare("Store (or replace) this browser's push subscription",
+         body=SubscribeSchema, answers=SubscriptionSchema, errors=[401, 403, 409])
 def subscribe():
     user = require(RECEIVE_ALERTS)
-    body = json_body(SubscribeSchema())
+    body = api.body()
     host = _checked_endpoint(body["endpoint"])
     try:
         row = _store(user, body, host)
@@ -125,9 +113,11 @@ def _store(user, body: dict, host: str) -> PushSubscription:
 
 
 @bp.delete("/subscriptions")
+@declare("Remove this browser's push subscription",
+         body=UnsubscribeSchema, answers=OkSchema, errors=[401, 403, 404])
 def unsubscribe():
     user = require_user()
-    body = json_body(UnsubscribeSchema())
+    body = api.body()
     row = db.session.scalar(select(PushSubscription).filter_by(endpoint=body["endpoint"],
                                                               user_id=user.id))
     if row is None:  # also when it is someone else's: no hint that it exists
@@ -139,15 +129,17 @@ def unsubscribe():
 
 
 @bp.get("/duty")
+@declare("Whether this manager is on duty", answers=DutySchema, errors=[401, 403])
 def get_duty():
     user = require(MANAGE_CONCERNS)  # the managers who take the team's concerns go on duty
     return DutySchema().dump({"on_duty": user.on_duty})
 
 
 @bp.post("/duty")
+@declare("Go on or off duty (duty manager)", body=DutySchema, answers=DutySchema, errors=[401, 403])
 def set_duty():
     user = require(MANAGE_CONCERNS)
-    body = json_body(DutySchema())
+    body = api.body()
     if user.on_duty != body["on_duty"]:
         user.on_duty = body["on_duty"]
         record("duty_on" if user.on_duty else "duty_off", "user", str(user.id), user=user)

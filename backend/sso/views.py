@@ -12,9 +12,9 @@ from flask import Blueprint, current_app, request, url_for
 from flask_wtf.csrf import generate_csrf
 from joserfc.errors import JoseError
 
-from .. import openapi
 from ..accounts.schemas import SessionSchema
 from ..accounts.sessions import log_in
+from ..api import declare
 from ..audit.log import record
 from ..errors import ApiError
 from ..extensions import csrf, db
@@ -23,9 +23,6 @@ from . import client as oidc, handoff, logout, mapping, pages, people
 log = logging.getLogger(__name__)
 bp = Blueprint("sso", __name__, url_prefix="/auth/oidc")
 api_bp = Blueprint("sso_api", __name__, url_prefix="/api/auth/oidc")
-openapi.EXTRA_OPERATIONS.append((
-    "post", "/api/auth/oidc/handoff", "Collect a sign-in with the organisation: the session and its device key, once",
-    None, None, SessionSchema, [], [401, 403]))
 
 
 @bp.get("/login")
@@ -95,6 +92,8 @@ def backchannel_logout():
 
 
 @api_bp.post("/handoff")
+@declare("Collect a sign-in with the organisation: the session and its device key, once",
+         answers=SessionSchema, errors=[401, 403])
 def redeem_handoff():
     """The app collects the sign-in the callback left in this browser's session, once."""
     redeemed = handoff.redeem()
