@@ -3,7 +3,7 @@
 
 let csrfToken = null;
 // This session's device key (issue 12): the server reads no concern, answer or audit entry
-// without it. It is in memory only while the app is unlocked (app.js puts it here from the
+// without it. It is in memory only while the app is unlocked (session-lock.js puts it here from the
 // encrypted vault and takes it away on lock); at rest it exists only sealed in the vault.
 let deviceKey = null;
 export const DEVICE_HEADER = "X-SafeVisit-Device";
@@ -115,7 +115,8 @@ export const updateAction = (id, action, change) =>
   request("PATCH", `${concernPath(id)}/actions/${encodeURIComponent(action)}`, change);
 export const decide = (id, decision) => request("POST", `${concernPath(id)}/decision`, { decision });
 export const closeConcern = (id, outcome) => request("POST", `${concernPath(id)}/close`, { outcome });
-export const recordPrint = (id) => request("POST", `${concernPath(id)}/pack-prints`, {});
+// `via`: "button" (the pack's own, before the dialog opens) or "browser" (its menu or Ctrl+P).
+export const recordPrint = (id, via = "button") => request("POST", `${concernPath(id)}/pack-prints`, { via });
 export const chronology = (caseReference) =>
   request("GET", `/api/cases/${encodeURIComponent(caseReference)}/chronology`);
 
