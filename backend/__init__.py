@@ -47,8 +47,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from . import health, openapi
     from .accounts import cli as users_cli, sign_in_views, team_phones, views as auth_views
-    from .admin import team_views, views as admin_views
-    from .audit import views as audit_views
+    from .admin import team_views, trail_views, views as admin_views
     from .procedures import cli as procedures_cli, views as procedures_views
     from .pwa import views as pwa_views
     from .sms import views as sms_views
@@ -65,7 +64,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(users_cli.bp)
     app.register_blueprint(team_phones.bp)
     concerns.init_app(app)
-    app.register_blueprint(audit_views.bp)
+    app.register_blueprint(trail_views.bp)
     app.register_blueprint(pwa_views.bp)
     app.register_blueprint(sms_views.bp)
     sso_client.init_app(app)

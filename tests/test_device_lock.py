@@ -1,4 +1,4 @@
-"""Issue 12, item 1: the session cookie alone never reads or changes personal data. The device
+"""The session cookie alone never reads or changes personal data. The device
 key from the login answer (kept by the PWA only in its encrypted vault) must come with it, and a
 sign-out, a deactivation or a new sign-in makes the old key worthless; sessions also end after
 an idle spell and an absolute lifetime; /api refuses top-level navigations."""
@@ -266,7 +266,7 @@ def test_the_push_worker_can_replace_its_subscription_with_the_cookie_alone(app,
     response = worker_scope.post("/api/push/subscriptions", json={**subscription_body(new), "replaces": old},
                                  headers={"X-CSRFToken": csrf})
     assert response.status_code == 200
-    # The channel's own health (issue 14) is about this browser, not about anyone else.
+    # The channel's own health is about this browser, not about anyone else.
     assert set(response.json) <= {"id", "endpoint", "expirationTime", "device_label", "created_at",
                                   "updated_at", "last_sent_at", "health", "last_success_at",
                                   "last_failure_at", "confirmed_at"}

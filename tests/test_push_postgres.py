@@ -111,7 +111,7 @@ def _listening_backends(app) -> list[int]:
 
 def test_a_notification_lost_while_the_worker_reconnects_is_caught_by_the_fallback_poll(
         push_app, receiver, signed_in, monkeypatch):
-    """Issue 15: the worker's LISTEN connection is cut and cannot come back (PostgreSQL
+    """The worker's LISTEN connection is cut and cannot come back (PostgreSQL
     refusing it), so the NOTIFY of the next alert reaches nobody. The worker's slow
     poll still finds the job; the alert arrives, once, and the worker listens again after."""
     manager, device = signed_in("manager"), signed_in("worker")

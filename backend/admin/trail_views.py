@@ -1,4 +1,5 @@
-"""`GET /api/audit`: the trail, for admins only."""
+"""`GET /api/audit`: the audit trail, newest first, for admins only (the console searches it
+through /api/admin/audit)."""
 from flask import Blueprint
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select
@@ -6,9 +7,9 @@ from sqlalchemy import select
 from .. import api
 from ..accounts.capabilities import MANAGE_PEOPLE, require
 from ..api import declare
+from ..audit.models import AuditEvent
 from ..extensions import db
 from ..fields import UtcDateTime
-from .models import AuditEvent
 
 bp = Blueprint("audit", __name__, url_prefix="/api/audit")
 
