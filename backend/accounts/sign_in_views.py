@@ -71,6 +71,7 @@ def _limited(view):
 
 
 def _refuse(user) -> None:
+    db.session.rollback()  # nothing the wrong code's step began is kept; only the refusal
     record("second_factor_refused", "user", str(user.id), user=user)
     db.session.commit()
     raise ApiError(401, WRONG_CODE, "invalid_code")
@@ -81,11 +82,10 @@ def _refuse(user) -> None:
 @declare("Finish signing in with an authenticator or recovery code",
          body=CodeSchema, answers=SessionSchema, errors=[401, 403, 429])
 def verify_second_factor():
-    body = api.body()
+    code = api.body()["code"]
     user = second_factor.require_pending(second_factor.CODE)
-    used = second_factor.verify(user, body["code"])
+    used = second_factor.verify(user, code)
     if used is None:
-        db.session.rollback()
         _refuse(user)
     return complete_sign_in(user, detail={"second_factor": used})
 
@@ -125,7 +125,6 @@ def confirm_enrolment():
     user, signing_in = _enrolling_user()
     codes = second_factor.confirm_enrolment(user, body["code"].strip())
     if codes is None:
-        db.session.rollback()
         _refuse(user)
     record("enrol_second_factor", "user", str(user.id), user=user)
     if signing_in:

@@ -9,7 +9,7 @@ from ..accounts.capabilities import MANAGE_PEOPLE, require
 from ..api import declare
 from ..audit.models import AuditEvent
 from ..extensions import db
-from ..fields import UtcDateTime
+from .schemas import AuditEventSchema
 
 bp = Blueprint("audit", __name__, url_prefix="/api/audit")
 
@@ -19,17 +19,6 @@ class AuditQueryArgsSchema(Schema):
     user_id = fields.Int(validate=validate.Range(min=1, max=2**31 - 1))
     before = fields.Int(validate=validate.Range(min=1, max=2**31 - 1), metadata={"description": "Page back from this event id."})
     limit = fields.Int(load_default=100, validate=validate.Range(min=1, max=500))
-
-
-class AuditEventSchema(Schema):
-    id = fields.Int(dump_only=True)
-    at = UtcDateTime(dump_only=True)
-    user_id = fields.Int(dump_only=True, allow_none=True)
-    action = fields.Str(dump_only=True)
-    object_type = fields.Str(dump_only=True)
-    object_id = fields.Str(dump_only=True)
-    address = fields.Str(dump_only=True, allow_none=True)
-    detail = fields.Str(dump_only=True, allow_none=True)
 
 
 class AuditPageSchema(Schema):

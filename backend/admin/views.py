@@ -36,8 +36,7 @@ def _code_answer(person, code, expires_at):
          query=PersonListArgsSchema, answers=PersonListSchema, errors=[403], device_key=True)
 def list_people():
     admin = _admin()
-    args = api.query()
-    found = people.listed(args)
+    found = people.listed(api.query())
     record("list", "user", "*", user=admin, detail={"count": len(found)})
     db.session.commit()
     return PersonListSchema().dump({"people": found})
@@ -48,8 +47,7 @@ def list_people():
          body=PersonCreateSchema, answers=SetupCodeSchema, errors=[403, 404, 409], device_key=True)
 def create_person():
     admin = _admin()
-    body = api.body()
-    person, code, expires_at = people.create(body, admin)
+    person, code, expires_at = people.create(api.body(), admin)
     db.session.commit()
     return _code_answer(person, code, expires_at)
 
@@ -70,40 +68,37 @@ def get_person(person_id):
          device_key=True)
 def update_person(person_id):
     admin = _admin()
-    body = api.body()
-    person = people.update(people.person(person_id), body, admin)
+    person = people.update(people.person(person_id), api.body(), admin)
     db.session.commit()
     return AdminPersonSchema().dump(person)
 
 
-@bp.post("/people/<int:person_id>/deactivate")
-@declare("Deactivate: sessions end, device keys go, the phone wipes (admin)",
-         answers=AdminPersonSchema, errors=[403, 404, 409, 413, 415, 422], device_key=True)
-def deactivate_person(person_id):
-    admin = _admin()
-    person = people.deactivate(people.person(person_id), admin)
-    db.session.commit()
-    return AdminPersonSchema().dump(person)
+# The steps an admin takes on one account: each a POST that changes it (people.py checks and
+# audits it) and answers with the person as they now stand.
+PERSON_STEPS = (
+    ("deactivate", "deactivate_person", people.deactivate,
+     "Deactivate: sessions end, device keys go, the phone wipes (admin)"),
+    ("reactivate", "reactivate_person", people.reactivate,
+     "Reactivate: they can sign in again; what the deactivation ended stays ended (admin)"),
+    ("end-sessions", "end_sessions", people.end_sessions, "End every session of a person (admin)"),
+    ("second-factor/reset", "reset_second_factor", people.reset_second_factor,
+     "Remove a lost authenticator (admin)"),
+)
 
 
-@bp.post("/people/<int:person_id>/reactivate")
-@declare("Reactivate: they can sign in again; what the deactivation ended stays ended (admin)",
-         answers=AdminPersonSchema, errors=[403, 404, 409, 413, 415, 422], device_key=True)
-def reactivate_person(person_id):
-    admin = _admin()
-    person = people.reactivate(people.person(person_id), admin)
-    db.session.commit()
-    return AdminPersonSchema().dump(person)
+def _person_step(step):
+    def view(person_id):
+        admin = _admin()
+        person = step(people.person(person_id), admin)
+        db.session.commit()
+        return AdminPersonSchema().dump(person)
+    return view
 
 
-@bp.post("/people/<int:person_id>/end-sessions")
-@declare("End every session of a person (admin)",
-         answers=AdminPersonSchema, errors=[403, 404, 409, 413, 415, 422], device_key=True)
-def end_sessions(person_id):
-    admin = _admin()
-    person = people.end_sessions(people.person(person_id), admin)
-    db.session.commit()
-    return AdminPersonSchema().dump(person)
+for _path, _endpoint, _step, _summary in PERSON_STEPS:
+    bp.add_url_rule(f"/people/<int:person_id>/{_path}", _endpoint, methods=["POST"], view_func=declare(
+        _summary, answers=AdminPersonSchema, errors=[403, 404, 409, 413, 415, 422], device_key=True,
+    )(_person_step(_step)))
 
 
 @bp.post("/people/<int:person_id>/setup-code")
@@ -115,16 +110,6 @@ def issue_setup_code(person_id):
     code, expires_at = people.new_setup_code(person, admin)
     db.session.commit()
     return _code_answer(person, code, expires_at)
-
-
-@bp.post("/people/<int:person_id>/second-factor/reset")
-@declare("Remove a lost authenticator (admin)",
-         answers=AdminPersonSchema, errors=[403, 404, 409, 413, 415, 422], device_key=True)
-def reset_second_factor(person_id):
-    admin = _admin()
-    person = people.reset_second_factor(people.person(person_id), admin)
-    db.session.commit()
-    return AdminPersonSchema().dump(person)
 
 
 # --- teams -----------------------------------------------------------------------------------
@@ -173,16 +158,22 @@ def _filters(args: dict) -> dict:
             for k, v in args.items() if k in ("person", "concern", "from_", "to")}
 
 
+def _searched(action: str, search, count):
+    """The console's search of the audit log, itself recorded in it: reading the log is a read
+    of personal data (who looked, for what, and how much)."""
+    admin = _admin()
+    args = api.query()
+    found = search(args)
+    record(action, "audit", "*", user=admin, detail={**_filters(args), "count": count(found)})
+    db.session.commit()
+    return found
+
+
 @bp.get("/audit")
 @declare("The audit log by person, concern and date (admin; audited)",
          query=AuditArgsSchema, answers=AdminAuditPageSchema, errors=[403], device_key=True)
 def search_audit():
-    admin = _admin()
-    args = api.query()
-    found = audit_search.page(args)
-    # Reading the log is itself a read of personal data: who looked, for what, and how much.
-    record("search", "audit", "*", user=admin, detail={**_filters(args), "count": len(found["events"])})
-    db.session.commit()
+    found = _searched("search", audit_search.page, lambda page: len(page["events"]))
     return AdminAuditPageSchema().dump(found)
 
 
@@ -190,11 +181,7 @@ def search_audit():
 @declare("The same as CSV, formulas neutralised (admin; audited)",
          query=AuditArgsSchema, answers=Csv, errors=[403], device_key=True)
 def export_audit():
-    admin = _admin()
-    args = api.query()
-    text, count = audit_search.export(args)
-    record("export", "audit", "*", user=admin, detail={**_filters(args), "count": count})
-    db.session.commit()
+    text, _ = _searched("export", audit_search.export, lambda exported: exported[1])
     stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%d-%H%M")
     return Response(text, content_type="text/csv; charset=utf-8", headers={
         "Content-Disposition": f'attachment; filename="safevisit-audit-{stamp}.csv"',

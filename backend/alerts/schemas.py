@@ -1,6 +1,7 @@
 """Request and response bodies of the alert job list, test alerts and duty coverage."""
 from marshmallow import Schema, fields, validate
 
+from ..accounts.schemas import TeamSchema
 from ..fields import UtcDateTime
 from .models import JOB_KINDS
 from .states import JobStatus
@@ -52,9 +53,7 @@ class TestAckResultSchema(Schema):
     subscription_id = fields.Int(dump_only=True, allow_none=True)
 
 
-class CoverageTeamSchema(Schema):
-    id = fields.Int(dump_only=True)
-    name = fields.Str(dump_only=True)
+class CoverageTeamSchema(TeamSchema):
     on_duty = fields.Int(dump_only=True, metadata={"description": "Managers an alert goes to now."})
     reachable = fields.Int(dump_only=True, metadata={"description": "Of those, how many have a working channel."})
     covered = fields.Bool(dump_only=True, metadata={"description": "At least one of them has a working channel."})

@@ -10,8 +10,8 @@ from ..api import declare
 from ..audit.log import record
 from ..extensions import db
 from ..procedures import store
-from ..procedures.schemas import RecheckListSchema
 from . import rechecks
+from .schemas import RecheckListSchema
 
 bp = Blueprint("procedure_rechecks", __name__)
 

@@ -1,7 +1,7 @@
 """Request and response bodies of the concerns and sync API."""
 from marshmallow import Schema, fields, validate
 
-from ..accounts.schemas import TeamSchema
+from ..accounts.schemas import PersonSchema, TeamSchema
 from ..clock import utcnow
 from ..fields import UtcDateTime
 from ..procedures.schemas import RecommendedActionSchema, answers_field
@@ -39,12 +39,6 @@ class ChangeSchema(Schema):
 
 class SyncRequestSchema(Schema):
     changes = fields.List(fields.Dict(), required=True, validate=validate.Length(min=1, max=50))
-
-
-class PersonSchema(Schema):
-    id = fields.Int(dump_only=True)
-    username = fields.Str(dump_only=True)
-    display_name = fields.Str(dump_only=True)
 
 
 class TrackedActionSchema(Schema):
@@ -238,3 +232,26 @@ class PrintRecordSchema(Schema):
     printed_by = fields.Nested(PersonSchema, dump_only=True)
     printed_at = UtcDateTime(dump_only=True)
     via = fields.Str(dump_only=True)
+
+
+class RecheckSchema(Schema):
+    concern_id = fields.Str(dump_only=True)
+    case_reference = fields.Str(dump_only=True)
+    status = fields.Str(dump_only=True)
+    from_version = fields.Str(dump_only=True, metadata={"description": "The revision the concern keeps."})
+    to_version = fields.Str(dump_only=True, metadata={"description": "The newer revision it was checked against."})
+    added = fields.List(fields.Nested(lambda: RecheckActionSchema()), dump_only=True,
+                        metadata={"description": "Recommended under the new revision only (or more urgent there)."})
+    removed = fields.List(fields.Nested(lambda: RecheckActionSchema()), dump_only=True,
+                          metadata={"description": "Recommended under the concern's revision only."})
+    created_at = UtcDateTime(dump_only=True)
+
+
+class RecheckActionSchema(Schema):
+    action = fields.Str(dump_only=True)
+    urgency = fields.Str(dump_only=True)
+    title = fields.Str(dump_only=True)
+
+
+class RecheckListSchema(Schema):
+    rechecks = fields.List(fields.Nested(RecheckSchema), dump_only=True)
