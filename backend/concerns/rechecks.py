@@ -6,7 +6,7 @@ team's duty managers can look again. Nothing about the concern itself changes.
 """
 from sqlalchemy import select
 
-from ..accounts.capabilities import team_scope
+from ..accounts.capabilities import audience_of, team_scope
 from ..extensions import db
 from ..procedures import events, rules
 from ..procedures.models import ProcedureRecheck, ProcedureVersion
@@ -26,7 +26,8 @@ def recheck_open_concerns(row: ProcedureVersion, document: dict, **_) -> int:
     flagged = 0
     for concern in concerns:
         before = _pairs(concern.actions or [])
-        after = _pairs(rules.evaluate(document, concern.answers)["actions"])
+        # Under the new revision as its author's checklist would read it (a carer's or a professional's).
+        after = _pairs(rules.evaluate(document, concern.answers, audience=audience_of(concern.author))["actions"])
         if sorted(before) == sorted(after):
             continue
         db.session.add(ProcedureRecheck(

@@ -4,6 +4,8 @@ audit row, which the batch writes together (sync_batch.py).
 """
 from types import SimpleNamespace
 
+from ..accounts.capabilities import audience_of
+from ..accounts.models import User
 from ..audit.log import row
 from ..clock import utcnow
 from ..extensions import db
@@ -17,7 +19,9 @@ from .sync_batch import Batch, answer, rejected
 
 def _apply_fields(concern: Concern, change: dict, document: dict) -> None:
     # What was left unanswered matters only at submission (submitted_without).
-    evaluation = rules.evaluate(document, change["answers"], with_needs=change["status"] == Status.SUBMITTED)
+    # The author's own checklist decides (a carer's or a professional's): as their phone worked it out.
+    evaluation = rules.evaluate(document, change["answers"], with_needs=change["status"] == Status.SUBMITTED,
+                                audience=audience_of(db.session.get(User, concern.author_id)))
     confirmed = set(change.get("submitted_without") or [])
     concern.case_reference = change["case_reference"]
     concern.answers = change["answers"]

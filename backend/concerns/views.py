@@ -141,7 +141,7 @@ def assign(concern_id: str):
 @bp.patch("/concerns/<concern_id>/actions/<action>")
 @declare("A recommended action done or not needed (duty manager)",
          body=ActionUpdateSchema, answers=ConcernSchema, errors=[403, 404, 409], device_key=True,
-         path={'action': {'description': "The recommended action's id, as in tracked_actions."}})
+         path={"action": {"description": "The recommended action's id, as in tracked_actions."}})
 def update_action(concern_id: str, action: str):
     user, concern = _managed(concern_id)
     body = api.body()

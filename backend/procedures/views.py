@@ -40,14 +40,14 @@ def _document_response(row) -> Response:
 
 @bp.get("/<slug>")
 @declare("The current version's document (ETag, gzip)",
-         errors=[404], path={'slug': {'example': 'child-abuse-and-the-internet'}})
+         errors=[404], path={"slug": {"example": "child-abuse-and-the-internet"}})
 def current_version(slug: str):
     return _document_response(store.current(slug))
 
 
 @bp.get("/<slug>/versions/<version>")
 @declare("One version's document",
-         errors=[404], path={'slug': {'example': 'child-abuse-and-the-internet'}})
+         errors=[404], path={"slug": {"example": "child-abuse-and-the-internet"}})
 def one_version(slug: str, version: str):
     return _document_response(store.version(slug, version))
 
@@ -56,7 +56,7 @@ def one_version(slug: str, version: str):
 @csrf.exempt  # a pure function of the body: it reads nothing private and changes nothing
 @declare("Recommended actions for answers",
          body=EvaluateRequestSchema, answers=EvaluationSchema, errors=[404],
-         path={'slug': {'example': 'child-abuse-and-the-internet'}})
+         path={"slug": {"example": "child-abuse-and-the-internet"}})
 def evaluate(slug: str):
     body = api.body()
     row = store.version(slug, body["version"]) if "version" in body else store.current(slug)
@@ -64,5 +64,5 @@ def evaluate(slug: str):
     errors = answer_errors(document, body["answers"])
     if errors:
         raise ApiError(422, "Some answers do not fit the checklist.", fields=errors)
-    result = rules.evaluate(document, body["answers"])
+    result = rules.evaluate(document, body["answers"], audience=body["audience"])
     return EvaluationSchema().dump({"procedure": row.slug, "version": row.version, **result})
