@@ -1,10 +1,11 @@
 """Request and response bodies of the concerns and sync API."""
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, fields, missing, validate
 
 from ..accounts.schemas import TeamSchema
 from ..fields import UtcDateTime
 from ..procedures.models import utcnow
 from ..procedures.schemas import RecommendedActionSchema, answers_field
+from .author_view import AuthorConcernSchema, author_status
 from .duty_call import DutyCallSchema
 from .models import ACTION_STATES, STATUSES
 
@@ -103,9 +104,11 @@ class SyncResultSchema(Schema):
     change_id = fields.Str(dump_only=True, allow_none=True)
     result = fields.Str(dump_only=True, validate=validate.OneOf(["applied", "duplicate", "conflict", "rejected"]))
     version = fields.Int(dump_only=True, metadata={"description": "The version the device now holds."})
-    status = fields.Str(dump_only=True, metadata={"description": "The concern's status after this change."})
+    status = fields.Function(lambda r: author_status(r["status"]) if "status" in r else missing,
+                             dump_only=True, metadata={
+        "description": "The concern's status after this change, as its author sees it."})
     urgency = fields.Str(dump_only=True, allow_none=True)
-    concern = fields.Nested(ConcernSchema, dump_only=True, metadata={
+    concern = fields.Nested(AuthorConcernSchema, dump_only=True, metadata={
         "description": "Only with a conflict: the server's copy, for the author to reconcile with theirs."})
     errors = fields.Dict(keys=fields.Str(), values=fields.List(fields.Str()), dump_only=True)
 

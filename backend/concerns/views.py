@@ -2,6 +2,7 @@
 import datetime as dt
 
 from flask import Blueprint, current_app, request
+from marshmallow import fields
 from sqlalchemy import select
 
 from ..accounts import capabilities
@@ -14,6 +15,8 @@ from ..requests import json_body
 from . import chronology, lifecycle
 from . import queue as desk_queue
 from .access import get_visible, visible_to
+from .author_view import (AuthorConcernSchema, AuthorHistorySchema, author_revisions,
+                          reads_as_author)
 from .models import Concern, ConcernRevision
 from .schemas import (AcknowledgeSchema, ActionUpdateSchema, AssigneesSchema, AssignSchema,
                       ChronologySchema, CloseSchema, ConcernListArgsSchema, ConcernListSchema,
@@ -64,15 +67,30 @@ def list_concerns():
             break
         cursor = revision_id
     query = visible_to(user).where(Concern.id.in_({concern_id for _, concern_id, _ in page}))
+    author = reads_as_author(user)
     if "status" in args:
-        query = query.where(Concern.status == args["status"])
+        query = query.where(Concern.status.in_(_stored_statuses(args["status"], author)))
     concerns = db.session.scalars(query.order_by(Concern.updated_at.desc())).unique().all()
     # Which concerns were disclosed, not only how many: the trail must answer "who saw this one".
     record("list", "concern", "*", user=user, detail={"since": args["since"], "count": len(concerns),
                                                       "ids": [c.id for c in concerns]})
     db.session.commit()
-    return ConcernListSchema().dump({"concerns": concerns, "cursor": cursor,
-                                     "more": more and cursor > args["since"]})
+    listing = {"concerns": concerns, "cursor": cursor, "more": more and cursor > args["since"]}
+    return (_AUTHOR_LIST if author else ConcernListSchema()).dump(listing)
+
+
+class AuthorConcernListSchema(ConcernListSchema):
+    concerns = fields.List(fields.Nested(AuthorConcernSchema), dump_only=True)
+
+
+_AUTHOR_LIST = AuthorConcernListSchema()
+
+
+def _stored_statuses(status: str, author: bool) -> tuple[str, ...]:
+    # An author filters by the status they see: an assigned concern reads "acknowledged".
+    if not author:
+        return (status,)
+    return {"acknowledged": ("acknowledged", "in_progress"), "in_progress": ()}.get(status, (status,))
 
 
 @bp.get("/concerns/<concern_id>")
@@ -81,7 +99,7 @@ def get_concern(concern_id: str):
     concern = get_visible(user, concern_id)
     record("read", "concern", concern.id, user=user)
     db.session.commit()
-    return ConcernSchema().dump(concern)
+    return (AuthorConcernSchema() if reads_as_author(user) else ConcernSchema()).dump(concern)
 
 
 @bp.get("/concerns/<concern_id>/history")
@@ -92,6 +110,8 @@ def concern_history(concern_id: str):
                                    .order_by(ConcernRevision.id)).all()
     record("read_history", "concern", concern.id, user=user)
     db.session.commit()
+    if reads_as_author(user):
+        return AuthorHistorySchema().dump({"revisions": author_revisions(user, revisions)})
     return HistorySchema().dump({"revisions": revisions})
 
 
