@@ -97,6 +97,15 @@ class ConcernSchema(Schema):
                        "submission; confirmed when the author chose to submit without them."})
     duty_call = fields.Dict(dump_only=True, allow_none=True, metadata={
         "description": "{phoned_at, desk, number, spoke_to}: the worker phoned the duty desk; null if not."})
+    restricted = fields.Bool(dump_only=True, metadata={
+        "description": "An allegation, or marked so: opening it needs a recorded reason (POST .../access)."})
+    label = fields.Str(dump_only=True, metadata={
+        "description": "Only on a restricted concern not opened: \"Restricted concern\" (then only "
+                       "id, status, urgency and times are given)."})
+    restricted_because = fields.Str(dump_only=True, allow_none=True, metadata={"description": "allegation or marked"})
+    restricted_reason = fields.Str(dump_only=True, allow_none=True)
+    restricted_at = UtcDateTime(dump_only=True, allow_none=True)
+    restricted_by = fields.Nested(PersonSchema, dump_only=True, allow_none=True)
 
 
 class SyncResultSchema(Schema):
@@ -200,6 +209,10 @@ class QueueItemSchema(Schema):
     actions_overdue = fields.Int(dump_only=True)
     next_due_at = UtcDateTime(dump_only=True, allow_none=True)
     phoned = fields.Bool(dump_only=True, metadata={"description": "The worker has phoned the duty desk."})
+    restricted = fields.Bool(dump_only=True, metadata={
+        "description": "Present only on a restricted concern not opened: then only id, status, "
+                       "urgency and times are given, with label \"Restricted concern\"."})
+    label = fields.Str(dump_only=True)
 
 
 class QueueSchema(Schema):

@@ -14,7 +14,8 @@ from ..procedures.models import utcnow
 from ..requests import json_body
 from . import chronology, lifecycle
 from . import queue as desk_queue
-from .access import get_visible, visible_to
+from .access import get_readable, visible_to
+from .restriction import opened_by, may_read
 from .author_view import (AuthorConcernSchema, AuthorHistorySchema, author_revisions,
                           reads_as_author)
 from .models import Concern, ConcernRevision
@@ -75,6 +76,10 @@ def list_concerns():
     record("list", "concern", "*", user=user, detail={"since": args["since"], "count": len(concerns),
                                                       "ids": [c.id for c in concerns]})
     db.session.commit()
+    if not author:
+        # A restricted concern not opened shows as the queue shows it: urgency and times.
+        opened = opened_by(user, [c.id for c in concerns if c.restricted])
+        concerns = [c if may_read(user, c, opened) else desk_queue.restricted_row(c) for c in concerns]
     listing = {"concerns": concerns, "cursor": cursor, "more": more and cursor > args["since"]}
     return (_AUTHOR_LIST if author else ConcernListSchema()).dump(listing)
 
@@ -96,7 +101,7 @@ def _stored_statuses(status: str, author: bool) -> tuple[str, ...]:
 @bp.get("/concerns/<concern_id>")
 def get_concern(concern_id: str):
     user = require_user()
-    concern = get_visible(user, concern_id)
+    concern = get_readable(user, concern_id)
     record("read", "concern", concern.id, user=user)
     db.session.commit()
     return (AuthorConcernSchema() if reads_as_author(user) else ConcernSchema()).dump(concern)
@@ -105,7 +110,7 @@ def get_concern(concern_id: str):
 @bp.get("/concerns/<concern_id>/history")
 def concern_history(concern_id: str):
     user = require_user()
-    concern = get_visible(user, concern_id)
+    concern = get_readable(user, concern_id)
     revisions = db.session.scalars(select(ConcernRevision).filter_by(concern_id=concern.id)
                                    .order_by(ConcernRevision.id)).all()
     record("read_history", "concern", concern.id, user=user)
@@ -117,7 +122,7 @@ def concern_history(concern_id: str):
 
 def _managed(concern_id: str):
     user = capabilities.require(capabilities.MANAGE_CONCERNS)
-    return user, get_visible(user, concern_id)
+    return user, get_readable(user, concern_id)
 
 
 def _done(concern: Concern):
@@ -177,7 +182,7 @@ def record_print(concern_id: str):
     """Called by the pack page before its Print button opens the print dialog, and when the
     browser's own Print starts: every print is on record, with how it was made."""
     user = capabilities.require(capabilities.READ_QUEUE)
-    concern = get_visible(user, concern_id)
+    concern = get_readable(user, concern_id)
     via = json_body(PrintRequestSchema())["via"]
     printed_at = utcnow()
     record("print_pack", "concern", concern.id, user=user,
