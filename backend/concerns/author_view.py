@@ -13,19 +13,22 @@ from ..accounts.models import User
 from ..accounts.schemas import TeamSchema
 from ..fields import UtcDateTime
 from ..procedures.schemas import RecommendedActionSchema
+from .lifecycle import Status
 
-# The author's words for where their concern stands. in_progress means someone was assigned:
-# to the author that is still "acknowledged".
-PROGRESS = {"draft": "draft", "submitted": "received", "acknowledged": "acknowledged",
-            "in_progress": "acknowledged", "closed": "closed"}
+# The author's words for where their concern stands: draft, received, acknowledged, closed.
+# in_progress means someone was assigned: to the author that is still "acknowledged".
+RECEIVED = "received"
+PROGRESS = {Status.DRAFT.value: Status.DRAFT.value, Status.SUBMITTED.value: RECEIVED,
+            Status.ACKNOWLEDGED.value: Status.ACKNOWLEDGED.value,
+            Status.IN_PROGRESS.value: Status.ACKNOWLEDGED.value, Status.CLOSED.value: Status.CLOSED.value}
 # The status the author may see, for the same reason.
-AUTHOR_STATUS = {"in_progress": "acknowledged"}
-PROGRESS_WORDS = {"draft": "Draft", "received": "Received", "acknowledged": "Acknowledged",
-                  "closed": "Closed"}
+AUTHOR_STATUS = {Status.IN_PROGRESS.value: Status.ACKNOWLEDGED.value}
+PROGRESS_WORDS = {Status.DRAFT.value: "Draft", RECEIVED: "Received",
+                  Status.ACKNOWLEDGED.value: "Acknowledged", Status.CLOSED.value: "Closed"}
 # Revisions the author wrote themselves, shown to them whole.
 OWN_KINDS = ("applied", "conflict", "addendum")
 # The manager's steps the author learns of, as progress only.
-PROGRESS_KINDS = {"acknowledgement": "acknowledged", "closure": "closed"}
+PROGRESS_KINDS = {"acknowledgement": Status.ACKNOWLEDGED.value, "closure": Status.CLOSED.value}
 
 
 def reads_as_author(user: User) -> bool:

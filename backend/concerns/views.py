@@ -13,6 +13,7 @@ from ..extensions import db
 from ..procedures.models import utcnow
 from ..requests import json_body
 from . import chronology, lifecycle
+from .lifecycle import Status
 from . import queue as desk_queue
 from .access import get_readable, visible_to
 from .restriction import opened_by, may_read
@@ -95,7 +96,8 @@ def _stored_statuses(status: str, author: bool) -> tuple[str, ...]:
     # An author filters by the status they see: an assigned concern reads "acknowledged".
     if not author:
         return (status,)
-    return {"acknowledged": ("acknowledged", "in_progress"), "in_progress": ()}.get(status, (status,))
+    return {Status.ACKNOWLEDGED.value: (Status.ACKNOWLEDGED.value, Status.IN_PROGRESS.value),
+            Status.IN_PROGRESS.value: ()}.get(status, (status,))
 
 
 @bp.get("/concerns/<concern_id>")
