@@ -15,7 +15,7 @@ from .schemas import ConcernSchema
 bp = Blueprint("restriction", __name__, url_prefix="/api/concerns")
 
 
-class ReasonSchema(Schema):
+class RestrictionReasonSchema(Schema):
     reason = fields.Str(required=True, validate=validate.Length(min=3, max=2000), metadata={
         "description": "Why: kept in the audit log with who and when."})
 
@@ -27,7 +27,7 @@ class AccessSchema(Schema):
 
 
 def _reason() -> str:
-    reason = json_body(ReasonSchema())["reason"].strip()
+    reason = json_body(RestrictionReasonSchema())["reason"].strip()
     if len(reason) < 3:
         raise ApiError(422, "Say why.", fields={"reason": ["Write the reason."]})
     return reason
@@ -68,9 +68,9 @@ _ID = {"name": "concern_id", "in": "path", "required": True, "schema": {"type": 
 _CHANGE = [400, 401, 403, 404, 409, 413, 415, 422]
 EXTRA_OPERATIONS.extend([
     ("post", "/api/concerns/{concern_id}/access", "Open a restricted concern, with the reason "
-     "(managers, admins; audited)", ReasonSchema, None, AccessSchema, [_ID], _CHANGE),
+     "(managers, admins; audited)", RestrictionReasonSchema, None, AccessSchema, [_ID], _CHANGE),
     ("post", "/api/concerns/{concern_id}/restrict", "Mark a concern restricted, with the reason "
-     "(duty manager; audited)", ReasonSchema, None, ConcernSchema, [_ID], _CHANGE),
+     "(duty manager; audited)", RestrictionReasonSchema, None, ConcernSchema, [_ID], _CHANGE),
     ("delete", "/api/concerns/{concern_id}/restrict", "Lift a restriction, with the reason "
-     "(duty manager; audited)", ReasonSchema, None, ConcernSchema, [_ID], _CHANGE),
+     "(duty manager; audited)", RestrictionReasonSchema, None, ConcernSchema, [_ID], _CHANGE),
 ])
