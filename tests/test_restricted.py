@@ -12,7 +12,7 @@ from backend.concerns import restriction
 from backend.concerns.models import Concern
 from backend.extensions import db
 from backend.push.delivery import payload
-from tests.conftest import DEMO_PASSWORD
+from tests.conftest import DEMO_PASSWORD, PROCEDURE_DIR
 from tests.test_sync import change, sync
 
 # Revision 2 records the adult as one multiple choice, shown once there is an adult of concern.
@@ -189,3 +189,18 @@ def test_revision_2_foster_carer_and_position_of_trust():
 def test_an_unknown_concern_asks_for_access_as_404(device):
     response = device("manager").post(f"/api/concerns/{uuid.uuid4()}/access", {"reason": "looking"})
     assert response.status_code == 404
+
+
+R3_FILE = PROCEDURE_DIR / "v10-r3.json"
+
+
+@pytest.mark.skipif(not R3_FILE.exists(), reason="revision 10-r3 of the encoding is not in procedure_data yet")
+def test_the_revision_3_file_marks_a_foster_carer_and_someone_who_works_with_children():
+    document = json.loads(R3_FILE.read_text(encoding="utf-8"))
+    adult = {"case_reference": "X", "adult_concern": True}
+    assert restriction.is_allegation(document, {**adult, "adult_relationship_to_child": "foster_carer"})
+    assert restriction.is_allegation(document, {**adult, "adult_relationship_to_child": "family",
+                                                "adult_contact_with_children": ["professional"]})
+    assert not restriction.is_allegation(document, {**adult, "adult_relationship_to_child": "online_only"})
+    assert not restriction.is_allegation(document, {"case_reference": "X", "adult_concern": False,
+                                                    "adult_relationship_to_child": "foster_carer"})
