@@ -5,7 +5,8 @@ import os
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import alerts, concerns, config, database, errors, extensions, headers, navigation, origin, push, requests
+from . import (alerts, concerns, config, database, errors, extensions, headers, navigation, origin, push,
+               records, requests)
 from .accounts import device_lock
 
 
@@ -64,6 +65,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(users_cli.bp)
     app.register_blueprint(team_phones.bp)
     concerns.init_app(app)
+    records.init_app(app)
     app.register_blueprint(trail_views.bp)
     app.register_blueprint(pwa_views.bp)
     app.register_blueprint(sms_views.bp)

@@ -146,9 +146,9 @@ def test_data_without_personal_content_needs_no_key(app, device):
 # --- every route is classified ---------------------------------------------------------------
 
 # Blueprints whose every route, present or future, shows or changes personal data: concerns
-# and answers, the audit trail, re-checks (concern ids and case references), the admin console
+# and answers (restriction: opening or marking one answers the concern), the audit trail, re-checks (concern ids and case references), the admin console
 # and a manager's team (people and their setup codes).
-PERSONAL_BLUEPRINTS = {"concerns", "audit", "procedure_rechecks", "admin", "team_people"}
+PERSONAL_BLUEPRINTS = {"concerns", "restriction", "audit", "procedure_rechecks", "admin", "team_people"}
 
 # Reviewed: these hold no personal data about children, concerns or other people (SECURITY.md,
 # "What needs the device key"). The procedure blueprint is public text and rules (whatever is

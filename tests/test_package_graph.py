@@ -27,6 +27,7 @@ LAYERS = {
     "concerns": 4,                    # concerns, their lifecycle and sync (read procedures)
     "admin": 4,                       # the console
     "alerts": 5,                      # who is alerted and how: reads concerns, rota, push, sms
+    "records": 6,                     # retention, legal holds, subject access: reads everything
 }
 ROOT = "__init__"  # the application factory wires every package together
 

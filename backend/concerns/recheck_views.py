@@ -11,6 +11,7 @@ from ..audit.log import record
 from ..extensions import db
 from ..procedures import store
 from . import rechecks
+from .restriction import may_read, opened_by
 from .schemas import RecheckListSchema
 
 bp = Blueprint("procedure_rechecks", __name__)
@@ -26,7 +27,12 @@ def _titled(pairs: list, titles: dict) -> list[dict]:
 def list_rechecks():
     user = require(READ_QUEUE)
     items = []
-    for row, concern in rechecks.for_user(user):
+    found = rechecks.for_user(user)
+    opened = opened_by(user, [concern.id for _, concern in found if concern.restricted])
+    for row, concern in found:
+        if not may_read(user, concern, opened):
+            # Nothing of a restricted concern not opened: the queue shows it as such.
+            continue
         titles = {}
         for version in (row.from_version, row.to_version):
             document = store.document_for(row.slug, version) or {"actions": []}

@@ -11,7 +11,7 @@ from ..clock import utcnow
 from ..extensions import db
 from ..procedures import rules
 from ..urgency import ALERTING
-from . import lifecycle
+from . import lifecycle, restriction
 from .models import Concern
 from .status import Status
 from .sync_batch import Batch, answer, rejected
@@ -36,6 +36,7 @@ def _apply_fields(concern: Concern, change: dict, document: dict) -> None:
     concern.updated_at = utcnow()
     if change["status"] == Status.SUBMITTED:
         lifecycle.submit(concern, evaluation)
+        restriction.restrict_on_submission(concern, document)
         # The decisive questions left unanswered, as the server works them out, and whether the
         # author confirmed each. Never a reason to refuse: a concern must reach the team even
         # from a device whose app predates the confirmation.
@@ -73,7 +74,7 @@ def _after_store(batch: Batch, concern: Concern, change: dict, kind: str) -> Non
 def create(batch: Batch, change: dict, document: dict) -> dict:
     concern = Concern(id=change["id"], procedure=change["procedure"],
                       procedure_version=change["procedure_version"], author_id=batch.user.id,
-                      team_id=batch.user.team_id, status=Status.DRAFT, version=1)
+                      team_id=batch.user.team_id, status=Status.DRAFT, version=1, restricted=False)
     _apply_fields(concern, change, document)
     concern.created_at = concern.updated_at
     # Not added to the session: inserted as a row with the batch's others (write).
