@@ -20,6 +20,8 @@ const ALERT_TITLE = "Urgent safeguarding concern — open SafeVisit";
 const TEST_TITLE = "SafeVisit test alert";
 const TEST_TOKEN = /^[0-9]{1,12}\.[A-Za-z0-9_-]{1,40}$/;
 const CONCERN_ID = /^[A-Za-z0-9_-]{1,64}$/;
+// names.js CALL_NOW: a classic worker script cannot import a module (tests/test_pwa_state_names.py
+// keeps the two the same).
 const URGENT = new Set(["immediate", "urgent"]);
 
 /** The decrypted payload as an object; a missing or broken one still gets a notification. */

@@ -1,6 +1,7 @@
 // The home-visit checklist, drawn from the procedure's template. Every answer is stored on
 // the phone as it changes; recommendations are worked out here, offline, as answers come in.
 import { announce, confirmDialog, h, replace, when } from "../dom.js";
+import { DraftStatus } from "../names.js";
 import * as procedure from "../procedure.js";
 import { evaluate, isAnswered, visibleQuestions } from "../rules.js";
 import * as store from "../store.js";
@@ -30,7 +31,7 @@ export async function render(main, ctx) {
       h("a", { href: "/", class: "btn" }, "Back to home")));
     return;
   }
-  if (draft.status === "sent") {
+  if (draft.status === DraftStatus.SENT) {
     replace(main, h("div", { class: "page" }, h("h1", {}, `Concern ${draft.case_reference} sent`),
       h("p", {}, `Sent ${when(draft.sent_at)}. Its answers are no longer kept on this phone; your team has them.`),
       h("a", { href: "/", class: "btn" }, "Back to home")));
@@ -42,7 +43,7 @@ export async function render(main, ctx) {
   const document = await procedure.version(draft.procedure, draft.procedure_version);
   const paragraphs = procedure.paragraphsById(document);
   const answers = { ...draft.answers };
-  const locked = draft.status !== "draft";
+  const locked = draft.status !== DraftStatus.DRAFT;
   // Kept on the phone with the signed-in user, so the numbers work offline.
   const team = ctx.user.team || {};
   const guidanceById = new Map((document.guidance || []).map((g) => [g.id, g]));

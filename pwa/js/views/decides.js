@@ -4,7 +4,8 @@
 // keep `conditionWords` in step with its `condition_words`.
 import { h, replace } from "../dom.js";
 import * as procedure from "../procedure.js";
-import { URGENCY_LABEL, sourceLabel } from "./actions.js";
+import { URGENCY_LABEL } from "../names.js";
+import { sourceLabel } from "./actions.js";
 
 const COMPARISON = { lt: "is under", lte: "or under", gt: "is over", gte: "or over" };
 const SOURCE = { chapter: "Chapter", practice: "Practice" };
