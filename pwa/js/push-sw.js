@@ -1,4 +1,4 @@
-/* Web Push in the service worker (issue 6), loaded by sw.js with importScripts.
+/* Web Push in the service worker, loaded by sw.js with importScripts.
  *
  * - `push`: always shows a notification (the subscription promised userVisibleOnly, and a
  *   browser that sees a silent push may revoke it). The text is generic: the payload holds
@@ -40,7 +40,7 @@ function concernPath(concern) {
     ? `/concerns/${concern}` : "/queue";
 }
 
-/** A test alert (issue 14): it proves the channel once it is acted on (confirmTest). */
+/** A test alert: it proves the channel once it is acted on (confirmTest). */
 async function showTest(message) {
   const token = typeof message.test === "string" && TEST_TOKEN.test(message.test) ? message.test : null;
   await self.registration.showNotification(TEST_TITLE, {

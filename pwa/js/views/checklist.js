@@ -50,7 +50,7 @@ export async function render(main, ctx) {
 
   const panel = h("section", { class: "card actions-panel", id: "actions",
     "aria-labelledby": "actions-title" });
-  // "Phone the duty desk now" and "I have phoned" (issue 14): the call goes into the draft.
+  // "Phone the duty desk now" and "I have phoned": the call goes into the draft.
   let current = draft;
   const desk = dutyDeskBox({ team, locked, draft: () => current,
     record: async (call) => { current = await store.saveDutyCall(draft.id, call); } });

@@ -106,7 +106,7 @@ export function madeUnder(document) {
 }
 
 /**
- * The decisive questions left unanswered at submission (issue 10): what each would have
+ * The decisive questions left unanswered at submission: what each would have
  * decided, and whether the author chose to submit without it. Nothing when there were none.
  */
 export function gapsSection(concern, headingId) {

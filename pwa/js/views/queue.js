@@ -17,7 +17,7 @@ export async function render(main, ctx) {
   const view = { items: [], next: null };
   const connection = h("div", {});
   const summary = h("p", { class: "muted", id: "queue-counts", "aria-live": "polite" });
-  // Issue 14: a warning when nobody an alert goes to now has an alert channel known to work.
+  // A warning when nobody an alert goes to now has an alert channel known to work.
   const coverage = h("div", { id: "coverage" });
   const list = h("div", { id: "queue-list" });
   const more = h("div", {});
@@ -166,7 +166,7 @@ function queueItem(c) {
       h("span", { class: "queue-top" },
         c.urgency ? urgencyBadge(c.urgency) : h("span", { class: "badge badge-none" }, "No action"),
         statusBadge(c.status), overdue,
-        // The worker already phoned the duty desk about it (issue 14).
+        // The worker already phoned the duty desk about it.
         c.phoned ? h("span", { class: "badge badge-phoned" }, "Phoned in") : null,
         h("span", { class: "queue-ref" }, c.case_reference)),
       h("span", { class: "muted" }, [

@@ -1,5 +1,5 @@
 // /team (duty managers): a setup code for a carer or field worker of one's own team who cannot
-// get in (issue 13, item 5). Shown once, valid for a day; the server refuses anyone else.
+// get in. Shown once, valid for a day; the server refuses anyone else.
 import * as api from "../api.js";
 import { announce, confirmDialog, h, replace } from "../dom.js";
 import { roleName } from "../names.js";
