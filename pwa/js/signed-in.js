@@ -4,6 +4,7 @@ import * as api from "./api.js";
 import { knownRoleNames, useRoleNames } from "./names.js";
 import * as store from "./store.js";
 import * as sync from "./sync.js";
+import { keepTeamNumbers } from "./views/lock.js";
 
 const ROLE_NAMES = "roleNames"; // kept in clear: the server's names for the roles are nobody's data
 
@@ -27,6 +28,7 @@ export async function completeSignIn(ctx, { user, device_key: deviceKey, roles }
   if (owner !== undefined && owner !== user.id) await ctx.wipe();
   await store.setMeta("owner", user.id);
   await rememberRoleNames(roles); // a wipe took the kept names with it
+  await keepTeamNumbers(user); // for the lock screen's emergency call, which needs no passcode
   // The new session's device key goes with every request from now on. Locked (a reload
   // since the last sign-in) or no passcode yet: the profile and the key are sealed into
   // the vault as soon as it opens (session-lock.js gate), and kept only in memory until then.
