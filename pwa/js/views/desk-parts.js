@@ -5,6 +5,7 @@ import * as api from "../api.js";
 import { h, replace, when } from "../dom.js";
 import { STATUS_LABEL as STATUS } from "../names.js";
 import * as procedure from "../procedure.js";
+import { isRestricted, restrictedPage } from "./restriction.js";
 
 export { STATUS }; // the desk screens' name for the labels of names.js
 export const ACTION_STATE = { to_do: "To do", done: "Done", not_needed: "Not needed" };
@@ -39,6 +40,10 @@ export async function loadConcern(main, id, title, retry) {
   } catch (error) {
     if (error instanceof api.NetworkError) {
       offlinePage(main, title, retry);
+      return null;
+    }
+    if (isRestricted(error)) {
+      restrictedPage(main, id, retry);
       return null;
     }
     if (error.status === 404 || error.status === 403) {
