@@ -24,9 +24,10 @@ from backend.procedures import store
 from tests.waiting import DEADLINE
 
 ROOT = Path(__file__).resolve().parent.parent
-# Chapter v10 as first encoded (revision 1, kept by older concerns), then revision 2, current.
+# Chapter v10 as first encoded (revision 1) and revision 2, kept by older concerns, then
+# revision 3, current.
 PROCEDURE_FILES = [ROOT / "procedure_data" / "child-abuse-and-the-internet" / name
-                   for name in ("v10.json", "v10-r2.json")]
+                   for name in ("v10.json", "v10-r2.json", "v10-r3.json")]
 PROCEDURE_FILE = PROCEDURE_FILES[-1]
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 PASSWORD = "e2e-demo-password"

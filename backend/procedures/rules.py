@@ -25,6 +25,12 @@ def is_answered(value) -> bool:
     return value is not None and value != "" and value != []
 
 
+def is_known(value) -> bool:
+    """Answered with something other than "Not known" (the `not_known` option): for what is
+    still to find out, an explicit "not known" is no more an answer than a blank."""
+    return is_answered(value) and value != "not_known" and value != ["not_known"]
+
+
 def _number(value) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
@@ -190,7 +196,7 @@ def _assumed(document: dict, answers: dict, considered: dict, fired_before: list
     taken: set = set()
     for question in visible_questions(document, answers):
         qid = question["id"]
-        if is_answered(answers.get(qid)) or qid not in reads["read"]:
+        if is_known(answers.get(qid)) or qid not in reads["read"]:
             continue  # nothing reads it: no answer to it could change a recommendation
         shows_others = qid in reads["visibility"]
         common: dict[str, dict] | None = None
@@ -301,7 +307,7 @@ def _needs(document: dict, answers: dict, considered: dict, assumed: list) -> li
     reads = _reads(document)
     worth_trying = reads["visibility"].union(*(reads["rules"][r] for r in in_play))
     for question in visible_questions(document, answers):
-        if is_answered(answers.get(question["id"])):
+        if is_known(answers.get(question["id"])):
             continue
         # A follow-up (shown because of an answer given) is in play itself, and so is a question
         # the checklist asks whenever its `prompt_when` holds (Significant Harm, with a route about the child).

@@ -31,6 +31,13 @@ function sameTypeEqual(a, b) {
   return typeof a === typeof b && Array.isArray(a) === Array.isArray(b) && a === b;
 }
 
+// Answered with something other than "Not known" (the `not_known` option): for what is still
+// to find out, an explicit "not known" is no more an answer than a blank.
+export function isKnown(value) {
+  return isAnswered(value) && value !== "not_known" &&
+    !(Array.isArray(value) && value.length === 1 && value[0] === "not_known");
+}
+
 function isNumber(value) {
   return typeof value === "number" && Number.isFinite(value);
 }
@@ -174,7 +181,7 @@ function assumed(document, answers, considered, base) {
   const taken = new Set();
   for (const question of visibleQuestions(document, answers)) {
     const qid = question.id;
-    if (isAnswered(Object.hasOwn(answers, qid) ? answers[qid] : null) || !known.read.has(qid)) continue;
+    if (isKnown(Object.hasOwn(answers, qid) ? answers[qid] : null) || !known.read.has(qid)) continue;
     let common = null;
     for (const value of unknownCandidates(document, question)) {
       const trial = known.visibility.has(qid)
@@ -269,7 +276,7 @@ function needsOf(document, answers, considered, firedBefore, assumedPairs) {
   const titles = Object.fromEntries(document.actions.map((a) => [a.id, a.title]));
   const found = [];
   for (const question of visibleQuestions(document, answers)) {
-    if (isAnswered(Object.hasOwn(answers, question.id) ? answers[question.id] : null)) continue;
+    if (isKnown(Object.hasOwn(answers, question.id) ? answers[question.id] : null)) continue;
     // A follow-up (shown because of an answer given) is in play itself, and so is a question
     // the checklist asks whenever its `prompt_when` holds (Significant Harm, with a route about the child).
     const followUp = ("when" in question && evidence(question.when, considered)) ||

@@ -40,11 +40,19 @@ function calls(action, team) {
     : "Your team's numbers are not set on this phone: ask your manager or administrator to set them.");
 }
 
+// A recommendation that rests on an unanswered question says so, and what to find out.
+export function conditionLine(action) {
+  if (!action.condition) return null;
+  return h("p", { class: "condition-note", "data-condition": action.condition.question },
+    h("strong", {}, "If not yet known: "), action.condition.text);
+}
+
 export function actionItem(action, paragraphs, team = null) {
   return h("li", { class: `action action-${action.urgency}`, "data-action": action.action,
     "data-source": action.source || "chapter" },
   h("div", { class: "action-head" }, urgencyBadge(action.urgency), sourceLabel(action.source),
     h("h3", { class: "action-title" }, action.title)),
+  conditionLine(action),
   calls(action, team),
   h("ul", { class: "reasons" }, action.reasons.map((r) => h("li", {}, r.why))),
   citations(action.paragraphs, paragraphs));

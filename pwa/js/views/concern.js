@@ -6,7 +6,7 @@
 import * as api from "../api.js";
 import { can, MANAGE_CONCERNS } from "../capabilities.js";
 import { announce, h, replace, uid, when } from "../dom.js";
-import { urgencyBadge } from "./actions.js";
+import { conditionLine, urgencyBadge } from "./actions.js";
 import { callLine } from "./duty-desk.js";
 import {
   ACTION_STATE, actionStateLine, answerRows, chronologyPath, gapsSection, loadConcern, madeUnder,
@@ -132,6 +132,7 @@ function trackedItem(concern, action, paragraphs, editable, step) {
   return h("li", { class: `action action-${action.urgency}`, "data-action": action.action },
     h("div", { class: "action-head" }, urgencyBadge(action.urgency),
       h("h3", { class: "action-title", id: `${base}-title` }, action.title)),
+    conditionLine(action),
     stateLine,
     action.note ? h("p", { class: "prewrap" }, `${action.state === "not_needed" ? "Why not needed" : "Note"}: ${action.note}`) : null,
     h("ul", { class: "reasons" }, action.reasons.map((r) => h("li", {}, r.why))),
