@@ -53,7 +53,8 @@ def test_the_served_version_is_the_hash_of_the_repository_files(client):
     shipped = sorted(p for p in PWA.rglob("*") if p.is_file() and p.suffix in shell.SHIPPED
                      and "tests" not in p.relative_to(PWA).parts)
     digest = hashlib.sha256()
-    for path in shipped:
+    # In the order of the URLs ("/js/store.js" before "/js/store/database.js"), as the shell hashes.
+    for path in sorted(shipped, key=lambda p: "/" + p.relative_to(PWA).as_posix()):
         url = "/" + path.relative_to(PWA).as_posix()
         digest.update(url.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
     assert version == digest.hexdigest()[:16]
@@ -100,9 +101,9 @@ def test_app_pages_get_the_shell_and_unknown_files_a_json_404(client):
 
 def test_every_page_the_app_routes_is_served_the_shell_on_a_reload(client):
     """A reload, a typed address or a tapped notification opens any of the app's pages, even
-    before the service worker controls the tab: the server knows every route of app.js."""
+    before the service worker controls the tab: the server knows every route of routes.js."""
     index = client.get("/").data
-    routes = re.findall(r"^  \[/\^(\\/[^,]*)\$/,", (PWA / "js" / "app.js").read_text(), re.M)
+    routes = re.findall(r"^  \[/\^(\\/[^,]*)\$/,", (PWA / "js" / "routes.js").read_text(), re.M)
     assert len(routes) > 15, routes
     for source in routes:
         # One concrete path per route: groups take a sample value their pattern accepts.
@@ -114,10 +115,11 @@ def test_every_page_the_app_routes_is_served_the_shell_on_a_reload(client):
 
 
 def _static_imports(path: str) -> set[str]:
-    """The modules `path` (a URL path under pwa/) imports with a static `import … from`."""
+    """The modules `path` (a URL path under pwa/) imports with a static `import … from` or
+    passes on with `export … from` (both are fetched before the module runs)."""
     text = (PWA / path.lstrip("/")).read_text()
     found = set()
-    for target in re.findall(r'^import\s[^;]*?\sfrom\s+"([^"]+)";', text, re.M | re.S):
+    for target in re.findall(r'^(?:import|export)\s[^;]*?\sfrom\s+"([^"]+)";', text, re.M | re.S):
         found.add(str(PurePosixPath(path).parent.joinpath(target)))
     return {"/" + "/".join(_collapse(p.split("/"))) for p in found}
 
@@ -145,7 +147,7 @@ def test_what_the_first_screen_needs_is_fetched_at_once_and_pages_load_when_open
     preloaded = set(re.findall(r'<link rel="modulepreload" href="([^"]+)">', html))
     assert preloaded == needed - {"/js/app.js"}
     assert needed & {"/js/views/checklist.js", "/js/views/reader.js", "/js/views/queue.js"} == set()
-    app = (PWA / "js" / "app.js").read_text()
+    app = (PWA / "js" / "routes.js").read_text()
     for module in ("checklist", "reader", "queue", "login", "admin"):
         assert f'import("./views/{module}.js")' in app
 

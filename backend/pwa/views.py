@@ -66,7 +66,7 @@ def shell_file(rest: str, folder: str = ""):
     return _send(asset)
 
 
-# The first path segment of every page the app routes (pwa/js/app.js ROUTES): a reload or a
+# The first path segment of every page the app routes (pwa/js/routes.js): a reload or a
 # typed address on any of them gets the shell (tests/test_pwa_shell.py checks the two lists agree).
 PAGES = ("admin", "cases", "checklist", "concerns", "login", "on-call", "procedure", "queue", "rechecks",
          "setup-code", "team", "two-step")

@@ -1,6 +1,6 @@
 // Duty alerts on this browser (issue 6): the Web Push subscription and keeping it fresh.
 // The card that turns them on is views/alerts-card.js; the service worker's messages reach
-// this module through the dispatcher in app.js.
+// this module through the dispatcher in worker-messages.js.
 //
 // Permission is only ever asked after a tap on "Turn on alerts", never on page load:
 // browsers penalise (and people rightly refuse) prompts that come out of nowhere.

@@ -3,7 +3,7 @@
 
 let csrfToken = null;
 // This session's device key (issue 12): the server reads no concern, answer or audit entry
-// without it. It is in memory only while the app is unlocked (app.js puts it here from the
+// without it. It is in memory only while the app is unlocked (session-lock.js puts it here from the
 // encrypted vault and takes it away on lock); at rest it exists only sealed in the vault.
 let deviceKey = null;
 export const DEVICE_HEADER = "X-SafeVisit-Device";

@@ -40,6 +40,12 @@ export function announce(message) {
   setTimeout(() => { region.textContent = message; }, 50);
 }
 
+/** Runs `work` once the phone is idle (within a second at most). */
+export function whenIdle(work) {
+  if (window.requestIdleCallback) requestIdleCallback(() => work(), { timeout: 1000 });
+  else setTimeout(work, 200);
+}
+
 let idCounter = 0;
 export function uid(prefix) {
   idCounter += 1;
@@ -47,7 +53,7 @@ export function uid(prefix) {
 }
 
 // Made on first use: building a formatter loads locale data, a long task (about 50 ms on a
-// phone) that every page would otherwise pay at start, dates or not (issue 15).
+// phone) that every page would otherwise pay at start, dates or not.
 let dateFormat = null;
 
 export function when(iso) {

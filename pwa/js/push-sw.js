@@ -75,7 +75,7 @@ async function showAlert(data) {
     // One tap acknowledges: the app opens on the concern and acknowledges it (after the lock).
     actions: concern ? [{ action: "acknowledge", title: "Acknowledge" }] : [],
   });
-  // An open queue or concern page refreshes (the dispatcher in app.js passes this on).
+  // An open queue or concern page refreshes (worker-messages.js passes this on).
   for (const client of await self.clients.matchAll({ type: "window" })) {
     client.postMessage({ type: "alert", concern });
   }

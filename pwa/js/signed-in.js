@@ -12,7 +12,7 @@ export async function completeSignIn(ctx, { user, device_key: deviceKey }) {
   await store.setMeta("owner", user.id);
   // The new session's device key goes with every request from now on. Locked (a reload
   // since the last sign-in) or no passcode yet: the profile and the key are sealed into
-  // the vault as soon as it opens (app.js gate), and kept only in memory until then.
+  // the vault as soon as it opens (session-lock.js gate), and kept only in memory until then.
   api.useDeviceKey(deviceKey);
   if (store.isUnlocked()) {
     await store.setSecret("user", user);

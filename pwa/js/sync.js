@@ -100,7 +100,7 @@ async function send(options) {
       remaining.splice(0, batch.length);
     }
   } catch (error) {
-    if (isEnded(error)) return; // the device is being wiped (app.js)
+    if (isEnded(error)) return; // the device is being wiped (session-lock.js)
     if (needsSignIn(error)) {
       // Not the items' fault: they stay as they are, attempts untouched, until sign-in.
       state.paused = "signin";

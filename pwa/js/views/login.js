@@ -63,7 +63,7 @@ export async function render(main, ctx) {
 
 // "Sign in with your organisation" only where the server has single sign-on (backend/sso/).
 // A full page load, not an in-app route: the server sends the browser on to the organisation
-// (a link with a target is one app.js leaves to the browser; sw.js lets /auth/ through).
+// (a link with a target is one router.js leaves to the browser; sw.js lets /auth/ through).
 async function offerOrganisation(container) {
   const session = await api.session().catch(() => null);
   if (!session?.organisation_sign_in) return;
