@@ -294,14 +294,29 @@ def needs(document: dict, answers: dict) -> list[dict]:
     return _needs(document, answers, considered, assumed)
 
 
-def _needs(document: dict, answers: dict, considered: dict, assumed: list) -> list[dict]:
+def _variants(document: dict, answers: dict, considered: dict) -> list[tuple[dict, dict]]:
+    """The answers as they stand, then as they may be under each narrowed unknown: needs look
+    ahead under the same assumption as the recommendations (a young person whose age is not
+    known is treated as a child, so what would matter for a child is asked)."""
+    variants = [(answers, considered)]
+    extra = [answers]
+    for question in visible_questions(document, answers):
+        if "unknown" in question and not is_known(answers.get(question["id"])):
+            extra = [{**a, question["id"]: value} for a in extra
+                     for value in unknown_candidates(document, question)]
+    if extra != [answers]:
+        variants += [(a, visible_answers(document, a)) for a in extra]
+    return variants
+
+
+def _decisive(document: dict, answers: dict, considered: dict, also: set) -> dict[str, set]:
+    """For one set of answers: each unanswered question's actions that one of its answers
+    would add, remove or make more urgent, among routes in play (and questions in `also`)."""
     fired_before = _fired(document, considered)
     before = {rule["id"] for rule in fired_before}
     outcome = _outcome(_actions(document, fired_before))
     in_play = {rule["id"] for rule in document["rules"] if _evidence(rule["when"], considered)}
-    action_order = [a["id"] for a in document["actions"]]
-    titles = {a["id"]: a["title"] for a in document["actions"]}
-    found = []
+    found: dict[str, set] = {}
     # Without trials: a question that is no follow-up can only matter through a rule in play
     # that reads it, or by showing or hiding other answers.
     reads = _reads(document)
@@ -313,10 +328,9 @@ def _needs(document: dict, answers: dict, considered: dict, assumed: list) -> li
         # the checklist asks whenever its `prompt_when` holds (Significant Harm, with a route about the child).
         follow_up = ("when" in question and _evidence(question["when"], considered)) or (
             "prompt_when" in question and holds(question["prompt_when"], considered))
-        conditional = [a["action"] for q, a in assumed if q["id"] == question["id"]]
-        if not follow_up and not conditional and question["id"] not in worth_trying:
+        if not follow_up and question["id"] not in also and question["id"] not in worth_trying:
             continue
-        changed: set = set(conditional)
+        changed: set = set()
         shows_others = question["id"] in reads["visibility"]
         for value in candidates(document, question):
             # A question no `when` reads shows and hides nothing: the trial only adds its answer.
@@ -327,16 +341,33 @@ def _needs(document: dict, answers: dict, considered: dict, assumed: list) -> li
             if not flipped:
                 continue  # the same rules fire: the same recommendations
             difference = outcome ^ _outcome(_actions(document, fired_after))
-            if difference and (follow_up or flipped & in_play):
+            if difference and (follow_up or question["id"] in also or flipped & in_play):
                 changed.update(action for action, _ in difference)
         if changed:
-            ids = [a for a in action_order if a in changed]
-            found.append({"question": question["id"], "label": question["label"], "actions": ids,
-                          "because": "It decides whether to: " + "; ".join(
-                              _lower_first(titles[a]) for a in ids) + "."})
+            found[question["id"]] = changed
+    return found
+
+
+def _needs(document: dict, answers: dict, considered: dict, assumed: list) -> list[dict]:
+    conditional = {q["id"] for q, _ in assumed}
+    changed: dict[str, set] = {}
+    for variant, variant_considered in _variants(document, answers, considered):
+        for qid, actions in _decisive(document, variant, variant_considered, conditional).items():
+            changed.setdefault(qid, set()).update(actions)
+    for question, action in assumed:
+        changed.setdefault(question["id"], set()).add(action["action"])
+    action_order = [a["id"] for a in document["actions"]]
+    titles = {a["id"]: a["title"] for a in document["actions"]}
+    found = []
+    for question in visible_questions(document, answers):
+        if question["id"] not in changed or is_known(answers.get(question["id"])):
+            continue
+        ids = [a for a in action_order if a in changed[question["id"]]]
+        found.append({"question": question["id"], "label": question["label"], "actions": ids,
+                      "because": "It decides whether to: " + "; ".join(
+                          _lower_first(titles[a]) for a in ids) + "."})
     # What rests on an unknown answer is asked first.
-    first = {q["id"] for q, _ in assumed}
-    return [n for n in found if n["question"] in first] + [n for n in found if n["question"] not in first]
+    return [n for n in found if n["question"] in conditional] + [n for n in found if n["question"] not in conditional]
 
 
 def scope(document: dict, answers: dict) -> dict | None:

@@ -268,21 +268,38 @@ export function needs(document, answers) {
     assumed(document, answers, considered, collect(document, firedBefore)));
 }
 
-function needsOf(document, answers, considered, firedBefore, assumedPairs) {
+// The answers as they stand, then as they may be under each narrowed unknown: needs look
+// ahead under the same assumption as the recommendations (a young person whose age is not
+// known is treated as a child, so what would matter for a child is asked).
+function variantsOf(document, answers, considered) {
+  let extra = [answers];
+  for (const question of visibleQuestions(document, answers)) {
+    if ("unknown" in question && !isKnown(Object.hasOwn(answers, question.id) ? answers[question.id] : null)) {
+      extra = extra.flatMap((a) => unknownCandidates(document, question).map((v) => ({ ...a, [question.id]: v })));
+    }
+  }
+  const variants = [[answers, considered]];
+  if (!(extra.length === 1 && extra[0] === answers)) {
+    for (const a of extra) variants.push([a, visibleAnswers(document, a)]);
+  }
+  return variants;
+}
+
+// For one set of answers: each unanswered question's actions that one of its answers would
+// add, remove or make more urgent, among routes in play (and questions in `also`).
+function decisive(document, answers, considered, also) {
+  const firedBefore = fired(document, considered);
   const before = new Set(firedBefore.map((r) => r.id));
   const outcome = outcomeOf(actionsOf(document, firedBefore));
   const inPlay = new Set(document.rules.filter((r) => evidence(r.when, considered)).map((r) => r.id));
-  const actionOrder = document.actions.map((a) => a.id);
-  const titles = Object.fromEntries(document.actions.map((a) => [a.id, a.title]));
-  const found = [];
+  const found = new Map();
   for (const question of visibleQuestions(document, answers)) {
     if (isKnown(Object.hasOwn(answers, question.id) ? answers[question.id] : null)) continue;
     // A follow-up (shown because of an answer given) is in play itself, and so is a question
     // the checklist asks whenever its `prompt_when` holds (Significant Harm, with a route about the child).
     const followUp = ("when" in question && evidence(question.when, considered)) ||
-      ("prompt_when" in question && holds(question.prompt_when, considered));
-    const conditional = assumedPairs.filter(([q]) => q.id === question.id).map(([, a]) => a.action);
-    const changed = new Set(conditional);
+      ("prompt_when" in question && holds(question.prompt_when, considered)) || also.has(question.id);
+    const changed = new Set();
     for (const value of candidates(document, question)) {
       const trial = visibleAnswers(document, { ...answers, [question.id]: value });
       const firedAfter = fired(document, trial);
@@ -292,15 +309,35 @@ function needsOf(document, answers, considered, firedBefore, assumedPairs) {
         for (const key of difference) changed.add(key.split(" ")[0]);
       }
     }
-    if (changed.size) {
-      const ids = actionOrder.filter((a) => changed.has(a));
-      found.push({ question: question.id, label: question.label, actions: ids,
-        because: `It decides whether to: ${ids.map((a) => lowerFirst(titles[a])).join("; ")}.` });
+    if (changed.size) found.set(question.id, changed);
+  }
+  return found;
+}
+
+function needsOf(document, answers, considered, firedBefore, assumedPairs) {
+  const conditional = new Set(assumedPairs.map(([q]) => q.id));
+  const changed = new Map();
+  const add = (qid, action) => {
+    if (!changed.has(qid)) changed.set(qid, new Set());
+    changed.get(qid).add(action);
+  };
+  for (const [variant, variantConsidered] of variantsOf(document, answers, considered)) {
+    for (const [qid, actions] of decisive(document, variant, variantConsidered, conditional)) {
+      for (const action of actions) add(qid, action);
     }
   }
+  for (const [question, action] of assumedPairs) add(question.id, action.action);
+  const actionOrder = document.actions.map((a) => a.id);
+  const titles = Object.fromEntries(document.actions.map((a) => [a.id, a.title]));
+  const found = [];
+  for (const question of visibleQuestions(document, answers)) {
+    if (!changed.has(question.id) || isKnown(Object.hasOwn(answers, question.id) ? answers[question.id] : null)) continue;
+    const ids = actionOrder.filter((a) => changed.get(question.id).has(a));
+    found.push({ question: question.id, label: question.label, actions: ids,
+      because: `It decides whether to: ${ids.map((a) => lowerFirst(titles[a])).join("; ")}.` });
+  }
   // What rests on an unknown answer is asked first.
-  const first = new Set(assumedPairs.map(([q]) => q.id));
-  return [...found.filter((n) => first.has(n.question)), ...found.filter((n) => !first.has(n.question))];
+  return [...found.filter((n) => conditional.has(n.question)), ...found.filter((n) => !conditional.has(n.question))];
 }
 
 /** The first scope note that applies (a child outside the chapter's age range), or null. */
