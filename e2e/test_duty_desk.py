@@ -108,9 +108,8 @@ def test_the_duty_managers_journey_from_push_to_pack(browser, manager_page, cont
     core.get_by_role("radio", name="Not needed").check()
     core.get_by_role("button", name="Save").click()
     expect(page.get_by_role("alert")).to_contain_text("Say why this action is not needed")
-    core = page.locator("[data-action='core-assessment']")
-    core.locator("summary").click()
-    core.get_by_role("radio", name="Not needed").check()
+    # The refused form stays open, "Not needed" still chosen: only the reason is missing.
+    expect(core.get_by_role("radio", name="Not needed")).to_be_checked()
     core.get_by_label(re.compile("why it is not needed")).fill("Core Assessment completed last month")
     core.get_by_role("button", name="Save").click()
     expect(core.locator(".action-state")).to_contain_text("Not needed")

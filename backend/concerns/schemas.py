@@ -224,10 +224,17 @@ class ChronologySchema(Schema):
     entries = fields.List(fields.Nested(ChronologyEntrySchema), dump_only=True)
 
 
+PRINT_VIA = ["button", "browser"]
+
+
 class PrintRequestSchema(Schema):
-    """Empty: the print is of the concern in the path, by whoever is signed in."""
+    """The print is of the concern in the path, by whoever is signed in."""
+    via = fields.Str(load_default="button", validate=validate.OneOf(PRINT_VIA), metadata={
+        "description": "button: the pack's Print button, recorded before the dialog opens; "
+                       "browser: the browser's own Print (its menu, Ctrl+P), recorded as it starts."})
 
 
 class PrintRecordSchema(Schema):
     printed_by = fields.Nested(PersonSchema, dump_only=True)
     printed_at = UtcDateTime(dump_only=True)
+    via = fields.Str(dump_only=True)

@@ -154,15 +154,16 @@ def close(concern_id: str):
 
 @bp.post("/concerns/<concern_id>/pack-prints")
 def record_print(concern_id: str):
-    """Called by the pack page before it opens the print dialog: every print is on record."""
+    """Called by the pack page before its Print button opens the print dialog, and when the
+    browser's own Print starts: every print is on record, with how it was made."""
     user = capabilities.require(capabilities.READ_QUEUE)
     concern = get_visible(user, concern_id)
-    json_body(PrintRequestSchema())
+    via = json_body(PrintRequestSchema())["via"]
     printed_at = utcnow()
     record("print_pack", "concern", concern.id, user=user,
-           detail={"case_reference": concern.case_reference})
+           detail={"case_reference": concern.case_reference, "via": via})
     db.session.commit()
-    return PrintRecordSchema().dump({"printed_by": user, "printed_at": printed_at})
+    return PrintRecordSchema().dump({"printed_by": user, "printed_at": printed_at, "via": via})
 
 
 @bp.get("/queue")

@@ -115,7 +115,8 @@ export const updateAction = (id, action, change) =>
   request("PATCH", `${concernPath(id)}/actions/${encodeURIComponent(action)}`, change);
 export const decide = (id, decision) => request("POST", `${concernPath(id)}/decision`, { decision });
 export const closeConcern = (id, outcome) => request("POST", `${concernPath(id)}/close`, { outcome });
-export const recordPrint = (id) => request("POST", `${concernPath(id)}/pack-prints`, {});
+// `via`: "button" (the pack's own, before the dialog opens) or "browser" (its menu or Ctrl+P).
+export const recordPrint = (id, via = "button") => request("POST", `${concernPath(id)}/pack-prints`, { via });
 export const chronology = (caseReference) =>
   request("GET", `/api/cases/${encodeURIComponent(caseReference)}/chronology`);
 

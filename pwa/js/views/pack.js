@@ -1,7 +1,10 @@
-// The Strategy Meeting pack: one concern laid out for A4 (print stylesheet in app.css),
-// marked OFFICIAL-SENSITIVE with who printed it and when. The Print button records the print
-// on the server (POST .../pack-prints, audited) and only then opens the print dialog; if the
-// record cannot be made, nothing prints.
+// The Strategy Meeting pack: one concern laid out for A4 (print stylesheet in app.css), with
+// who printed it and when. Every printed page carries OFFICIAL-SENSITIVE (top and bottom),
+// the case reference and "Page N of M", in the page's margin boxes (CSS paged media).
+// Every print is on record (POST .../pack-prints, audited): the Print button records first
+// and only then opens the print dialog (if the record cannot be made, nothing prints); a print
+// from the browser itself (its menu, Ctrl+P) is recorded as it starts ("beforeprint"), which
+// cannot hold it back, so a failure to record it is said on the page.
 import * as api from "../api.js";
 import { announce, h, replace, when } from "../dom.js";
 import {
@@ -10,6 +13,33 @@ import {
 
 const MARKING = "OFFICIAL-SENSITIVE";
 
+/** Text as a CSS string: anything but letters, digits and spaces escaped, so it stays text. */
+export function cssString(text) {
+  return `"${[...text].map((c) => (/[A-Za-z0-9 ]/.test(c) ? c : `\\${c.codePointAt(0).toString(16)} `)).join("")}"`;
+}
+
+/**
+ * The page marks, as a stylesheet made in script (CSSOM, which the Content-Security-Policy
+ * allows, unlike an inline <style>): the case reference is the concern's, so it cannot be in
+ * app.css. Margin boxes print in every page's margin, whatever the content.
+ */
+function pageMarks(caseReference) {
+  const small = "font: 600 9pt system-ui, sans-serif; color: #000;";
+  const marking = `content: "${MARKING}"; font: 800 10pt system-ui, sans-serif; letter-spacing: .08em; color: #000;`;
+  const sheet = new CSSStyleSheet();
+  sheet.replaceSync(`@media print {
+  @page {
+    @top-center { ${marking} }
+    @top-right { content: ${cssString(`Case ${caseReference}`)}; ${small} }
+    @bottom-left { content: ${cssString(`Case ${caseReference}`)}; ${small} }
+    @bottom-center { ${marking} }
+    @bottom-right { content: "Page " counter(page) " of " counter(pages); ${small} }
+  }
+  .pack-marking { display: none; }
+}`);
+  return sheet;
+}
+
 export async function render(main, ctx) {
   const id = ctx.params[0];
   const concern = await loadConcern(main, id, "Meeting pack", () => render(main, ctx));
@@ -17,21 +47,44 @@ export async function render(main, ctx) {
   const { document, paragraphs } = await procedureFor(concern);
   const printed = h("p", { class: "pack-printed", id: "pack-printed" }, "Not printed yet.");
   const error = h("div", { class: "no-print" });
+  const shown = (record) => replace(printed, `Printed by ${record.printed_by.display_name} on ${when(record.printed_at)}.`);
+  const failed = (text) => {
+    replace(error, h("p", { class: "notice notice-danger", role: "alert" }, text));
+    announce(text);
+  };
+  let fromButton = false; // the button's print, recorded before the dialog opened
   const print = async (event) => {
     event.target.disabled = true;
     replace(error);
     try {
       await api.ensureCsrf();
-      const record = await api.recordPrint(id);
-      replace(printed, `Printed by ${record.printed_by.display_name} on ${when(record.printed_at)}.`);
+      shown(await api.recordPrint(id, "button"));
+      fromButton = true;
       window.print();
     } catch (err) {
-      replace(error, h("p", { class: "notice notice-danger", role: "alert" }, `Not printed: ${stepError(err)}`));
-      announce(`Not printed: ${stepError(err)}`);
+      failed(`Not printed: ${stepError(err)}`);
     } finally {
+      fromButton = false;
       event.target.disabled = false;
     }
   };
+  // The browser's own Print: it goes ahead whatever happens; the record follows it.
+  const beforePrint = () => {
+    if (fromButton) return;
+    replace(error);
+    api.recordPrint(id, "browser").then(shown)
+      .catch((err) => failed(`This print was not recorded: ${stepError(err)} Print again from “Print or save as PDF” ` +
+        "once connected, so that the record is made."));
+  };
+  await api.ensureCsrf().catch(() => {}); // the token beforeprint's record needs, while online
+  const marks = pageMarks(concern.case_reference);
+  const page = window.document; // `document` here is the procedure's
+  page.adoptedStyleSheets = [...page.adoptedStyleSheets, marks];
+  window.addEventListener("beforeprint", beforePrint);
+  ctx.onLeave(() => {
+    window.removeEventListener("beforeprint", beforePrint);
+    page.adoptedStyleSheets = page.adoptedStyleSheets.filter((sheet) => sheet !== marks);
+  });
   const cited = (ids) => ids.filter((p) => paragraphs[p]).map((p) => h("li", {},
     h("strong", {}, `¶${paragraphs[p].number} `), paragraphs[p].summary));
   replace(main, h("div", { class: "page pack" },
