@@ -49,7 +49,8 @@ def test_the_vectors_cover_every_rule(procedure_document, revision_2):
     for document, vectors in ((revision_2, VECTORS), (procedure_document, R3_VECTORS)):
         fired = set()
         for vector in vectors:
-            for action in rules.evaluate(document, vector["answers"])["actions"]:
+            for action in rules.evaluate(document, vector["answers"],
+                                         audience=vector.get("audience", "professional"))["actions"]:
                 fired.update(reason["rule"] for reason in action["reasons"])
         assert fired == {rule["id"] for rule in document["rules"]}, document["version"]
 
@@ -81,7 +82,7 @@ def test_revision_3_rule_vector(procedure_document, vector):
 
 
 def check_vector(document, vector):
-    result = rules.evaluate(document, vector["answers"])
+    result = rules.evaluate(document, vector["answers"], audience=vector.get("audience", "professional"))
     expect = vector["expect"]
     assert result["urgency"] == expect["urgency"]
     assert [[a["action"], a["urgency"]] for a in result["actions"]] == expect["actions"]

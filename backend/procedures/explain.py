@@ -15,6 +15,8 @@ UNKNOWNS = ("One principle for what is not known: if every possible answer to an
             "would bring an action, not answering brings it too, shown with the condition it rests on "
             "and with that question first in what is still to answer. A young person whose age is not "
             "known is treated as a child.")
+# Whose checklist an action is on, when not everyone's (the `audience` mark).
+AUDIENCE = {("carer",): "foster carers only", ("professional",): "professionals only"}
 COMPARISON = {"lt": "is under {v}", "lte": "is {v} or under", "gt": "is over {v}", "gte": "is {v} or over"}
 
 
@@ -126,7 +128,9 @@ def explain_markdown(document: dict) -> str:
         for then in rule["then"]:
             action = actions[then["action"]]
             label = SOURCE[action.get("source", "chapter")]
-            out.append(f"- **{URGENCY[then['urgency']]}:** {action['title']} ({label.lower()}; `{action['id']}`)")
+            only = AUDIENCE.get(tuple(action.get("audience", ())))
+            whose = f"; {only}" if only else ""
+            out.append(f"- **{URGENCY[then['urgency']]}:** {action['title']} ({label.lower()}{whose}; `{action['id']}`)")
         out += ["", f"Why: {rule['why']}", "", "Rests on:"] + _paragraphs(rule["paragraphs"], document)
         if rule.get("reference"):
             out += ["", f"Reference: {rule['reference']}"]

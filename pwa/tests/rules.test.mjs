@@ -14,7 +14,7 @@ const current = JSON.parse(readFileSync(new URL("v10-r3.json", DATA), "utf8"));
 const currentVectors = JSON.parse(readFileSync(new URL("v10-r3.vectors.json", DATA), "utf8")).vectors;
 
 function checkVector(doc, vector) {
-  const result = evaluate(doc, vector.answers);
+  const result = evaluate(doc, vector.answers, { audience: vector.audience ?? "professional" });
   const { expect } = vector;
   assert.equal(result.urgency, expect.urgency);
   assert.deepEqual(result.actions.map((a) => [a.action, a.urgency]), expect.actions);
@@ -40,7 +40,7 @@ for (const vector of currentVectors) {
 test("the revision 3 vectors fire every rule", () => {
   const fired = new Set();
   for (const vector of currentVectors) {
-    for (const action of evaluate(current, vector.answers).actions) {
+    for (const action of evaluate(current, vector.answers, { audience: vector.audience ?? "professional" }).actions) {
       for (const reason of action.reasons) fired.add(reason.rule);
     }
   }
@@ -50,7 +50,7 @@ test("the revision 3 vectors fire every rule", () => {
 test("the vectors fire every rule", () => {
   const fired = new Set();
   for (const vector of vectors) {
-    for (const action of evaluate(document, vector.answers).actions) {
+    for (const action of evaluate(document, vector.answers, { audience: vector.audience ?? "professional" }).actions) {
       for (const reason of action.reasons) fired.add(reason.rule);
     }
   }
