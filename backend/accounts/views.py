@@ -7,17 +7,13 @@ from ..audit.log import record
 from ..errors import ApiError
 from ..extensions import db, limiter
 from ..requests import json_body
-from . import login_limits, second_factor
+from . import attempts, login_limits, second_factor
 from .models import User
 from .passwords import dummy_verify, verify_password
 from .schemas import LoginSchema, OkSchema, SessionSchema
 from .sessions import current_user, end_all_sessions, log_in, require_user
 
 bp = Blueprint("auth", __name__, url_prefix="/api/auth")
-
-
-def _failed(response) -> bool:
-    return response.status_code == 401
 
 
 @bp.get("/session")
@@ -39,10 +35,12 @@ def get_session():
 # Who is counted, and why a browser that signed in before is counted apart: login_limits.py.
 @limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"],
                key_func=login_limits.address_key, exempt_when=login_limits.is_known_browser)
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"],
-               key_func=login_limits.failure_key, deduct_when=_failed)
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_ACCOUNT_WIDE"], key_func=login_limits.account_key,
-               deduct_when=_failed, exempt_when=login_limits.is_known_browser)
+# Each try is counted before the password is checked, and given back when it was right
+# (attempts.py): a parallel burst cannot slip past the count.
+@attempts.counted(
+    attempts.Allowance("LOGIN_LIMIT_PER_ACCOUNT", login_limits.failure_key),
+    attempts.Allowance("LOGIN_LIMIT_ACCOUNT_WIDE", login_limits.account_key,
+                       exempt_when=login_limits.is_known_browser))
 def login():
     body = json_body(LoginSchema())
     user = db.session.scalar(select(User).filter_by(username=body["username"].strip().lower()))
