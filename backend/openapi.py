@@ -92,6 +92,7 @@ OPERATIONS = [
     ("post", "/api/admin/people/{person_id}/end-sessions", "End every session of a person (admin)", None, None, AdminPersonSchema, [PERSON_ID], CHANGE),
     ("post", "/api/admin/people/{person_id}/setup-code", "A new setup code, shown once (admin)", None, None, SetupCodeSchema, [PERSON_ID], CHANGE),
     ("post", "/api/admin/people/{person_id}/second-factor/reset", "Remove a lost authenticator (admin)", None, None, AdminPersonSchema, [PERSON_ID], CHANGE),
+    ("post", "/api/admin/people/{person_id}/unlink-organisation", "Unlink from single sign-on: a local account, set up with a setup code (admin)", None, None, AdminPersonSchema, [PERSON_ID], CHANGE),
     ("get", "/api/admin/teams", "Teams (admin)", None, None, AdminTeamListSchema, [], [401, 403]),
     ("post", "/api/admin/teams", "Create a team (admin)", TeamCreateSchema, None, AdminTeamSchema, [], CHANGE),
     ("get", "/api/admin/teams/{team_id}", "One team (admin)", None, None, AdminTeamSchema, [TEAM_ID], [401, 403, 404]),

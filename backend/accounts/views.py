@@ -9,6 +9,7 @@ from ..extensions import db, limiter
 from ..requests import json_body
 from . import attempts, login_limits, second_factor
 from .models import User
+from .provider_link import linked_to_provider
 from .passwords import dummy_verify, verify_password
 from .schemas import LoginSchema, OkSchema, SessionSchema
 from .sessions import current_user, end_all_sessions, log_in, require_user
@@ -31,6 +32,14 @@ def get_session():
                                  "organisation_sign_in": bool(current_app.config.get("OIDC_ISSUER"))})
 
 
+def _refuse_password():
+    message = "That username and password do not match an active account."
+    if current_app.config.get("OIDC_ISSUER"):
+        # Said to everyone alike: whether this username signs in at the organisation stays unsaid.
+        message += " If you sign in with your organisation's account, use \"Sign in with your organisation\"."
+    raise ApiError(401, message, "invalid_credentials")
+
+
 @bp.post("/login")
 # Who is counted, and why a browser that signed in before is counted apart: login_limits.py.
 @limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"],
@@ -44,11 +53,13 @@ def get_session():
 def login():
     body = json_body(LoginSchema())
     user = db.session.scalar(select(User).filter_by(username=body["username"].strip().lower()))
-    if user is None:
+    if user is None or not user.active or linked_to_provider(user):
+        # The same time as a real check, so timing tells apart no kind of account; and a
+        # password set for someone who signs in at their organisation opens nothing.
         dummy_verify(body["password"])
-    if user is None or not user.active or not verify_password(user.password_hash, body["password"]):
-        raise ApiError(401, "That username and password do not match an active account.",
-                       "invalid_credentials")
+        _refuse_password()
+    if not verify_password(user.password_hash, body["password"]):
+        _refuse_password()
     step = second_factor.step_after_password(user)
     if step is not None:
         # The password was right, but there is no session yet: the code comes next.

@@ -1,7 +1,7 @@
 """What an admin does to people's accounts; every change is audited in its own transaction."""
 import secrets
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import delete, func, or_, select
 
 from ..accounts import second_factor, setup_codes
 from ..accounts.models import Team, User
@@ -80,6 +80,10 @@ def update(user: User, body: dict, admin: User) -> User:
         user.display_name = body["display_name"].strip() or user.display_name
     if changes:
         record("update_person", "user", str(user.id), user=admin, detail=changes)
+    if "role" in changes or "team_id" in changes:
+        # What a session may do was decided at sign-in (the second factor a role needs, the
+        # team it sees): every session and device key ends, and they sign in again as they are now.
+        end_all_sessions(user)
     db.session.flush()
     db.session.refresh(user)  # the team relationship, after a team_id change
     return user
@@ -125,4 +129,20 @@ def reset_second_factor(user: User, admin: User) -> User:
     # Whoever holds the lost authenticator's sessions is signed out too.
     end_all_sessions(user)
     record("reset_second_factor", "user", str(user.id), user=admin)
+    return user
+
+
+def unlink_from_provider(user: User, admin: User) -> User:
+    """Makes a single sign-on account a local one, deliberately: the provider's identity and
+    sessions are forgotten, every session ends, and the password is one nobody knows until the
+    person sets theirs with a setup code (issued next, by an admin)."""
+    from ..sso.models import SsoIdentity, SsoSession
+    identity = db.session.scalar(select(SsoIdentity).filter_by(user_id=user.id))
+    if identity is None:
+        raise ApiError(409, "This account is not linked to single sign-on.", "not_linked")
+    record("sso_unlinked", "user", str(user.id), user=admin, detail={"issuer": identity.issuer})
+    db.session.execute(delete(SsoSession).where(SsoSession.user_id == user.id))
+    db.session.delete(identity)
+    user.password_hash = hash_password(secrets.token_urlsafe(32))
+    end_all_sessions(user)
     return user
