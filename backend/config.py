@@ -103,12 +103,15 @@ def from_environment(instance_path: str) -> dict:
         "ACTION_DUE_HOURS": _due_hours(os.environ.get("SAFEVISIT_ACTION_DUE_HOURS", ACTION_DUE_HOURS)),
         "PUSH_TTL": int(os.environ.get("SAFEVISIT_PUSH_TTL", str(24 * 3600))),
         # Single sign-on with OpenID Connect (backend/sso/): on when an issuer is set.
-        "OIDC_ISSUER": os.environ.get("SAFEVISIT_OIDC_ISSUER", "").strip().rstrip("/") or None,
+        # Exactly as the provider states it: Auth0's issuer ends in "/", and tokens carry it so.
+        "OIDC_ISSUER": os.environ.get("SAFEVISIT_OIDC_ISSUER", "").strip() or None,
         "OIDC_CLIENT_ID": os.environ.get("SAFEVISIT_OIDC_CLIENT_ID"),
         "OIDC_CLIENT_SECRET": os.environ.get("SAFEVISIT_OIDC_CLIENT_SECRET"),
         "OIDC_ROLE_CLAIM": os.environ.get("SAFEVISIT_OIDC_ROLE_CLAIM", "roles"),
         "OIDC_TEAM_CLAIM": os.environ.get("SAFEVISIT_OIDC_TEAM_CLAIM"),
         # Whom a person whose claims map to nothing should ask (shown on the refusal page).
+        # Back-channel logout posts, per address (the provider's server).
+        "OIDC_LOGOUT_LIMIT": os.environ.get("SAFEVISIT_OIDC_LOGOUT_LIMIT", "60 per minute"),
         "OIDC_HELP_CONTACT": os.environ.get("SAFEVISIT_OIDC_HELP_CONTACT", "your SafeVisit administrator"),
     }
 

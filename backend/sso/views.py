@@ -17,7 +17,7 @@ from ..accounts.schemas import SessionSchema
 from ..accounts.sessions import log_in
 from ..audit.log import record
 from ..errors import ApiError
-from ..extensions import csrf, db
+from ..extensions import csrf, db, limiter
 from . import client as oidc, handoff, logout, mapping, pages, people
 
 log = logging.getLogger(__name__)
@@ -76,6 +76,7 @@ def callback():
 
 
 @bp.post("/backchannel-logout")
+@limiter.limit(lambda: current_app.config["OIDC_LOGOUT_LIMIT"], key_func=lambda: f"sso-logout:{request.remote_addr}")
 @csrf.exempt  # server to server: the signed logout token is the proof, there is no browser
 def backchannel_logout():
     if not oidc.enabled():
