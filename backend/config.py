@@ -112,6 +112,11 @@ def from_environment(instance_path: str) -> dict:
         # Whom a person whose claims map to nothing should ask (shown on the refusal page).
         # Back-channel logout posts, per address (the provider's server).
         "OIDC_LOGOUT_LIMIT": os.environ.get("SAFEVISIT_OIDC_LOGOUT_LIMIT", "60 per minute"),
+        # Shared devices: the provider asks for the password every time (prompt=login).
+        "OIDC_PROMPT_LOGIN": _bool("SAFEVISIT_OIDC_PROMPT_LOGIN", False),
+        # Managers and admins must have used a second factor at the provider (sso/claims_source.py).
+        "OIDC_REQUIRED_ACR": os.environ.get("SAFEVISIT_OIDC_REQUIRED_ACR") or None,
+        "OIDC_MFA_AMR": os.environ.get("SAFEVISIT_OIDC_MFA_AMR") or None,
         "OIDC_HELP_CONTACT": os.environ.get("SAFEVISIT_OIDC_HELP_CONTACT", "your SafeVisit administrator"),
     }
 

@@ -14,7 +14,7 @@ from backend.accounts.models import DeviceKey, Team
 from backend.extensions import db
 from backend.sso import people
 from backend.sso.models import SsoSession
-from tests.conftest import DEMO_PASSWORD, _fresh_database, base_config
+from tests.conftest import DEMO_PASSWORD, ApiClient, _fresh_database, base_config
 from tests.oidc_provider import OidcProvider, signing_key
 
 LOGOUT = "/auth/oidc/backchannel-logout"
@@ -136,9 +136,11 @@ def test_an_issuer_with_a_trailing_slash_is_kept_and_its_logouts_work(migrated_t
     app = make_app(migrated_template, tmp_path, auth0_style)
     assert app.config["OIDC_ISSUER"] == auth0_style.issuer
     # Discovery found the provider (no doubled slash), and the sign-in goes to its endpoint.
-    start = app.test_client().get("/auth/oidc/login")
-    assert start.status_code in (302, 303), start.get_data(as_text=True)
-    assert start.headers["Location"].startswith(auth0_style.issuer + "auth?")
+    api = ApiClient(app.test_client())
+    api.refresh_csrf()
+    start = api.post("/api/auth/oidc/start")
+    assert start.status_code == 200, start.json
+    assert start.json["authorization_url"].startswith(auth0_style.issuer + "auth?")
     answer = post(app, auth0_style.logout_token(sub="ada-sub"))
     assert answer.status_code == 200, answer.get_data(as_text=True)
     assert keys_left(app) == 0

@@ -11,7 +11,7 @@ from . import attempts, login_limits, second_factor
 from .models import User
 from .provider_link import linked_to_provider
 from .passwords import dummy_verify, verify_password
-from .schemas import LoginSchema, OkSchema, SessionSchema
+from .schemas import LoginSchema, LogoutSchema, SessionSchema
 from .sessions import current_user, end_all_sessions, log_in, require_user
 
 bp = Blueprint("auth", __name__, url_prefix="/api/auth")
@@ -85,11 +85,13 @@ def complete_sign_in(user: User, detail: dict | None = None, recovery_codes: lis
 @bp.post("/logout")
 def logout():
     user = require_user()
+    from ..sso import sign_out  # single sign-on builds on accounts, not the reverse
+    at_provider = sign_out.url()
     end_all_sessions(user)
     record("logout", "user", str(user.id), user=user)
     db.session.commit()
     session.clear()
-    response = current_app.json.response(OkSchema().dump({"ok": True}))
+    response = current_app.json.response(LogoutSchema().dump({"ok": True, "organisation_sign_out_url": at_provider}))
     # The device forgets everything this origin stored about the user.
     response.headers["Clear-Site-Data"] = '"cache", "storage"'
     return response
