@@ -48,7 +48,8 @@ class OidcProvider:
     """One provider process. Made first (SafeVisit's settings need its issuer), then started
     with SafeVisit's origin (its redirect and back-channel logout URIs)."""
 
-    def __init__(self, workdir: Path, trailing_slash: bool = False):
+    def __init__(self, workdir: Path, trailing_slash: bool = False, userinfo_only: bool = False):
+        self.userinfo_only = userinfo_only
         self.workdir = workdir
         self.port = free_port()
         # Auth0 states its issuer with a trailing "/", and its tokens carry it so.
@@ -72,6 +73,8 @@ class OidcProvider:
                 "grant_types": ["authorization_code"], "response_types": ["code"],
             }],
             "accounts": accounts or ACCOUNTS,
+            # Claims at the userinfo endpoint only, none in the ID token.
+            "userinfo_only": self.userinfo_only,
         }
         self.config_path = self.workdir / "oidc-provider.json"
         self.config_path.write_text(json.dumps(config), encoding="utf-8")
@@ -94,7 +97,16 @@ class OidcProvider:
 
     def tamper(self, on: bool) -> None:
         """From now on the provider's ID tokens are re-signed by a key it never published."""
-        requests.post(f"{self.issuer}/test/tamper?on={int(on)}", timeout=30).raise_for_status()
+        requests.post(f"{self.issuer.rstrip('/')}/test/tamper?on={int(on)}", timeout=30).raise_for_status()
+
+    def without_id_token(self, on: bool) -> None:
+        """From now on token responses have no ID token, only a raw "userinfo" (naming max)."""
+        requests.post(f"{self.issuer.rstrip('/')}/test/no-id-token?on={int(on)}", timeout=30).raise_for_status()
+
+    def assurance(self, acr: str | None = None, amr: list[str] | None = None) -> None:
+        """From now on the provider's ID tokens say this about how the person signed in."""
+        query = {"acr": acr or "", "amr": ",".join(amr or [])}
+        requests.post(f"{self.issuer.rstrip('/')}/test/assurance", params=query, timeout=30).raise_for_status()
 
     def logout_token(self, *, key: RSAKey | None = None, header: dict | None = None, **claims) -> str:
         """A logout token as the provider would sign it; keyword arguments override claims

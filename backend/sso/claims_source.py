@@ -15,6 +15,7 @@ from flask import current_app
 from ..accounts.models import Role
 
 NEEDS_SECOND_FACTOR = (Role.DUTY_MANAGER.value, Role.ADMIN.value)
+PROFILE = ("name", "preferred_username", "email")
 
 
 def lookup(claims: dict, name: str | None):
@@ -55,6 +56,9 @@ def complete(provider, token: dict, claims: dict) -> dict:
     if info.get("sub") != claims["sub"]:
         return claims  # OpenID Connect Core 5.3.2: about someone else, so not used
     completed = dict(claims)
+    for name in PROFILE:  # how to call them, when only userinfo says
+        if name not in completed and isinstance(info.get(name), str):
+            completed[name] = info[name]
     for name in missing:
         value = lookup(info, name)
         if value is not None:
