@@ -154,3 +154,29 @@ def db_team(app, name):
     from backend.accounts.models import Team
     with app.app_context():
         return db.session.scalar(select(Team.id).filter_by(name=name))
+
+
+def test_one_admin_cannot_take_over_another_in_the_console_but_the_server_can_help(app, device, runner):
+    with app.app_context():
+        from backend.accounts.service import create_user
+        create_user("admin2", DEMO_PASSWORD, "admin", "North", "Second Admin")
+        db.session.commit()
+    other = user_id(app, "admin2")
+    admin = device("admin")
+    for url in (f"/api/admin/people/{other}/setup-code", f"/api/admin/people/{other}/second-factor/reset",
+                f"/api/admin/people/{other}/unlink-organisation"):
+        refused = admin.post(url)
+        assert refused.status_code == 409 and refused.json["error"]["code"] == "another_admin", url
+        assert "flask users" in refused.json["error"]["message"]
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(AuditEvent)
+                                 .filter_by(action="issue_setup_code")) == 0
+    # Their own account, and everyone else's, as before.
+    assert admin.post(f"/api/admin/people/{user_id(app, 'manager')}/setup-code").status_code == 200
+    # Whoever runs the server is the second pair of hands.
+    done = runner.invoke(args=["users", "setup-code", "admin2"])
+    assert done.exit_code == 0 and "setup code for admin2:" in done.output
+    code = done.output.split(": ")[1].split()[0]
+    assert redeem(app, "admin2", code).status_code == 200
+    reset = runner.invoke(args=["users", "reset-second-factor", "admin2"])
+    assert reset.exit_code == 0

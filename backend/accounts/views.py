@@ -91,7 +91,8 @@ def logout():
     record("logout", "user", str(user.id), user=user)
     db.session.commit()
     session.clear()
-    response = current_app.json.response(LogoutSchema().dump({"ok": True, "organisation_sign_out_url": at_provider}))
+    answer = {"ok": True, "organisation_sign_out_url": at_provider} if at_provider else {"ok": True}
+    response = current_app.json.response(LogoutSchema().dump(answer))
     # The device forgets everything this origin stored about the user.
     response.headers["Clear-Site-Data"] = '"cache", "storage"'
     return response

@@ -66,6 +66,16 @@ def _not_self(user: User, admin: User, what: str) -> None:
         raise ApiError(409, f"You cannot {what} your own account here; another admin can.", "own_account")
 
 
+ANOTHER_ADMIN = ("{what} another admin's account is done on the server ({command}), not in the console: "
+                 "one admin alone cannot take over another.")
+
+
+def _not_another_admin(user: User, admin: User, what: str, command: str) -> None:
+    # A reset authenticator plus a setup code the admin redeems themselves would be a takeover.
+    if user.is_admin and user.id != admin.id:
+        raise ApiError(409, ANOTHER_ADMIN.format(what=what, command=command), "another_admin")
+
+
 def update(user: User, body: dict, admin: User) -> User:
     changes = {}
     if "role" in body and body["role"] != user.role:
@@ -119,12 +129,14 @@ def end_sessions(user: User, admin: User) -> User:
 
 
 def new_setup_code(user: User, admin: User):
+    _not_another_admin(user, admin, "Giving a setup code to", "flask users setup-code")
     if not user.active:
         raise ApiError(409, "This account is deactivated.", "person_deactivated")
     return setup_codes.issue(user, admin)
 
 
 def reset_second_factor(user: User, admin: User) -> User:
+    _not_another_admin(user, admin, "Resetting the authenticator of", "flask users reset-second-factor")
     second_factor.remove(user)
     # Whoever holds the lost authenticator's sessions is signed out too.
     end_all_sessions(user)
@@ -137,6 +149,7 @@ def unlink_from_provider(user: User, admin: User) -> User:
     sessions are forgotten, every session ends, and the password is one nobody knows until the
     person sets theirs with a setup code (issued next, by an admin)."""
     from ..sso.models import SsoIdentity, SsoSession
+    _not_another_admin(user, admin, "Unlinking", "flask users unlink-organisation")
     identity = db.session.scalar(select(SsoIdentity).filter_by(user_id=user.id))
     if identity is None:
         raise ApiError(409, "This account is not linked to single sign-on.", "not_linked")
