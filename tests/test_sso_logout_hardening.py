@@ -53,12 +53,25 @@ def make_app(migrated_template, tmp_path, provider, **extra):
 
 
 @pytest.fixture
-def sso_app(migrated_template, tmp_path, provider):
-    app = make_app(migrated_template, tmp_path, provider)
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+def app_factory(migrated_template, tmp_path):
+    """make_app, with every app's connections closed afterwards (PostgreSQL counts them)."""
+    made = []
+
+    def make(provider, **extra):
+        where = tmp_path / f"app{len(made)}"
+        where.mkdir()
+        made.append(make_app(migrated_template, where, provider, **extra))
+        return made[-1]
+    yield make
+    for app in made:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def sso_app(app_factory, provider):
+    return app_factory(provider)
 
 
 @pytest.fixture
@@ -125,15 +138,15 @@ def test_refusals_name_no_library_class(sso_app, token):
     assert not re.search(r"[A-Z][a-z]+[A-Z]\w*|Error|Exception", message), message
 
 
-def test_the_endpoint_is_rate_limited_per_address(migrated_template, tmp_path, provider):
-    app = make_app(migrated_template, tmp_path, provider, OIDC_LOGOUT_LIMIT="3 per minute")
+def test_the_endpoint_is_rate_limited_per_address(app_factory, provider):
+    app = app_factory(provider, OIDC_LOGOUT_LIMIT="3 per minute")
     statuses = [post(app, "junk").status_code for _ in range(5)]
     assert statuses == [400, 400, 400, 429, 429]
 
 
-def test_an_issuer_with_a_trailing_slash_is_kept_and_its_logouts_work(migrated_template, tmp_path, auth0_style):
+def test_an_issuer_with_a_trailing_slash_is_kept_and_its_logouts_work(app_factory, auth0_style):
     assert auth0_style.issuer.endswith("/")
-    app = make_app(migrated_template, tmp_path, auth0_style)
+    app = app_factory(auth0_style)
     assert app.config["OIDC_ISSUER"] == auth0_style.issuer
     # Discovery found the provider (no doubled slash), and the sign-in goes to its endpoint.
     api = ApiClient(app.test_client())

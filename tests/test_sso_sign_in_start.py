@@ -33,12 +33,25 @@ def make_app(migrated_template, tmp_path, provider, **extra):
 
 
 @pytest.fixture
-def sso_app(migrated_template, tmp_path, provider):
-    app = make_app(migrated_template, tmp_path, provider)
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+def app_factory(migrated_template, tmp_path):
+    """make_app, with every app's connections closed afterwards (PostgreSQL counts them)."""
+    made = []
+
+    def make(provider, **extra):
+        where = tmp_path / f"app{len(made)}"
+        where.mkdir()
+        made.append(make_app(migrated_template, where, provider, **extra))
+        return made[-1]
+    yield make
+    for app in made:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def sso_app(app_factory, provider):
+    return app_factory(provider)
 
 
 def test_a_link_to_the_old_start_page_changes_nothing_for_a_signed_in_browser(sso_app):
@@ -69,8 +82,8 @@ def test_starting_needs_the_csrf_token_and_touches_no_session(sso_app, provider)
     assert query["redirect_uri"] == ["http://localhost/auth/oidc/callback"]
 
 
-def test_the_redirect_uri_comes_from_the_public_url_not_the_host_header(migrated_template, tmp_path, provider):
-    app = make_app(migrated_template, tmp_path, provider, PUBLIC_URL="https://safevisit.council.example",
+def test_the_redirect_uri_comes_from_the_public_url_not_the_host_header(app_factory, provider):
+    app = app_factory(provider, PUBLIC_URL="https://safevisit.council.example",
                    OIDC_PROMPT_LOGIN=True)
     api = ApiClient(app.test_client())
     api.refresh_csrf()
