@@ -102,6 +102,11 @@ def from_environment(instance_path: str) -> dict:
         # Recommended actions (backend/concerns/lifecycle.py): hours after submission, by urgency.
         "ACTION_DUE_HOURS": _due_hours(os.environ.get("SAFEVISIT_ACTION_DUE_HOURS", ACTION_DUE_HOURS)),
         "PUSH_TTL": int(os.environ.get("SAFEVISIT_PUSH_TTL", str(24 * 3600))),
+        # Operations (backend/operations/): an alert worker not seen for this long is taken
+        # to be down (/api/ready, the warning on the duty queue, `alerting` in a sync answer).
+        "WORKER_STALE_SECONDS": float(os.environ.get("SAFEVISIT_WORKER_STALE_SECONDS", "60")),
+        # `GET /metrics` answers only with this bearer token; unset, metrics are off (404).
+        "METRICS_TOKEN": os.environ.get("SAFEVISIT_METRICS_TOKEN") or None,
         # Single sign-on with OpenID Connect (backend/sso/): on when an issuer is set.
         "OIDC_ISSUER": os.environ.get("SAFEVISIT_OIDC_ISSUER", "").strip().rstrip("/") or None,
         "OIDC_CLIENT_ID": os.environ.get("SAFEVISIT_OIDC_CLIENT_ID"),

@@ -27,6 +27,7 @@ class ErrorBodySchema(Schema):
     code = fields.Str(required=True)
     message = fields.Str(required=True)
     fields_ = fields.Dict(data_key="fields", keys=fields.Str(), values=fields.List(fields.Str()))
+    reasons = fields.List(fields.Str(), metadata={"description": "Every failed check (GET /api/ready)"})
 
 
 class ErrorSchema(Schema):

@@ -9,6 +9,7 @@ from ..accounts.sessions import require_user
 from ..audit.log import record
 from ..errors import ApiError
 from ..extensions import db
+from ..operations import sync_alerting
 from ..procedures.models import utcnow
 from ..requests import json_body
 from . import chronology, lifecycle
@@ -35,7 +36,11 @@ def sync():
     # One transaction for the batch (sync.py): one bad item never holds back the rest. The
     # answer is written before the commit, from the rows as stored, so that nothing is read
     # back after it; no answer leaves unless the commit succeeded.
-    response = _SYNC_RESPONSE.dump({"results": apply_batch(user, body["changes"])})
+    answer = {"results": apply_batch(user, body["changes"])}
+    alerting = sync_alerting.word()  # an urgent concern just submitted: are alerts being sent?
+    if alerting:
+        answer["alerting"] = alerting
+    response = _SYNC_RESPONSE.dump(answer)
     db.session.commit()
     return response
 

@@ -9,6 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from flask import Flask
 
 from ..extensions import db
+from ..operations.heartbeats import Heartbeat
 from ..procedures.models import utcnow
 from ..sms import notify, queue as sms_queue
 from . import delivery, escalation, escalation_chain, keys, queue, wakeup
@@ -43,6 +44,13 @@ class Worker:
         self.lease = dt.timedelta(seconds=self.settings.timeout * (rounds + 1) + 60)
         self.stopping = threading.Event()
         self._notify = None
+        # This worker's row in worker_heartbeats: the web processes read it to tell whether
+        # alerts are being sent (readiness, the duty queue's warning, a sync's `alerting`).
+        self.heartbeat = Heartbeat()
+
+    def beat(self, force: bool = False) -> None:
+        with self.app.app_context():
+            self.heartbeat.beat(force=force)
 
     def _send(self, message: delivery.Message) -> delivery.Outcome:
         session = getattr(self._local, "session", None)
@@ -56,6 +64,7 @@ class Worker:
         counts: Counter = Counter()
         with self.app.app_context():
             while not self.stopping.is_set():
+                self.heartbeat.beat()  # a long backlog is still a worker alive
                 at = now or self.clock()
                 messages = queue.claim(at, self.batch, self.lease, self.app.config["SECRET_KEY"])
                 if not messages:
@@ -85,6 +94,7 @@ class Worker:
         lease = dt.timedelta(seconds=notify.TIMEOUT * 2 + 60)
         with self.app.app_context():
             while not self.stopping.is_set():
+                self.heartbeat.beat()
                 claimed = sms_queue.claim(now or self.clock(), 16, lease)
                 if not claimed:
                     break
@@ -110,6 +120,7 @@ class Worker:
                         # (the connection is down) the queue is still looked at: a PostgreSQL
                         # that refuses a LISTEN connection must not stop the alerts.
                         listener.try_listen()
+                    self.beat()
                     self.escalate()
                     self.drain()
                     self.drain_sms()
