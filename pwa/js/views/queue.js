@@ -6,6 +6,7 @@ import { ALL_TEAMS, can, MANAGE_ROTA, RECEIVE_ALERTS } from "../capabilities.js"
 import { announce, h, replace } from "../dom.js";
 import { urgencyBadge } from "./actions.js";
 import { alertsCard } from "./alerts-card.js";
+import { drawAlertingWarning } from "./alerting-warning.js";
 import { age, OFFLINE_TEXT, STATUS, statusBadge, watchConnection } from "./desk-parts.js";
 
 const REFRESH_MS = 30_000;
@@ -18,6 +19,8 @@ export async function render(main, ctx) {
   const summary = h("p", { class: "muted", id: "queue-counts", "aria-live": "polite" });
   // Issue 14: a warning when nobody an alert goes to now has an alert channel known to work.
   const coverage = h("div", { id: "coverage" });
+  // No alert worker seen lately: said first, above everything else on the page.
+  const alertingBox = h("div", { id: "alerting-warning" });
   const list = h("div", { id: "queue-list" });
   const more = h("div", {});
   // Admins choose the team; the server lists the teams with the first page.
@@ -48,7 +51,7 @@ export async function render(main, ctx) {
     }
     view.items = data.concerns;
     view.next = data.next;
-    await drawCoverage(coverage);
+    await Promise.all([drawCoverage(coverage), drawAlertingWarning(alertingBox)]);
     if (teamSelect && teamSelect.options.length === 1) {
       teamSelect.append(...data.teams.map((t) => h("option", { value: String(t.id) }, t.name)));
     }
@@ -95,6 +98,7 @@ export async function render(main, ctx) {
   if (left) return;
   replace(main, h("div", { class: "page" },
     h("h1", {}, "Concern queue"),
+    alertingBox,
     connection,
     summary,
     coverage,
