@@ -9,7 +9,7 @@ from ..accounts.sessions import require_user
 from ..audit.log import record
 from ..errors import ApiError
 from ..extensions import db
-from ..operations import sync_alerting
+from ..operations import metrics, sync_alerting
 from ..procedures.models import utcnow
 from ..requests import json_body
 from . import chronology, lifecycle
@@ -42,6 +42,7 @@ def sync():
         answer["alerting"] = alerting
     response = _SYNC_RESPONSE.dump(answer)
     db.session.commit()
+    metrics.count_sync(answer["results"])
     return response
 
 

@@ -3,7 +3,8 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from . import heartbeats, schemas, sync_alerting, views  # noqa: F401 (model, API document)
+    from . import heartbeats, metrics, schemas, sync_alerting, views  # noqa: F401 (model, API document)
 
     sync_alerting.connect()
+    metrics.init_app(app)
     app.register_blueprint(views.bp)
