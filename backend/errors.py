@@ -3,7 +3,8 @@
 Shape (documented in the README):
     {"error": {"status": 422, "code": "validation_failed",
                "message": "...", "fields": {"answers.child_age": ["..."]}}}
-`fields` is present only for validation errors; `reasons` (a list of sentences) only where a
+`request_id` matches the request's X-Request-ID and its log lines. `fields` is present only for
+validation errors; `reasons` (a list of sentences) only where a
 check of several parts failed (`GET /api/ready`).
 """
 import logging
@@ -53,6 +54,9 @@ def error_response(status: int, message: str, code: str | None = None, fields=No
         body["fields"] = fields
     if reasons:
         body["reasons"] = reasons
+    from .operations.logs import request_id
+    if request_id():  # the same id as the request's log lines and its X-Request-ID header
+        body["request_id"] = request_id()
     response = jsonify(error=body)
     response.status_code = status
     for name, value in (headers or {}).items():

@@ -44,6 +44,10 @@ def test_the_worker_killed_is_noticed_and_restarted_drains_every_waiting_alert_o
         answer = worker_device.post("/api/sync", {"changes": [urgent_change(first, "CR-0")]}).json
         assert answer["alerting"] == "ok"
         wait_until(lambda: len(receiver.received) == 1, what="the alert sent while the worker runs")
+        # Recorded as sent before the kill. (Killed between the push service's answer and that
+        # record, a job stays "sending" until its lease lapses and is then sent again once:
+        # at least once, never lost; README "Operations".)
+        wait_until(lambda: [status for _, status, _ in jobs(push_app)] == ["sent"], what="the record")
 
         worker.kill()
         killed = time.monotonic()

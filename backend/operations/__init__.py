@@ -3,8 +3,9 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from . import heartbeats, metrics, schemas, sync_alerting, views  # noqa: F401 (model, API document)
+    from . import heartbeats, logs, metrics, schemas, sync_alerting, views  # noqa: F401 (model, API doc)
 
+    logs.init_app(app)
     sync_alerting.connect()
     metrics.init_app(app)
     app.register_blueprint(views.bp)
