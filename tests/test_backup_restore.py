@@ -85,6 +85,7 @@ def test_a_backup_restored_into_a_new_database_is_whole_and_served(push_app, rec
             statuses = list(db.session.scalars(select(AlertJob.status).order_by(AlertJob.id)))
             assert statuses == ["sent"] * 3 + ["pending"]
             db.session.remove()
+            db.engine.dispose()
 
         # The app starts on it: schema at head, the people can sign in and read what was there.
         # (The worker's heartbeat came along: it is taken as seen, however slow this machine.)
@@ -95,6 +96,7 @@ def test_a_backup_restored_into_a_new_database_is_whole_and_served(push_app, rec
         device = ApiClient(served.test_client())
         assert device.login("manager", DEMO_PASSWORD).status_code == 200
         listed = device.get("/api/queue").json["concerns"]
+        ready.close()
         assert {c["case_reference"] for c in listed} >= {f"CR-BACKUP-{n}" for n in (0, 1, 2, 9)}
         # A restore goes only into an empty database.
         refused = served.test_cli_runner().invoke(args=["db", "restore", path])
