@@ -9,7 +9,7 @@ check of several parts failed (`GET /api/ready`).
 """
 import logging
 
-from flask import Flask, jsonify
+from flask import Flask, g, has_request_context, jsonify
 from flask_wtf.csrf import CSRFError
 from marshmallow import ValidationError
 from sqlalchemy.exc import DBAPIError
@@ -54,9 +54,9 @@ def error_response(status: int, message: str, code: str | None = None, fields=No
         body["fields"] = fields
     if reasons:
         body["reasons"] = reasons
-    from .operations.logs import request_id
-    if request_id():  # the same id as the request's log lines and its X-Request-ID header
-        body["request_id"] = request_id()
+    request_id = g.get("request_id") if has_request_context() else None
+    if request_id:  # the same id as the request's log lines and its X-Request-ID header
+        body["request_id"] = request_id
     response = jsonify(error=body)
     response.status_code = status
     for name, value in (headers or {}).items():

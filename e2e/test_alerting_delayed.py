@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from sqlalchemy import delete
 
 from backend.extensions import db
-from backend.operations.heartbeats import WorkerHeartbeat
+from backend.push.heartbeats import WorkerHeartbeat
 from backend.procedures.models import utcnow
 
 from .conftest import PHONE, screenshot, sign_in

@@ -9,9 +9,8 @@ from schemathesis.specs.openapi.checks import (content_type_conformance,
                                                response_schema_conformance,
                                                status_code_conformance)
 
-from backend.operations import heartbeats
 from backend.procedures.models import utcnow
-from backend.push import keys
+from backend.push import heartbeats, keys
 from tests.conftest import ApiClient
 
 CHECKS = [not_a_server_error, response_schema_conformance, status_code_conformance,

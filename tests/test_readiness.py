@@ -7,7 +7,7 @@ from sqlalchemy import text, update
 
 from backend import create_app
 from backend.extensions import db
-from backend.operations.heartbeats import WorkerHeartbeat
+from backend.push.heartbeats import WorkerHeartbeat
 from backend.procedures.models import utcnow
 from backend.push.worker import Worker
 from tests.conftest import base_config

@@ -9,10 +9,9 @@ from ..accounts.sessions import require_user
 from ..audit.log import record
 from ..errors import ApiError
 from ..extensions import db
-from ..operations import metrics, sync_alerting
 from ..procedures.models import utcnow
 from ..requests import json_body
-from . import chronology, lifecycle
+from . import chronology, events, lifecycle
 from . import queue as desk_queue
 from .access import get_visible, visible_to
 from .models import Concern, ConcernRevision
@@ -37,12 +36,9 @@ def sync():
     # answer is written before the commit, from the rows as stored, so that nothing is read
     # back after it; no answer leaves unless the commit succeeded.
     answer = {"results": apply_batch(user, body["changes"])}
-    alerting = sync_alerting.word()  # an urgent concern just submitted: are alerts being sent?
-    if alerting:
-        answer["alerting"] = alerting
+    events.sync_answering.send(user, answer=answer)  # e.g. `alerting` after an urgent concern
     response = _SYNC_RESPONSE.dump(answer)
     db.session.commit()
-    metrics.count_sync(answer["results"])
     return response
 
 

@@ -3,8 +3,8 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    # backup adds its commands to `flask db`; heartbeats is a model; schemas feed the API document.
-    from . import backup, heartbeats, logs, metrics, schemas, sync_alerting, views  # noqa: F401
+    # backup adds its commands to `flask db`; schemas feed the API document.
+    from . import backup, logs, metrics, schemas, sync_alerting, views  # noqa: F401
 
     logs.init_app(app)
     sync_alerting.connect()

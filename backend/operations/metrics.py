@@ -25,7 +25,9 @@ from ..extensions import db
 from ..procedures.models import utcnow
 from ..push.models import AlertJob
 from ..sms.models import SmsJob
-from . import heartbeats
+from ..concerns import events
+from ..push import heartbeats
+from ..push.signals import alerts_accepted
 
 bp = Blueprint("metrics", __name__)
 
@@ -65,7 +67,7 @@ def _endpoint() -> str:
     return request.url_rule.rule if request.url_rule is not None else "unmatched"
 
 
-def observe_deliveries(app: Flask, job_ids: list[int]) -> None:
+def observe_deliveries(app: Flask, job_ids: list[int], **_) -> None:
     """Each alert the push service accepted: seconds since its concern was submitted."""
     if not job_ids:
         return
@@ -83,10 +85,9 @@ def _submitted_at():
             .scalar_subquery())
 
 
-def count_sync(results: list[dict]) -> None:
-    counter = of(current_app).sync_changes
-    for result in results:
-        counter.labels(result.get("result") or "unknown").inc()
+def _note_sync(_user, answer: dict, **_) -> None:
+    # Counted once the answer has gone out whole (after the commit), in count() below.
+    g.sync_results = [result.get("result") or "unknown" for result in answer["results"]]
 
 
 class DatabaseCollector:
@@ -143,6 +144,9 @@ def metrics():
 def init_app(app: Flask) -> None:
     app.extensions["safevisit_metrics"] = Metrics()
     app.register_blueprint(bp)
+    # Module-level receivers held strongly; connecting again (a second app) is a no-op.
+    alerts_accepted.connect(observe_deliveries, weak=False)
+    events.sync_answering.connect(_note_sync, weak=False)
 
     def start_clock():
         g.metrics_started = time.perf_counter()
@@ -158,6 +162,9 @@ def init_app(app: Flask) -> None:
         instruments.requests.labels(endpoint, method, str(response.status_code)).inc()
         if started is not None:
             instruments.latency.labels(endpoint, method).observe(time.perf_counter() - started)
+        if response.status_code == 200:
+            for result in g.pop("sync_results", ()):
+                instruments.sync_changes.labels(result).inc()
         if response.status_code == 401 and request.endpoint in SIGN_IN_STEPS:
             instruments.login_failures.labels(request.endpoint).inc()
         elif response.status_code == 429:

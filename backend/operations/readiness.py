@@ -16,7 +16,7 @@ from sqlalchemy import text
 
 from ..extensions import db
 from ..push import keys
-from . import heartbeats
+from ..push import heartbeats
 
 MIGRATIONS = os.path.join(os.path.dirname(os.path.dirname(__file__)), "migrations")
 

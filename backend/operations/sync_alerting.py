@@ -8,9 +8,8 @@ duty desk rather than believe the manager was alerted.
 from flask import g, has_request_context
 
 from ..concerns import events
-from . import heartbeats
-
-from .heartbeats import DELAYED, OK
+from ..push import heartbeats
+from ..push.heartbeats import DELAYED, OK
 
 
 def _submitted(_sender, **_) -> None:
@@ -18,12 +17,12 @@ def _submitted(_sender, **_) -> None:
         g.urgent_submitted = True
 
 
+def _answering(_user, answer: dict, **_) -> None:
+    if g.get("urgent_submitted"):
+        answer["alerting"] = OK if heartbeats.alerting()["state"] == OK else DELAYED
+
+
 def connect() -> None:
+    # Module-level receivers held strongly; connecting again (a second app) is a no-op.
     events.urgent_concerns_submitted.connect(_submitted, weak=False)
-
-
-def word() -> str | None:
-    """"ok" or "delayed" when this request submitted an urgent concern; None otherwise."""
-    if not g.get("urgent_submitted"):
-        return None
-    return OK if heartbeats.alerting()["state"] == OK else DELAYED
+    events.sync_answering.connect(_answering, weak=False)

@@ -5,7 +5,8 @@ from flask import Blueprint
 from ..accounts import capabilities
 from ..errors import ApiError
 from ..procedures.models import utcnow
-from . import heartbeats, readiness
+from ..push import heartbeats
+from . import readiness
 
 bp = Blueprint("operations", __name__)
 

@@ -4,7 +4,6 @@ import signal
 import click
 from flask import Blueprint, current_app
 
-from ..operations import logs
 from ..procedures.models import utcnow
 from . import escalation, escalation_chain, keys
 from .worker import Worker
@@ -38,7 +37,6 @@ def _worker(threads: int, batch: int) -> Worker:
               help="PostgreSQL: workers wake on each new job; this is the safety-net poll.")
 def worker_command(once, threads, batch, poll, fallback):
     """Deliver queued push alerts and escalate unacknowledged urgent concerns."""
-    logs.configure(json=current_app.config["LOG_FORMAT"] == "json")  # as the web processes log
     worker = _worker(threads, batch)
     try:
         if once:

@@ -9,8 +9,8 @@ from concurrent.futures import ThreadPoolExecutor
 from flask import Flask
 
 from ..extensions import db
-from ..operations import metrics
-from ..operations.heartbeats import Heartbeat
+from ..push.heartbeats import Heartbeat
+from ..push.signals import alerts_accepted
 from ..procedures.models import utcnow
 from ..sms import notify, queue as sms_queue
 from . import delivery, escalation, escalation_chain, keys, queue, wakeup
@@ -73,8 +73,8 @@ class Worker:
                 results = list(zip(messages, self._pool.map(self._send, messages)))
                 statuses = queue.finish(results, now or self.clock())
                 db.session.commit()
-                metrics.observe_deliveries(self.app, [message.job_id for (message, _), status
-                                                      in zip(results, statuses) if status == "sent"])
+                alerts_accepted.send(self.app, job_ids=[message.job_id for (message, _), status
+                                                        in zip(results, statuses) if status == "sent"])
                 for (message, outcome), status in zip(results, statuses):
                     counts[status or "lease_lost"] += 1
                     if outcome.result != "sent":
