@@ -92,3 +92,25 @@ def test_a_session_that_ended_says_so_and_the_passcode_brings_the_drafts_back(co
     drafts = page.get_by_role("region", name="My drafts")
     expect(drafts).to_contain_text("CR-ENDED-1")
     expect(drafts).to_contain_text("CR-ENDED-2")
+
+
+def test_at_320_px_with_200_percent_text_the_lock_screen_reflows_and_999_stays_in_view(browser, live_server):
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 320, "height": 640},
+                                  is_mobile=True, has_touch=True, device_scale_factor=2, locale="en-GB",
+                                  timezone_id="Europe/London")
+    try:
+        page = context.new_page()
+        sign_in(page)
+        context.set_offline(True)
+        page.reload()
+        expect(page.get_by_role("heading", level=1, name=LOCKED)).to_be_visible()
+        page.evaluate("document.documentElement.style.fontSize = '200%'")  # text-only zoom
+        widths = page.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth, innerWidth]")
+        assert widths == [320, 320, 320], f"horizontal scroll: {widths}"
+        call = page.get_by_role("region", name="Emergency call").get_by_role("link", name="Call 999")
+        call.scroll_into_view_if_needed()
+        box = call.bounding_box()
+        assert box["width"] >= 24 and box["height"] >= 24
+        expect(call).to_be_in_viewport()
+    finally:
+        context.close()
