@@ -75,9 +75,11 @@ def test_a_backup_restored_into_a_new_database_is_whole_and_served(push_app, rec
 
     source_url = push_app.config["SQLALCHEMY_DATABASE_URI"]
     restored_url = empty_database(source_url, tmp_path)
+    apps = []
     try:
         restored = create_app({**base_config(restored_url), "VAPID_PRIVATE_KEY_FILE":
                                push_app.config["VAPID_PRIVATE_KEY_FILE"]})
+        apps.append(restored)
         result = restored.test_cli_runner().invoke(args=["db", "restore", path])
         assert result.exit_code == 0, result.output
         assert snapshot(restored) == before
@@ -91,6 +93,7 @@ def test_a_backup_restored_into_a_new_database_is_whole_and_served(push_app, rec
         # (The worker's heartbeat came along: it is taken as seen, however slow this machine.)
         served = create_app({**base_config(restored_url), "WORKER_STALE_SECONDS": 24 * 3600,
                              "VAPID_PRIVATE_KEY_FILE": push_app.config["VAPID_PRIVATE_KEY_FILE"]})
+        apps.append(served)
         ready = served.test_client().get("/api/ready")
         assert ready.status_code == 200, ready.json
         device = ApiClient(served.test_client())
@@ -106,6 +109,10 @@ def test_a_backup_restored_into_a_new_database_is_whole_and_served(push_app, rec
             db.session.remove()
             db.engine.dispose()
     finally:
+        for each in apps:  # whatever failed above, no connection to the new database stays open
+            with each.app_context():
+                db.session.remove()
+                db.engine.dispose()
         drop_database(restored_url, source_url)
 
 
