@@ -18,6 +18,9 @@ import uuid
 
 from flask import Flask, g, has_request_context, request
 from pythonjsonlogger.json import JsonFormatter
+from sqlalchemy import event, inspect
+
+from ..accounts.models import User
 
 REQUEST_LOG = logging.getLogger("safevisit.request")
 INCOMING_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
@@ -25,15 +28,33 @@ FIELDS = ("request_id", "user_id", "role")
 
 
 class RequestContext(logging.Filter):
-    """Adds request_id, user_id and role to every record written while a request runs."""
+    """Adds request_id, user_id and role to every record written while a request runs.
+
+    Read without touching the database: after the view's commit the signed-in User is expired,
+    and reading its attributes would load it again (a query per request just to log it)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         if has_request_context():
-            user = g.get("user")
             record.request_id = g.get("request_id")
-            record.user_id = getattr(user, "id", None)
-            record.role = getattr(user, "role", None)
+            record.user_id, record.role = _identity(g.get("user"))
         return True
+
+
+def _identity(user) -> tuple[int | None, str | None]:
+    if user is None:
+        return None, None
+    state = inspect(user)
+    user_id = state.identity[0] if state.identity else None
+    role = state.dict.get("role") or g.get("log_roles", {}).get(user_id)
+    return user_id, role
+
+
+@event.listens_for(User, "load")
+@event.listens_for(User, "refresh")
+def _remember_role(user, *_):
+    # While the row is fresh: the log reads it from here once the object is expired.
+    if has_request_context() and "role" in user.__dict__:
+        g.setdefault("log_roles", {})[user.id] = user.role
 
 
 def formatter() -> JsonFormatter:

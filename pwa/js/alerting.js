@@ -17,8 +17,10 @@ export async function noteSyncAnswer(answer) {
   show();
 }
 
-/** At start: a prompt not yet dismissed shows again. */
+/** At start: a prompt not yet dismissed shows again. Only with someone signed in: after a wipe
+ * the phone's database is gone, and reading it would create it anew. */
 export async function restore() {
+  if (!state.signedIn && !state.user) return;
   if (await store.getMeta(KEY).catch(() => null)) show();
 }
 
