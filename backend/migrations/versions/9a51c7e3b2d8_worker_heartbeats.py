@@ -1,7 +1,7 @@
 """worker heartbeats: one row per alert worker, so that the app knows when alerts stop
 
 Revision ID: 9a51c7e3b2d8
-Revises: 5b8e2f0c9d13
+Revises: b7d2e5a9c314
 Create Date: 2026-12-05 13:20:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '9a51c7e3b2d8'
-down_revision = '5b8e2f0c9d13'
+down_revision = 'b7d2e5a9c314'  # chained at merge after the restriction migration
 branch_labels = None
 depends_on = None
 
