@@ -7,6 +7,7 @@
 // the outbox with), on a retry timer with backoff, and from "Send now".
 import * as alerting from "./alerting.js";
 import * as api from "./api.js";
+import { OutboxState } from "./names.js";
 import { batches, due, failureCode, nextWake, retryDelay, sortResults } from "./outbox.js";
 import * as store from "./store.js";
 
@@ -160,8 +161,8 @@ async function record(batch, results) {
   for (const { item, result } of sent) await store.settle(item, result);
   for (const { item, result } of problems) {
     await store.markProblem(item, result.result === "conflict"
-      ? { kind: "conflict", version: result.version, server: serverCopy(result.concern) }
-      : { kind: "rejected", errors: result.errors || {} });
+      ? { kind: OutboxState.CONFLICT, version: result.version, server: serverCopy(result.concern) }
+      : { kind: OutboxState.REJECTED, errors: result.errors || {} });
   }
   for (const item of retry) await later(item, "no_answer");
   state.lastSync = new Date().toISOString();
