@@ -5,7 +5,8 @@ import os
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import config, database, errors, extensions, headers, navigation, origin, push, requests
+from . import (config, database, errors, extensions, headers, navigation, operations, origin, push,
+               requests)
 from .accounts import device_lock
 
 
@@ -49,9 +50,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .accounts import cli as users_cli, sign_in_views, team_phones, views as auth_views
     from .admin import team_views, views as admin_views
     from .audit import views as audit_views
-    from .concerns import views as concerns_views
+    from .concerns import restriction_views, views as concerns_views
     from .procedures import cli as procedures_cli, views as procedures_views
     from .pwa import views as pwa_views
+    from .records import cli as records_cli, export_views, views as records_views
     from .rota import views as rota_views
     from .sms import views as sms_views
     from .sso import admin_views as sso_admin_views, client as sso_client, views as sso_views
@@ -68,6 +70,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(users_cli.bp)
     app.register_blueprint(team_phones.bp)
     app.register_blueprint(concerns_views.bp)
+    app.register_blueprint(restriction_views.bp)
+    app.register_blueprint(records_views.bp)
+    app.register_blueprint(records_cli.bp)
+    app.register_blueprint(export_views.bp)
     app.register_blueprint(audit_views.bp)
     app.register_blueprint(pwa_views.bp)
     app.register_blueprint(rota_views.bp)
@@ -77,4 +83,5 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(sso_views.api_bp)
     app.register_blueprint(sso_admin_views.bp)
     push.init_app(app)
+    operations.init_app(app)
     return app

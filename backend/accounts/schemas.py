@@ -64,6 +64,13 @@ class SessionSchema(Schema):
                        "`enrol` (set up an authenticator first). `user` is null until then."})
     recovery_codes = fields.List(fields.Str(), dump_only=True, metadata={
         "description": "Enrolment answer only: ten one-time recovery codes, shown once."})
+    roles = fields.Method("_roles", dump_only=True, metadata={
+        "description": "Every role and the name the screens give it ({role: name}, in the order "
+                       "they list them), so the PWA keeps no table of its own."})
+
+    def _roles(self, _answer) -> dict[str, str]:
+        from .capabilities import ROLE_NAMES  # schemas stay importable without models
+        return dict(ROLE_NAMES)
 
 
 class CodeSchema(Schema):
@@ -89,3 +96,9 @@ class RedeemedSchema(Schema):
 
 class OkSchema(Schema):
     ok = fields.Bool(dump_only=True)
+
+
+class LogoutSchema(OkSchema):
+    organisation_sign_out_url = fields.Str(dump_only=True, allow_none=True, metadata={
+        "description": "After signing in with the organisation: the provider's sign-out page, for the "
+                       "browser to go to next (absent when there is none)."})

@@ -1,6 +1,6 @@
-// The "Alerts on this phone" card of the manager's queue screen (issue 6): turn push alerts
+// The "Alerts on this phone" card of the manager's queue screen: turn push alerts
 // on or off here (permission is asked only after that tap) and go on or off duty; see whether
-// this phone's channel is known to work, and prove it with "Send me a test alert" (issue 14).
+// this phone's channel is known to work, and prove it with "Send me a test alert".
 import { alertState, currentEndpoint, subscribeAndPost, unsubscribeAndDelete } from "../alerts.js";
 import * as api from "../api.js";
 import { can, MANAGE_CONCERNS } from "../capabilities.js";

@@ -6,6 +6,7 @@
 import * as api from "../api.js";
 import { can, MANAGE_CONCERNS } from "../capabilities.js";
 import { announce, h, replace, when } from "../dom.js";
+import { Status } from "../names.js";
 import { conditionLine, urgencyBadge } from "./actions.js";
 import { callLine } from "./duty-desk.js";
 import {
@@ -17,6 +18,7 @@ import {
 } from "./desk-parts.js";
 import { errorSummary } from "./form-errors.js";
 import { citations } from "./questions.js";
+import { restrictionCard } from "./restriction.js";
 
 export async function render(main, ctx) {
   const id = ctx.params[0];
@@ -45,6 +47,7 @@ export async function render(main, ctx) {
     page.focus = null;
   };
   page.applyRefusal = () => drawRefusal(body, page.refusal);
+  page.redraw = redraw;
 
   // One step: call the server, show the concern it returns, say what happened. Refused, the
   // form keeps what was typed and says why beside it.
@@ -81,7 +84,7 @@ export async function render(main, ctx) {
   // Opened from the notification's Acknowledge action: that tap was the one tap.
   if (new URLSearchParams(window.location.search).get("acknowledge") === "1") {
     history.replaceState(null, "", window.location.pathname);
-    if (manager && page.concern.status === "submitted") {
+    if (manager && page.concern.status === Status.SUBMITTED) {
       await step("Acknowledged.", () => api.acknowledge(id), { focus: "#concern-status" });
     }
   }
@@ -89,7 +92,7 @@ export async function render(main, ctx) {
 
 function content(page, manager, step) {
   const { concern, document, paragraphs } = page;
-  const open = concern.status !== "closed";
+  const open = concern.status !== Status.CLOSED;
   const tracked = concern.tracked_actions || [];
   const overdue = tracked.filter((a) => a.overdue).length;
   return [
@@ -108,10 +111,10 @@ function content(page, manager, step) {
         `Acknowledged ${when(concern.acknowledged_at)} by ${concern.acknowledged_by.display_name}.`) : null,
       concern.assigned_to ? h("p", { class: "muted", id: "assigned-line" },
         `With ${concern.assigned_to.display_name} since ${when(concern.assigned_at)}.`) : null,
-      concern.status === "closed" ? h("p", { class: "muted" },
+      concern.status === Status.CLOSED ? h("p", { class: "muted" },
         `Closed ${when(concern.closed_at)} by ${concern.closed_by?.display_name ?? ""}.`) : null),
     errorSummary("step-errors"),
-    manager && concern.status === "submitted" ? h("button", {
+    manager && concern.status === Status.SUBMITTED ? h("button", {
       type: "button", class: "btn btn-block btn-primary-lg", id: "acknowledge",
       onclick: (event) => { event.target.disabled = true; step("Acknowledged. Escalation stopped.", () => api.acknowledge(concern.id), { focus: "#concern-status" }); },
     }, "Acknowledge") : null,
@@ -125,6 +128,7 @@ function content(page, manager, step) {
         : h("p", {}, "None.")),
     gapsSection(concern, "gaps-title"),
     manager && open ? assignCard(page, step) : null,
+    manager ? restrictionCard(page, () => page.redraw()) : null,
     decisionCard(page, manager && open, step),
     manager && open ? closeCard(page, step) : outcomeCard(concern),
     h("section", { class: "card", "aria-labelledby": "answers-title" },

@@ -3,6 +3,7 @@ import * as alerts from "../alerts.js";
 import * as api from "../api.js";
 import { can, ISSUE_SETUP_CODES, MANAGE_PEOPLE, READ_QUEUE, TWO_STEP_SIGN_IN, WRITE_CONCERNS } from "../capabilities.js";
 import { announce, confirmDialog, h, replace, when } from "../dom.js";
+import { DraftStatus, roleName } from "../names.js";
 import * as store from "../store.js";
 import * as sync from "../sync.js";
 import * as vault from "../vault.js";
@@ -68,11 +69,6 @@ function twoStepLine(user) {
     : h("p", {}, "Two-step sign-in is off. ", h("a", { href: "/two-step" }, "Set up two-step sign-in"));
 }
 
-function roleName(role) {
-  return { foster_carer: "Foster carer", field_worker: "Field worker",
-    duty_manager: "Duty manager", admin: "Administrator" }[role] || role;
-}
-
 async function drawPersistence(container) {
   // Only when the browser said no: it may then clear SafeVisit's data to free space.
   const refused = (await store.getMeta("persisted")) === false;
@@ -99,7 +95,7 @@ async function settings(ctx) {
 }
 
 async function drawDrafts(container, user, refresh) {
-  const drafts = (await store.listDrafts()).filter((d) => d.owner === user.id && d.status === "draft");
+  const drafts = (await store.listDrafts()).filter((d) => d.owner === user.id && d.status === DraftStatus.DRAFT);
   const items = drafts.map((draft) => {
     const ref = draft.answers.case_reference || "No case reference yet";
     const answered = Object.keys(draft.answers).length;
@@ -126,14 +122,37 @@ async function drawDrafts(container, user, refresh) {
       : h("p", { class: "muted" }, "No drafts on this phone.")));
 }
 
+// Where each sent concern stands, in the author's words (received, acknowledged, closed), read
+// from the server when online and kept in memory only: the phone stores no more than it sent.
+const PROGRESS_MAX_AGE_MS = 60_000;
+let progressRead = { at: 0, byId: null };
+
+async function readProgress() {
+  if (!navigator.onLine) return progressRead.byId;
+  if (progressRead.byId && Date.now() - progressRead.at < PROGRESS_MAX_AGE_MS) return progressRead.byId;
+  try {
+    const { concerns } = await api.concerns();
+    progressRead = { at: Date.now(), byId: new Map(concerns.map((c) => [c.id, c])) };
+  } catch (error) {
+    // Offline or signed out meanwhile: the list still shows "Sent".
+  }
+  return progressRead.byId;
+}
+
 async function drawSent(container, user) {
-  const sent = (await store.listDrafts()).filter((d) => d.owner === user.id && d.status === "sent");
+  const sent = (await store.listDrafts()).filter((d) => d.owner === user.id && d.status === DraftStatus.SENT);
+  const progress = sent.length ? await readProgress() : null;
   replace(container, sent.length ? h("section", { class: "card", "aria-labelledby": "sent-title" },
     h("h2", { id: "sent-title" }, "Sent"),
-    h("ul", { class: "drafts" }, sent.map((draft) => h("li", { class: "draft", "data-draft": draft.id },
-      h("div", { class: "draft-text" }, h("strong", {}, draft.case_reference),
-        h("span", { class: "status status-sent" }, "Sent"),
-        h("span", { class: "muted" }, `Sent ${when(draft.sent_at)}. Its answers are no longer kept on this phone.`))))))
+    h("ul", { class: "drafts" }, sent.map((draft) => {
+      const known = progress?.get(draft.id);
+      return h("li", { class: "draft", "data-draft": draft.id },
+        h("div", { class: "draft-text" }, h("strong", {}, draft.case_reference),
+          known
+            ? h("span", { class: `status status-${known.progress}`, "data-progress": known.progress }, known.progress_label)
+            : h("span", { class: "status status-sent" }, "Sent"),
+          h("span", { class: "muted" }, `Sent ${when(draft.sent_at)}. Its answers are no longer kept on this phone.`)));
+    })))
     : null);
 }
 
@@ -155,11 +174,12 @@ async function signOut(ctx) {
   // reading or writing it then, so sending stops first.
   await sync.halt();
   await store.idle();
+  let atOrganisation = null;
   try {
     // While the session still stands: remove this browser's push subscription (best effort).
     await alerts.beforeSignOut();
     await api.ensureCsrf();
-    await api.logout();
+    atOrganisation = (await api.logout())?.organisation_sign_out_url;
   } catch (error) {
     if (error.status !== 401) {
       announce(`Could not sign out: ${error.message}`);
@@ -168,5 +188,8 @@ async function signOut(ctx) {
     }
   }
   await ctx.wipe();
-  await ctx.navigate("/login", { replace: true });
+  // Signed in with the organisation: sign out there too, or the next "Sign in with your
+  // organisation" on this phone would let the previous person straight back in.
+  if (atOrganisation) window.location.assign(atOrganisation);
+  else await ctx.navigate("/login", { replace: true });
 }

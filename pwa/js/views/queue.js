@@ -4,8 +4,10 @@
 import * as api from "../api.js";
 import { ALL_TEAMS, can, MANAGE_ROTA, RECEIVE_ALERTS } from "../capabilities.js";
 import { announce, h, replace } from "../dom.js";
+import { QUEUE_STATUSES, URGENCIES, URGENCY_LABEL } from "../names.js";
 import { urgencyBadge } from "./actions.js";
 import { alertsCard } from "./alerts-card.js";
+import { drawAlertingWarning } from "./alerting-warning.js";
 import { age, OFFLINE_TEXT, STATUS, statusBadge, watchConnection } from "./desk-parts.js";
 
 const REFRESH_MS = 30_000;
@@ -16,8 +18,10 @@ export async function render(main, ctx) {
   const view = { items: [], next: null };
   const connection = h("div", {});
   const summary = h("p", { class: "muted", id: "queue-counts", "aria-live": "polite" });
-  // Issue 14: a warning when nobody an alert goes to now has an alert channel known to work.
+  // A warning when nobody an alert goes to now has an alert channel known to work.
   const coverage = h("div", { id: "coverage" });
+  // No alert worker seen lately: said first, above everything else on the page.
+  const alertingBox = h("div", { id: "alerting-warning" });
   const list = h("div", { id: "queue-list" });
   const more = h("div", {});
   // Admins choose the team; the server lists the teams with the first page.
@@ -48,7 +52,7 @@ export async function render(main, ctx) {
     }
     view.items = data.concerns;
     view.next = data.next;
-    await drawCoverage(coverage);
+    await Promise.all([drawCoverage(coverage), drawAlertingWarning(alertingBox)]);
     if (teamSelect && teamSelect.options.length === 1) {
       teamSelect.append(...data.teams.map((t) => h("option", { value: String(t.id) }, t.name)));
     }
@@ -95,6 +99,7 @@ export async function render(main, ctx) {
   if (left) return;
   replace(main, h("div", { class: "page" },
     h("h1", {}, "Concern queue"),
+    alertingBox,
     connection,
     summary,
     coverage,
@@ -105,11 +110,11 @@ export async function render(main, ctx) {
       h("div", { class: "field" }, h("label", { for: "filter-status" }, "Status"),
         h("select", { id: "filter-status", onchange: onFilter("status") },
           h("option", { value: "" }, "Open (new, acknowledged, in progress)"),
-          ["submitted", "acknowledged", "in_progress", "closed"].map((s) => h("option", { value: s }, STATUS[s])))),
+          QUEUE_STATUSES.map((s) => h("option", { value: s }, STATUS[s])))),
       h("div", { class: "field" }, h("label", { for: "filter-urgency" }, "Urgency"),
         h("select", { id: "filter-urgency", onchange: onFilter("urgency") },
           h("option", { value: "" }, "Any"),
-          ["immediate", "urgent", "soon", "routine"].map((u) => h("option", { value: u }, u[0].toUpperCase() + u.slice(1))))),
+          URGENCIES.map((u) => h("option", { value: u }, URGENCY_LABEL[u])))),
       teamSelect ? h("div", { class: "field" }, h("label", { for: "filter-team" }, "Team"), teamSelect) : null,
       checkbox("filter-unacknowledged", "Not yet acknowledged", onFilter("unacknowledged")),
       checkbox("filter-overdue", "With overdue actions", onFilter("overdue")),
@@ -158,6 +163,15 @@ function checkbox(id, label, onchange) {
 }
 
 function queueItem(c) {
+  // Restricted and not opened: urgency and times only; the concern page asks for the reason.
+  if (c.restricted) {
+    return h("li", { class: "queue-item queue-restricted", "data-concern": c.id },
+      h("a", { href: `/concerns/${encodeURIComponent(c.id)}`, class: "queue-link" },
+        h("span", { class: "queue-top" },
+          c.urgency ? urgencyBadge(c.urgency) : h("span", { class: "badge badge-none" }, "No action"),
+          statusBadge(c.status), h("span", { class: "queue-ref" }, c.label)),
+        h("span", { class: "muted" }, `Submitted ${age(c.submitted_at)} · open it to record why you need it`)));
+  }
   const overdue = c.actions_overdue
     ? h("span", { class: "badge badge-overdue" }, `${c.actions_overdue} overdue`) : null;
   return h("li", { class: "queue-item", "data-concern": c.id },
@@ -165,7 +179,7 @@ function queueItem(c) {
       h("span", { class: "queue-top" },
         c.urgency ? urgencyBadge(c.urgency) : h("span", { class: "badge badge-none" }, "No action"),
         statusBadge(c.status), overdue,
-        // The worker already phoned the duty desk about it (issue 14).
+        // The worker already phoned the duty desk about it.
         c.phoned ? h("span", { class: "badge badge-phoned" }, "Phoned in") : null,
         h("span", { class: "queue-ref" }, c.case_reference)),
       h("span", { class: "muted" }, [
