@@ -29,7 +29,7 @@ export async function render(main, ctx) {
   const connection = h("div", {});
   const body = h("div", {});
   replace(main, h("div", { class: "page" },
-    h("p", {}, h("a", { href: "/queue" }, "Back to the queue")),
+    h("p", {}, h("a", { href: "/queue", class: "back-link" }, "Back to the queue")),
     h("h1", {}, `Concern ${concern.case_reference}`),
     connection, body));
   ctx.onLeave(watchConnection(connection));
