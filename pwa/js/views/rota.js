@@ -110,7 +110,7 @@ export async function render(main, ctx) {
   const asSent = (s) => ({ start: s.start, end: s.end, primary: s.primary.id,
     secondary: s.secondary ? s.secondary.id : null });
 
-  const save = async (shifts, { said, newIndex = null }) => {
+  const save = async (shifts, { said, newIndex = null, added = false }) => {
     clearErrors(errors, formInputs());
     try {
       await api.ensureCsrf();
@@ -119,7 +119,7 @@ export async function render(main, ctx) {
       showError(error, newIndex);
       return false;
     }
-    state.form = null; // saved: a fresh, empty form
+    if (added) state.form = null; // the new shift is saved: a fresh, empty form (else keep what is typed)
     draw();
     announce(said);
     return true;
@@ -158,7 +158,7 @@ export async function render(main, ctx) {
     const shift = { start, end, primary: Number(data.get("shift-primary")),
       secondary: data.get("shift-secondary") ? Number(data.get("shift-secondary")) : null };
     const shifts = state.rota.shifts.map(asSent).concat([shift]);
-    if (await save(shifts, { said: "Shift added.", newIndex: shifts.length - 1 })) {
+    if (await save(shifts, { said: "Shift added.", newIndex: shifts.length - 1, added: true })) {
       document.getElementById("shifts-title")?.focus?.();
     }
   };
