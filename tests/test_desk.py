@@ -221,7 +221,7 @@ def test_workers_and_carers_cannot_use_the_desk(device, concern):
 
 
 def test_the_session_lists_what_each_role_may_do(device):
-    expected = {"worker": ["write_concerns"], "carer": ["write_concerns"],
+    expected = {"worker": ["write_concerns"], "carer": ["write_concerns", "carer_checklist"],
                 "manager": ["read_queue", "manage_concerns", "receive_alerts", "manage_rota",
                             "issue_setup_codes", "two_step_sign_in"],
                 "admin": ["read_queue", "receive_alerts", "all_teams", "manage_rota", "manage_people",

@@ -28,18 +28,20 @@ def test_javascript_and_python_give_identical_results(procedure_document):
         "import { evaluate } from './pwa/js/rules.js';"
         "import { readFileSync } from 'node:fs';"
         "const [doc, cases] = JSON.parse(readFileSync(0, 'utf8'));"
-        "process.stdout.write(JSON.stringify(cases.map((a) => evaluate(doc, a))));"
+        "process.stdout.write(JSON.stringify(cases.map(([audience, a]) => evaluate(doc, a, { audience }))));"
     )
     # Beyond the vectors: every single answer to every question on top of a few scenarios,
     # so needs, scope and guidance are compared across many more states than the vectors pin.
+    # For both audiences: a carer's phone and the server must agree on the carer's checklist too.
     cases = [v["answers"] for v in VECTORS]
     questions = [q for s in procedure_document["checklist"]["sections"] for q in s["questions"]]
     for base in ({}, {"child_age": 15, "adult_concern": True, "shared_images_between_young_people": True}):
         for question in questions:
             for value in rules.candidates(procedure_document, question):
                 cases.append({**base, question["id"]: value})
+    cases = [[audience, answers] for audience in rules.AUDIENCES for answers in cases]
     run = subprocess.run([NODE, "--input-type=module", "-e", script], cwd=ROOT,
                          input=json.dumps([procedure_document, cases]), capture_output=True,
                          text=True, timeout=60)
     assert run.returncode == 0, run.stderr
-    assert json.loads(run.stdout) == [rules.evaluate(procedure_document, a) for a in cases]
+    assert json.loads(run.stdout) == [rules.evaluate(procedure_document, a, audience=audience) for audience, a in cases]

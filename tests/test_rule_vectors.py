@@ -40,14 +40,15 @@ def test_the_vectors_cover_ages_factors_and_relationships():
 def test_the_vectors_cover_every_rule(procedure_document):
     fired = set()
     for vector in VECTORS:
-        for action in rules.evaluate(procedure_document, vector["answers"])["actions"]:
+        for action in rules.evaluate(procedure_document, vector["answers"],
+                                     audience=vector.get("audience", "professional"))["actions"]:
             fired.update(reason["rule"] for reason in action["reasons"])
     assert fired == {rule["id"] for rule in procedure_document["rules"]}
 
 
 @pytest.mark.parametrize("vector", VECTORS, ids=[v["name"] for v in VECTORS])
 def test_rule_vector(procedure_document, vector):
-    result = rules.evaluate(procedure_document, vector["answers"])
+    result = rules.evaluate(procedure_document, vector["answers"], audience=vector.get("audience", "professional"))
     expect = vector["expect"]
     assert result["urgency"] == expect["urgency"]
     assert [[a["action"], a["urgency"]] for a in result["actions"]] == expect["actions"]

@@ -20,9 +20,12 @@ ISSUE_SETUP_CODES = "issue_setup_codes"  # one-time setup codes for the carers a
 # SAFEVISIT_REQUIRE_MFA is on (backend/accounts/second_factor.py).
 TWO_STEP_SIGN_IN = "two_step_sign_in"
 MANAGE_SSO = "manage_sso"            # the single sign-on claim mapping (backend/sso/)
+# Writes the foster carer's own checklist: the procedure's sections, questions and actions
+# marked for carers, not the professionals' (backend/procedures/rules.py for_audience).
+CARER_CHECKLIST = "carer_checklist"
 
 BY_ROLE = {
-    Role.FOSTER_CARER.value: (WRITE_CONCERNS,),
+    Role.FOSTER_CARER.value: (WRITE_CONCERNS, CARER_CHECKLIST),
     Role.FIELD_WORKER.value: (WRITE_CONCERNS,),
     Role.DUTY_MANAGER.value: (READ_QUEUE, MANAGE_CONCERNS, RECEIVE_ALERTS, MANAGE_ROTA, ISSUE_SETUP_CODES,
                               TWO_STEP_SIGN_IN),
@@ -37,6 +40,11 @@ def capabilities_of(user: User) -> list[str]:
 
 def has(user: User, capability: str) -> bool:
     return capability in capabilities_of(user)
+
+
+def audience_of(user: User | None) -> str:
+    """Whose checklist this user writes: "carer" or "professional" (the evaluators' audience)."""
+    return "carer" if user is not None and has(user, CARER_CHECKLIST) else "professional"
 
 
 def require(capability: str) -> User:

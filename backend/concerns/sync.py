@@ -24,6 +24,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import lazyload
 from sqlalchemy.orm.exc import StaleDataError
 
+from ..accounts.capabilities import audience_of
 from ..accounts.models import User
 from ..audit.log import record_all, row
 from ..errors import flatten_messages
@@ -282,7 +283,9 @@ def _replay(batch: Batch, change: dict, prior: ConcernRevision) -> dict:
 
 def _apply_fields(concern: Concern, change: dict, document: dict) -> None:
     # What was left unanswered matters only at submission (submitted_without).
-    evaluation = rules.evaluate(document, change["answers"], with_needs=change["status"] == "submitted")
+    # The author's own checklist decides (a carer's or a professional's): as their phone worked it out.
+    evaluation = rules.evaluate(document, change["answers"], with_needs=change["status"] == "submitted",
+                                audience=audience_of(db.session.get(User, concern.author_id)))
     confirmed = set(change.get("submitted_without") or [])
     concern.case_reference = change["case_reference"]
     concern.answers = change["answers"]

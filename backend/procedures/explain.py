@@ -7,6 +7,8 @@ pwa/js/views/decides.js renders the same words in the reader, offline; keep the 
 
 URGENCY = {"immediate": "Immediate", "urgent": "Urgent", "soon": "Soon", "routine": "Routine"}
 SOURCE = {"chapter": "Chapter", "practice": "Practice"}
+# Whose checklist an action is on, when not everyone's (the `audience` mark).
+AUDIENCE = {("carer",): "foster carers only", ("professional",): "professionals only"}
 COMPARISON = {"lt": "is under {v}", "lte": "is {v} or under", "gt": "is over {v}", "gte": "is {v} or over"}
 
 
@@ -106,7 +108,9 @@ def explain_markdown(document: dict) -> str:
         for then in rule["then"]:
             action = actions[then["action"]]
             label = SOURCE[action.get("source", "chapter")]
-            out.append(f"- **{URGENCY[then['urgency']]}:** {action['title']} ({label.lower()}; `{action['id']}`)")
+            only = AUDIENCE.get(tuple(action.get("audience", ())))
+            whose = f"; {only}" if only else ""
+            out.append(f"- **{URGENCY[then['urgency']]}:** {action['title']} ({label.lower()}{whose}; `{action['id']}`)")
         out += ["", f"Why: {rule['why']}", "", "Rests on:"] + _paragraphs(rule["paragraphs"], document)
         if rule.get("reference"):
             out += ["", f"Reference: {rule['reference']}"]

@@ -7,6 +7,7 @@ team's duty managers can look again. Nothing about the concern itself changes.
 from sqlalchemy import select
 
 from ..concerns.lifecycle import OPEN
+from ..accounts.capabilities import audience_of
 from ..extensions import db
 from . import rules
 from .models import ProcedureRecheck, ProcedureVersion
@@ -26,7 +27,8 @@ def recheck_open_concerns(row: ProcedureVersion, document: dict) -> int:
     flagged = 0
     for concern in concerns:
         before = _pairs(concern.actions or [])
-        after = _pairs(rules.evaluate(document, concern.answers)["actions"])
+        # Under the new revision as its author's checklist would read it (a carer's or a professional's).
+        after = _pairs(rules.evaluate(document, concern.answers, audience=audience_of(concern.author))["actions"])
         if sorted(before) == sorted(after):
             continue
         db.session.add(ProcedureRecheck(

@@ -12,6 +12,42 @@ is false) are ignored, so hidden answers never drive a recommendation.
 """
 
 URGENCY_RANK = {"routine": 0, "soon": 1, "urgent": 2, "immediate": 3}
+# Who a checklist is for (the author's role: backend/accounts/capabilities.py audience_of).
+AUDIENCES = ("professional", "carer")
+_AUDIENCE_VIEWS: dict[tuple[int, str], tuple[dict, dict]] = {}
+
+
+def _for(item: dict, audience: str) -> bool:
+    return audience in item.get("audience", AUDIENCES)  # unmarked: everyone
+
+
+def for_audience(document: dict, audience: str = "professional") -> dict:
+    """The document as `audience` sees it: the sections, questions and actions marked for others
+    left out, and with them every rule left with no action. A foster carer is not asked the
+    professionals' questions nor told to convene their meetings; professionals never see the
+    carer's. Kept per document object, like _reads. pwa/js/rules.js forAudience is its twin."""
+    if audience not in AUDIENCES:
+        raise ValueError(f"unknown audience {audience!r}")
+    key = (id(document), audience)
+    cached = _AUDIENCE_VIEWS.get(key)
+    if cached is not None and cached[0] is document:
+        return cached[1]
+    actions = [a for a in document["actions"] if _for(a, audience)]
+    kept = {a["id"] for a in actions}
+    rules = []
+    for rule in document["rules"]:
+        then = [t for t in rule["then"] if t["action"] in kept]
+        if then:
+            rules.append(rule if len(then) == len(rule["then"]) else {**rule, "then": then})
+    sections = []
+    for section in document["checklist"]["sections"]:
+        questions = [q for q in section["questions"] if _for(q, audience)]
+        if _for(section, audience) and questions:
+            sections.append({**section, "questions": questions})
+    view = {**document, "checklist": {**document["checklist"], "sections": sections},
+            "actions": actions, "rules": rules}
+    _AUDIENCE_VIEWS[key] = (document, view)
+    return view
 
 
 def is_answered(value) -> bool:
@@ -269,9 +305,11 @@ def _guidance(document: dict, considered: dict) -> list[dict]:
             for g in document.get("guidance", []) if holds(g["when"], considered)]
 
 
-def evaluate(document: dict, answers: dict, *, with_needs: bool = True) -> dict:
+def evaluate(document: dict, answers: dict, *, with_needs: bool = True,
+             audience: str = "professional") -> dict:
     """`with_needs=False` leaves `needs` empty: the trials it runs cost more than the rest, and
-    a caller storing a draft has no use for them."""
+    a caller storing a draft has no use for them. `audience`: whose checklist (for_audience)."""
+    document = for_audience(document, audience)
     considered = visible_answers(document, answers)  # once: every part reads the same answers
     actions = _actions(document, _fired(document, considered))
     urgency = actions[0]["urgency"] if actions else None

@@ -28,6 +28,8 @@ class EvaluateRequestSchema(Schema):
     answers = answers_field(required=True)
     version = fields.Str(validate=validate.Length(min=1, max=20),
                          metadata={"description": "Evaluate under this version; the current one if absent."})
+    audience = fields.Str(validate=validate.OneOf(["professional", "carer"]), load_default="professional",
+                          metadata={"description": "Whose checklist: a foster carer's or a professional's."})
 
 
 class ReasonSchema(Schema):

@@ -64,7 +64,7 @@ def evaluate(slug: str):
     errors = answer_errors(document, body["answers"])
     if errors:
         raise ApiError(422, "Some answers do not fit the checklist.", fields=errors)
-    result = rules.evaluate(document, body["answers"])
+    result = rules.evaluate(document, body["answers"], audience=body["audience"])
     return EvaluationSchema().dump({"procedure": row.slug, "version": row.version, **result})
 
 

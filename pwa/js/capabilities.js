@@ -15,3 +15,11 @@ export const MANAGE_SSO = "manage_sso";
 export function can(user, capability) {
   return Array.isArray(user?.capabilities) && user.capabilities.includes(capability);
 }
+
+// A foster carer writes the carer's own checklist (rules.js forAudience); everyone else the
+// professionals'. The server works the concern out for the same audience.
+export const CARER_CHECKLIST = "carer_checklist";
+
+export function audienceOf(user) {
+  return can(user, CARER_CHECKLIST) ? "carer" : "professional";
+}

@@ -7,6 +7,7 @@ import { replace } from "./dom.js";
 import { findRoute } from "./routes.js";
 import { state } from "./session-state.js";
 import * as store from "./store.js";
+import { sessionEndedNotice } from "./views/lock.js";
 
 export const main = document.getElementById("main");
 const leaving = []; // what the page on screen does when another replaces it
@@ -64,7 +65,10 @@ export async function route() {
     user: state.user, params: groups.slice(1), navigate, notice: state.notice,
     onLeave: (fn) => leaving.push(fn),
     ...guard.tools,
-    signInAgain: () => { state.user = null; state.signedIn = false; return navigate("/login"); },
+    signInAgain: async () => {
+      state.notice = await sessionEndedNotice();
+      state.user = null; state.signedIn = false; return navigate("/login");
+    },
     takeReturnTo: () => { const path = state.returnTo || "/"; state.returnTo = null; return path; },
   };
   try {

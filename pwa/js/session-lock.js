@@ -71,6 +71,8 @@ async function gate() {
     sync.loadLastSync(),
   ]);
   state.user = user || null;
+  // The lock screen's emergency call reads these without the key (views/lock.js).
+  lock.keepTeamNumbers(state.user).catch((error) => console.warn("team numbers not kept", error));
   if (!api.heldDeviceKey()) api.useDeviceKey(deviceKey);
   keepAlive();
   if (!state.user) state.signedIn = false;
@@ -199,6 +201,10 @@ export async function loadUser() {
   if (user && owner !== user.id) {
     await wipeDevice(); // someone else's session: their data never meets this one's
     user = null;
+  } else if (!user && owner !== undefined) {
+    // This phone keeps a sign-in the server no longer knows (the session's lifetime ran out):
+    // not a first sign-in, and nothing on the phone is lost, so the sign-in page says so.
+    state.notice = await lock.sessionEndedNotice();
   }
   state.user = user;
   state.signedIn = Boolean(user);

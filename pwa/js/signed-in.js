@@ -3,6 +3,7 @@
 import * as api from "./api.js";
 import * as store from "./store.js";
 import * as sync from "./sync.js";
+import { keepTeamNumbers } from "./views/lock.js";
 
 export async function completeSignIn(ctx, { user, device_key: deviceKey }) {
   // Another person's drafts never carry over to this one, even if the last session
@@ -10,6 +11,7 @@ export async function completeSignIn(ctx, { user, device_key: deviceKey }) {
   const owner = await store.getMeta("owner");
   if (owner !== undefined && owner !== user.id) await ctx.wipe();
   await store.setMeta("owner", user.id);
+  await keepTeamNumbers(user); // for the lock screen's emergency call, which needs no passcode
   // The new session's device key goes with every request from now on. Locked (a reload
   // since the last sign-in) or no passcode yet: the profile and the key are sealed into
   // the vault as soon as it opens (session-lock.js gate), and kept only in memory until then.

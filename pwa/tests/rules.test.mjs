@@ -12,7 +12,7 @@ const { vectors } = JSON.parse(readFileSync(new URL("v10-r2.vectors.json", DATA)
 
 for (const vector of vectors) {
   test(`vector: ${vector.name}`, () => {
-    const result = evaluate(document, vector.answers);
+    const result = evaluate(document, vector.answers, { audience: vector.audience ?? "professional" });
     const { expect } = vector;
     assert.equal(result.urgency, expect.urgency);
     assert.deepEqual(result.actions.map((a) => [a.action, a.urgency]), expect.actions);
@@ -29,7 +29,7 @@ for (const vector of vectors) {
 test("the vectors fire every rule", () => {
   const fired = new Set();
   for (const vector of vectors) {
-    for (const action of evaluate(document, vector.answers).actions) {
+    for (const action of evaluate(document, vector.answers, { audience: vector.audience ?? "professional" }).actions) {
       for (const reason of action.reasons) fired.add(reason.rule);
     }
   }

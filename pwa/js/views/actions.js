@@ -40,12 +40,44 @@ function calls(action, team) {
     : "Your team's numbers are not set on this phone: ask your manager or administrator to set them.");
 }
 
-export function actionItem(action, paragraphs, team = null) {
+// Who tells the police, and how (practice: the chapter says the police are told, not by whom).
+const POLICE_REFERENCE = "Practice: 999 when a child is in immediate danger (Working Together to Safeguard " +
+  "Children 2023); otherwise Children's Social Care, reached through the duty desk, makes the " +
+  "referral to the police, and 101 is the police's non-emergency number.";
+
+function whoTellsPolice(danger) {
+  if (danger) {
+    return h("div", { class: "who-calls", "data-who": "999" },
+      h("p", {}, h("strong", {}, "Who calls the police: "), "you, now, on 999 — the child is in immediate danger."),
+      h("p", { class: "calls" }, callLink("999", "Call the police")));
+  }
+  return h("div", { class: "who-calls", "data-who": "duty-desk" },
+    h("p", {}, h("strong", {}, "Who tells the police: "),
+      "the duty desk, when you phone them now. If a meeting is about to happen or the child is in danger, call 999 yourself. " +
+      "If you cannot reach the desk, call the police's non-emergency number, 101.", " ",
+    h("span", { class: "tag tag-practice", title: POLICE_REFERENCE }, "Practice")),
+    h("p", { class: "calls" }, callLink("101", "Police non-emergency")));
+}
+
+/** A practice action's source, one tap away (a chapter action cites its paragraphs). */
+function reference(text) {
+  if (!text) return null;
+  return h("details", { class: "reference" }, h("summary", {}, "Where this comes from"), h("p", {}, text));
+}
+
+/**
+ * `team`: the worker's own team (tel: links), null on a manager's page; `about`: the document's
+ * actions by id (their `contact` and `reference`); `danger`: 999 is recommended.
+ */
+export function actionItem(action, paragraphs, team = null, { about = {}, danger = false } = {}) {
+  const known = about[action.action] || {};
   return h("li", { class: `action action-${action.urgency}`, "data-action": action.action,
     "data-source": action.source || "chapter" },
   h("div", { class: "action-head" }, urgencyBadge(action.urgency), sourceLabel(action.source),
     h("h3", { class: "action-title" }, action.title)),
   calls(action, team),
+  known.contact === "police" && team !== null ? whoTellsPolice(danger) : null,
+  action.source === "practice" ? reference(known.reference) : null,
   h("ul", { class: "reasons" }, action.reasons.map((r) => h("li", {}, r.why))),
   citations(action.paragraphs, paragraphs));
 }
@@ -68,7 +100,8 @@ function needsList(needs) {
  * Redraws the panel; returns a one-line summary for the sticky bar and announcements.
  * `top`: an element kept across redraws and put first (the worker's duty desk box).
  */
-export function drawActions(panel, result, paragraphs, team = null, top = null) {
+export function drawActions(panel, result, paragraphs, team = null, top = null, about = {}) {
+  const danger = result.actions.some((a) => a.action === "call-999");
   const count = result.actions.length;
   const gaps = result.needs?.length || 0;
   const summary = (count
@@ -82,7 +115,7 @@ export function drawActions(panel, result, paragraphs, team = null, top = null) 
     needsList(result.needs || []),
     h("p", { class: "muted" },
       "Worked out on this phone from your answers. The procedure recommends; you decide and record why."),
-    count ? h("ol", { class: "actions" }, result.actions.map((a) => actionItem(a, paragraphs, team)))
+    count ? h("ol", { class: "actions" }, result.actions.map((a) => actionItem(a, paragraphs, team, { about, danger })))
       : h("p", { class: "empty" }, "Nothing yet. Recommendations appear here as you answer."),
     (result.guidance || []).map(guidanceBox));
   return summary;

@@ -1,11 +1,14 @@
 // The home-visit checklist, drawn from the procedure's template. Every answer is stored on
 // the phone as it changes; recommendations are worked out here, offline, as answers come in.
 import { announce, confirmDialog, h, replace, when } from "../dom.js";
+import { followInPageLinks, keepFocusClear } from "../in-page.js";
 import * as procedure from "../procedure.js";
-import { evaluate, isAnswered, visibleQuestions } from "../rules.js";
+import { audienceOf } from "../capabilities.js";
+import { evaluate, forAudience, isAnswered, visibleQuestions } from "../rules.js";
 import * as store from "../store.js";
 import * as sync from "../sync.js";
 import { drawActions, guidanceBox } from "./actions.js";
+import { callBar } from "./call-bar.js";
 import { dutyDeskBox, needsDutyDesk } from "./duty-desk.js";
 import { citations, questionField } from "./questions.js";
 
@@ -39,7 +42,11 @@ export async function render(main, ctx) {
   // The draft keeps the version it was started under, even after a newer one arrives. The page
   // is drawn from it at once; whether a newer one is current is asked of the network (through
   // the service worker), which on a poor connection can take seconds, so its notice follows.
-  const document = await procedure.version(draft.procedure, draft.procedure_version);
+  const source = await procedure.version(draft.procedure, draft.procedure_version);
+  // A foster carer's checklist leaves out the professionals' questions and actions (and the
+  // reverse); the server works the concern out for the same audience.
+  const audience = audienceOf(ctx.user);
+  const document = forAudience(source, audience);
   const paragraphs = procedure.paragraphsById(document);
   const answers = { ...draft.answers };
   const locked = draft.status !== "draft";
@@ -51,11 +58,20 @@ export async function render(main, ctx) {
     "aria-labelledby": "actions-title" });
   // "Phone the duty desk now" and "I have phoned" (issue 14): the call goes into the draft.
   let current = draft;
-  const desk = dutyDeskBox({ team, locked, draft: () => current,
+  const bar = callBar();
+  let lastResult = null;
+  let lastSummary = null;
+  // The bar dials what the box shows: the same desk, changed by the clock at the same moment.
+  const refreshBar = () => {
+    if (!lastResult) return;
+    const urgent = needsDutyDesk(lastResult);
+    bar.update({ needsCall: urgent, danger: desk.danger(), choice: desk.choice(),
+      summary: urgent ? `Phone the duty desk now. ${lastSummary}` : lastSummary });
+  };
+  const desk = dutyDeskBox({ team, locked, draft: () => current, onChoice: () => refreshBar(),
     record: async (call) => { current = await store.saveDutyCall(draft.id, call); } });
-  ctx.onLeave(() => desk.stop()); // it follows the clock while the page is open
-  const live = h("p", { class: "sticky-summary-text", id: "actions-summary" });
-  const sticky = h("a", { class: "sticky-summary", href: "#actions" }, live);
+  ctx.onLeave(() => { desk.stop(); bar.stop(); }); // it follows the clock while the page is open
+  const about = Object.fromEntries(document.actions.map((a) => [a.id, a]));
   const errorSummary = h("div", { class: "error-summary", role: "alert", tabindex: "-1", hidden: true });
   const saved = h("p", { class: "saved muted", role: "status" }, "Saved on this phone");
   // A failed local write (storage full) is said out loud and stays until a write succeeds.
@@ -84,10 +100,25 @@ export async function render(main, ctx) {
 
   const form = h("form", { class: "checklist", novalidate: true, onsubmit: (e) => submit(e) },
     errorSummary,
-    document.checklist.sections.map((section) => {
-      const el = h("section", { class: "card checklist-section", "aria-labelledby": `s-${section.id}`,
-        "data-section": section.id },
-      h("h2", { id: `s-${section.id}` }, section.title),
+    // Immediate danger first, then what the procedure recommends and what is still to answer,
+    // then the other sections, each of which folds to its heading.
+    document.checklist.sections.map((section, index) => [sectionCard(section, index), index === 0 ? panel : null]),
+    locked ? null : h("div", { class: "submit-bar" },
+      h("button", { type: "submit", class: "btn btn-block btn-primary-lg" }, "Submit concern"),
+      h("p", { class: "muted" }, "Sent to your team now, or when you are next online.")));
+  if (locked) for (const el of form.elements) el.disabled = true;
+
+  function sectionCard(section, index) {
+    const bodyId = `sb-${section.id}`;
+    const status = h("span", { class: "section-status" });
+    // The first section (immediate danger) never folds away.
+    const toggle = index === 0 ? null : h("button", { type: "button", class: "section-toggle",
+      "aria-expanded": "true", "aria-controls": bodyId, onclick: () => fold(section.id, toggle.getAttribute("aria-expanded") === "true") },
+    h("span", { class: "section-title" }, section.title), status);
+    const el = h("section", { class: "card checklist-section", "aria-labelledby": `s-${section.id}`,
+      "data-section": section.id },
+    h("h2", { id: `s-${section.id}` }, toggle || section.title),
+    h("div", { class: "section-body", id: bodyId },
       citations(section.paragraphs, paragraphs),
       // Whenever images come up, how to handle them comes with the questions.
       (section.guidance || []).map((id) => guidanceBox(guidanceById.get(id))),
@@ -95,30 +126,47 @@ export async function render(main, ctx) {
         const field = questionField(question, answers[question.id], paragraphs, save(question.id));
         fields.set(question.id, field);
         return field;
-      }));
-      sections.set(section.id, el);
-      return el;
-    }),
-    panel,
-    locked ? null : h("div", { class: "submit-bar" },
-      h("button", { type: "submit", class: "btn btn-block btn-primary-lg" }, "Submit concern"),
-      h("p", { class: "muted" }, "Sent to your team now, or when you are next online.")));
-  if (locked) for (const el of form.elements) el.disabled = true;
+      })));
+    sections.set(section.id, { el, toggle, status, body: el.querySelector(".section-body") });
+    return el;
+  }
 
-  let lastSummary = null;
+  function fold(sectionId, folded) {
+    const { toggle, body } = sections.get(sectionId);
+    if (!toggle) return;
+    toggle.setAttribute("aria-expanded", String(!folded));
+    body.hidden = folded;
+  }
+
+  // A link to a question in a folded section opens the section first (in-page.js).
+  const reveal = (target) => {
+    const section = target.closest("[data-section]");
+    if (section) fold(section.dataset.section, false);
+  };
+
+  let danger = false;
   function update() {
     const shown = new Set(visibleQuestions(document, answers).map((q) => q.id));
     for (const [id, field] of fields) field.hidden = !shown.has(id);
     for (const section of document.checklist.sections) {
-      sections.get(section.id).hidden = !section.questions.some((q) => shown.has(q.id));
+      const visible = section.questions.filter((q) => shown.has(q.id));
+      const { el, status } = sections.get(section.id);
+      el.hidden = !visible.length;
+      status.textContent = `${visible.filter((q) => isAnswered(answers[q.id])).length} of ${visible.length} answered`;
     }
-    const result = evaluate(document, answers);
+    const result = evaluate(document, answers, { audience });
     desk.update(result, paragraphs);
+    // In danger everything else can wait: the other sections fold to their headings, so the
+    // calls are what the screen shows. Each opens again with one tap.
+    const nowDanger = result.actions.some((a) => a.action === "call-999");
+    if (nowDanger && !danger) for (const section of document.checklist.sections) fold(section.id, true);
+    danger = nowDanger;
     // In the panel only while it applies: otherwise the panel starts as it always did.
-    const summary = drawActions(panel, result, paragraphs, team, needsDutyDesk(result) ? desk.element : null);
-    live.textContent = needsDutyDesk(result) ? `Phone the duty desk now. ${summary}` : summary;
+    const summary = drawActions(panel, result, paragraphs, team, needsDutyDesk(result) ? desk.element : null, about);
     if (lastSummary !== null && summary !== lastSummary) announce(summary);
     lastSummary = summary;
+    lastResult = result;
+    refreshBar();
   }
 
   async function submit(event) {
@@ -126,6 +174,7 @@ export async function render(main, ctx) {
     const problems = visibleQuestions(document, answers)
       .filter((q) => (q.required && !isAnswered(answers[q.id])) || fields.get(q.id).invalid);
     if (problems.length) {
+      for (const q of problems) reveal(fields.get(q.id)); // a folded section opens on its error
       for (const q of problems) {
         if (!fields.get(q.id).invalid) fields.get(q.id).showError("Answer this before you submit.");
       }
@@ -139,7 +188,7 @@ export async function render(main, ctx) {
     errorSummary.hidden = true;
     // A decisive question left unanswered is never silently "no": the worker confirms it,
     // and the concern records that they chose to submit without it.
-    const gaps = evaluate(document, answers).needs;
+    const gaps = evaluate(document, answers, { audience }).needs;
     const sure = await confirmDialog(gaps.length ? {
       title: `Submit without ${gaps.length === 1 ? "this answer" : "these answers"}?`,
       body: `${gaps.map((n) => `“${n.label}” is not answered. ${n.because}`).join(" ")} ` +
@@ -163,30 +212,25 @@ export async function render(main, ctx) {
     announce(`Concern queued. ${count} waiting to send.`);
   }
 
-  errorSummary.addEventListener("click", (event) => {
-    const link = event.target.closest("a[href^='#q-']");
-    if (!link) return;
-    event.preventDefault();
-    const target = main.querySelector(`${link.getAttribute("href")}`);
-    (target.matches("fieldset") ? target.querySelector("input") : target).focus();
-  });
-
-  replace(main, h("div", { class: "page" },
+  const page = h("div", { class: "page checklist-page" },
     h("h1", {}, locked ? "Concern waiting to send" : "Home-visit checklist"),
     h("p", { class: "muted", id: "procedure-version" }, `${document.title}, ${procedure.versionLabel(document)} (${document.updated}).`),
     newerVersion,
     saved,
     saveError,
-    form,
-    sticky));
+    // Fixed to the screen, but first in the page: its 999 is the first number a reader meets.
+    bar.element,
+    form);
+  // The bar's, "Still to answer" and the error summary's links move to and focus their target.
+  followInPageLinks(page, reveal);
+  keepFocusClear(page);
+  replace(main, page);
   update();
   procedure.current(draft.procedure).then((latest) => {
-    if (main.contains(newerVersion)) replace(newerVersion, versionNotice(draft, document, latest));
+    if (main.contains(newerVersion)) replace(newerVersion, versionNotice(draft, source, latest));
   }).catch(() => {}); // offline with no stored copy: the draft's own version is all there is
-  // The bar points at the panel, so it steps aside once the panel itself is on screen.
-  const observer = new IntersectionObserver(([entry]) => {
-    sticky.classList.toggle("is-away", entry.isIntersecting);
-  });
+  // The summary points at the panel, so it steps aside once the panel itself is on screen.
+  const observer = new IntersectionObserver(([entry]) => bar.panelVisible(entry.isIntersecting));
   observer.observe(panel);
   ctx.onLeave(() => observer.disconnect());
   // Read by bench/pwa.py: navigation start to a checklist that can be answered.

@@ -6,6 +6,9 @@ import { h, replace } from "../dom.js";
 import * as procedure from "../procedure.js";
 import { URGENCY_LABEL, sourceLabel } from "./actions.js";
 
+// Whose checklist an action is on, when not everyone's (backend/procedures/explain.py AUDIENCE).
+const AUDIENCE = { carer: "foster carers only", professional: "professionals only" };
+
 const COMPARISON = { lt: "is under", lte: "or under", gt: "is over", gte: "or over" };
 const SOURCE = { chapter: "Chapter", practice: "Practice" };
 
@@ -84,8 +87,9 @@ export async function render(main) {
   h("p", {}, "Actions:"),
   h("ul", {}, rule.then.map((then) => {
     const action = actions.get(then.action);
+    const only = AUDIENCE[(action.audience || []).join()];
     return h("li", {}, h("strong", {}, `${URGENCY_LABEL[then.urgency]}: `), action.title, " ",
-      sourceLabel(action.source || "chapter"));
+      sourceLabel(action.source || "chapter"), only ? h("span", { class: "muted" }, ` (${only})`) : null);
   })),
   h("p", {}, "Rests on:"), restsOn(rule.paragraphs, paragraphs),
   rule.reference ? h("p", { class: "note" }, rule.reference) : null));

@@ -32,11 +32,12 @@ export const RECHECK_MS = 15_000;
  * `draft()` gives the current draft; `record(call)` stores a call in it and resolves when saved.
  * The number to ring follows the clock while the page is open; `stop()` when the page is left.
  */
-export function dutyDeskBox({ team, draft, record, locked }) {
+export function dutyDeskBox({ team, draft, record, locked, onChoice = () => {} }) {
   const box = h("section", { class: "notice notice-danger duty-desk", id: "duty-desk",
     "aria-labelledby": "duty-desk-title", hidden: true });
   const callPart = h("div", { class: "duty-desk-call" });
   let urgentActions = [];
+  let danger = false; // 999 is recommended: it comes first, the desk second
   let paragraphs = {};
   let error = "";
   let shown = null; // the choice on screen: what the worker dialled, and what "I have phoned" records
@@ -46,8 +47,9 @@ export function dutyDeskBox({ team, draft, record, locked }) {
   function drawCall(choice) {
     const focused = callPart.contains(document.activeElement);
     shown = choice;
+    onChoice(choice);
     replace(callPart,
-      choice.number ? h("p", { class: "calls" }, h("a", { class: "btn btn-call btn-block", id: "duty-desk-call",
+      choice.number ? h("p", { class: "calls" }, h("a", { class: `btn btn-call btn-block ${danger ? "btn-call-second" : ""}`, id: "duty-desk-call",
         href: `tel:${dialable(choice.number)}`, "data-desk": choice.desk || "unknown" },
       `Call ${choice.label}: ${choice.number}`)) : null,
       h("p", { id: "duty-desk-why" }, choice.reason),
@@ -109,7 +111,12 @@ export function dutyDeskBox({ team, draft, record, locked }) {
     h("button", { type: "submit", class: "btn", id: "phoned" }, "I have phoned"));
     drawCall(deskNow(team));
     replace(box,
-      h("h3", { id: "duty-desk-title" }, "Phone the duty desk now", " ", sourceLabel("practice")),
+      h("h3", { id: "duty-desk-title" }, danger ? "Call 999 now, then the duty desk" : "Phone the duty desk now",
+        " ", sourceLabel("practice")),
+      // In danger the police come first, as the question's own help says: the largest control.
+      danger ? h("p", { class: "calls" }, h("a", { class: "btn btn-call btn-block btn-999", id: "duty-desk-999",
+        href: "tel:999" }, "Call 999 now")) : null,
+      danger ? h("p", { class: "muted" }, "Then tell your team:") : null,
       callPart,
       h("p", { class: "muted" }, "Because the procedure recommends acting now:"),
       h("ul", { class: "reasons" }, urgentActions.map((a) => h("li", {}, a.title, " ",
@@ -126,9 +133,11 @@ export function dutyDeskBox({ team, draft, record, locked }) {
     update(result, paragraphsById) {
       const urgent = needsDutyDesk(result);
       const before = urgentActions.map((a) => a.action).join();
+      const wasDanger = danger;
+      danger = result.actions.some((a) => a.action === "call-999");
       urgentActions = result.actions.filter((a) => URGENT.has(a.urgency));
       paragraphs = paragraphsById;
-      if (urgent !== !box.hidden || before !== urgentActions.map((a) => a.action).join()) {
+      if (urgent !== !box.hidden || wasDanger !== danger || before !== urgentActions.map((a) => a.action).join()) {
         // Redrawn only when what it says changes: typing in the box is never interrupted.
         const active = box.contains(document.activeElement) ? document.activeElement : null;
         if (!active) draw();
@@ -136,6 +145,9 @@ export function dutyDeskBox({ team, draft, record, locked }) {
       box.hidden = !urgent;
       if (urgent) recheck(); // shown again after a while hidden: the clock may have moved on
     },
+    /** The desk the clock picks now (what the box shows), for the call bar. */
+    choice: () => shown || deskNow(team),
+    danger: () => danger,
     stop() {
       clearInterval(timer);
       document.removeEventListener("visibilitychange", onVisible);

@@ -1,8 +1,62 @@
 // The passcode screens: setting one at first sign-in on this phone, and unlocking. Both
 // resolve when the data key is in memory; unlocking works with no network.
 import { announce, confirmDialog, h, replace } from "../dom.js";
+import { deskNow } from "../office-hours.js";
 import * as store from "../store.js";
 import * as vault from "../vault.js";
+
+// The team's numbers and office hours, kept in clear so that a locked phone can call for help
+// without the passcode, as a phone's own lock screen can (SECURITY.md: they are the team's
+// published numbers, not personal data). Nothing else about the user or the team is kept.
+const TEAM_NUMBERS = "team-numbers";
+const NUMBER_FIELDS = ["duty_phone", "out_of_hours_phone", "office_hours", "office_days", "office_opens",
+  "office_closes", "time_zone"];
+const RECHECK_MS = 15_000; // as the checklist's duty-desk box: past closing time, the other desk
+// Digits and a leading + only: what a tel: link dials.
+const dialable = (number) => number.replace(/(?!^\+)[^0-9]/g, "");
+
+/** Keeps the team's numbers in clear for the lock screen (from the session's user). */
+export function keepTeamNumbers(user) {
+  const team = user?.team;
+  if (!team) return Promise.resolve();
+  return store.setMeta(TEAM_NUMBERS, Object.fromEntries(NUMBER_FIELDS.map((f) => [f, team[f] ?? null])));
+}
+
+/** "Your session ended — sign in to send. 2 drafts are safe on this phone." Counted without the key. */
+export async function sessionEndedNotice() {
+  const { outbox, drafts } = await store.unsentSummary().catch(() => ({ outbox: 0, drafts: 0 }));
+  const count = outbox + drafts;
+  return `Your session ended — sign in to send. ${count} ${count === 1 ? "draft is" : "drafts are"} safe on this phone.`;
+}
+
+/**
+ * "Emergency call" on the lock screen: 999 at once, then the desk the clock picks (the duty desk
+ * in office hours, the out-of-hours team outside them) once its number is read. No passcode.
+ */
+function emergencyCalls() {
+  const desk = h("div", { class: "calls", id: "lock-desk" });
+  const section = h("section", { class: "card emergency", "aria-labelledby": "emergency-title" },
+    h("h2", { id: "emergency-title" }, "Emergency call"),
+    h("p", { class: "calls" }, h("a", { class: "btn btn-call btn-block", id: "lock-999", href: "tel:999" }, "Call 999")),
+    desk,
+    h("p", { class: "muted" }, "No passcode needed to call."));
+  let team = null;
+  let shown = "";
+  const draw = () => {
+    const choice = deskNow(team);
+    const key = `${choice.desk}:${choice.number}`;
+    if (!choice.number || key === shown) return;
+    shown = key;
+    replace(desk, h("a", { class: "btn btn-call btn-call-second btn-block", href: `tel:${dialable(choice.number)}`,
+      "data-desk": choice.desk || "unknown" }, `Call ${choice.label}: ${choice.number}`));
+  };
+  const timer = setInterval(() => { if (team) draw(); }, RECHECK_MS);
+  store.getMeta(TEAM_NUMBERS).then((kept) => {
+    team = kept || null;
+    if (team && section.isConnected) draw();
+  }).catch(() => {}); // the numbers are a help; 999 stands without them
+  return { section, stop: () => clearInterval(timer) };
+}
 
 function plural(n, one, many) {
   return `${n} ${n === 1 ? one : many}`;
@@ -81,7 +135,9 @@ export function unlock(main, { checking } = {}) {
     // The key is derived as the passcode is typed (vault.deriveAhead); a hidden page drops it.
     const hidden = () => { if (document.hidden) vault.forgetAhead(); };
     document.addEventListener("visibilitychange", hidden);
+    const emergency = emergencyCalls();
     const resolve = (outcome) => {
+      emergency.stop();
       document.removeEventListener("visibilitychange", hidden);
       vault.forgetAhead();
       settle(outcome);
@@ -142,10 +198,13 @@ export function unlock(main, { checking } = {}) {
         error, warning,
         h("div", { class: "field" }, h("label", { for: "passcode" }, "Passcode"), input),
         submit),
+      emergency.section,
       h("details", { class: "card" }, h("summary", {}, "Forgotten your passcode?"),
         h("p", {}, "Nobody can recover it: it is not stored anywhere. You can remove SafeVisit's data from " +
           "this phone, sign in again and set a new one. Anything not yet sent is lost."),
         h("button", { type: "button", class: "btn btn-danger", onclick: forgot }, "Remove data from this phone"))));
+    // Read by bench/pwa.py: navigation start to the lock screen's 999 on screen.
+    requestAnimationFrame(() => performance.mark("safevisit:lock-999-shown"));
     vault.attemptsLeft().then(warn);
   });
 }
