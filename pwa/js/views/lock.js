@@ -1,7 +1,6 @@
 // The passcode screens: setting one at first sign-in on this phone, and unlocking. Both
 // resolve when the data key is in memory; unlocking works with no network.
 import { announce, confirmDialog, h, replace } from "../dom.js";
-import { deskNow } from "../office-hours.js";
 import * as store from "../store.js";
 import * as vault from "../vault.js";
 
@@ -42,6 +41,7 @@ function emergencyCalls() {
     h("p", { class: "muted" }, "No passcode needed to call."));
   let team = null;
   let shown = "";
+  let deskNow = null; // office-hours.js, loaded after the first paint: 999 needs nothing
   const draw = () => {
     const choice = deskNow(team);
     const key = `${choice.desk}:${choice.number}`;
@@ -50,9 +50,10 @@ function emergencyCalls() {
     replace(desk, h("a", { class: "btn btn-call btn-call-second btn-block", href: `tel:${dialable(choice.number)}`,
       "data-desk": choice.desk || "unknown" }, `Call ${choice.label}: ${choice.number}`));
   };
-  const timer = setInterval(() => { if (team) draw(); }, RECHECK_MS);
-  store.getMeta(TEAM_NUMBERS).then((kept) => {
+  const timer = setInterval(() => { if (team && deskNow) draw(); }, RECHECK_MS);
+  Promise.all([store.getMeta(TEAM_NUMBERS), import("../office-hours.js")]).then(([kept, hours]) => {
     team = kept || null;
+    deskNow = hours.deskNow;
     if (team && section.isConnected) draw();
   }).catch(() => {}); // the numbers are a help; 999 stands without them
   return { section, stop: () => clearInterval(timer) };
