@@ -49,9 +49,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .accounts import cli as users_cli, sign_in_views, team_phones, views as auth_views
     from .admin import team_views, views as admin_views
     from .audit import views as audit_views
-    from .concerns import views as concerns_views
+    from .concerns import restriction_views, views as concerns_views
     from .procedures import cli as procedures_cli, views as procedures_views
     from .pwa import views as pwa_views
+    from .records import cli as records_cli, export_views, views as records_views
     from .rota import views as rota_views
     from .sms import views as sms_views
     from .sso import admin_views as sso_admin_views, client as sso_client, views as sso_views
@@ -68,6 +69,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(users_cli.bp)
     app.register_blueprint(team_phones.bp)
     app.register_blueprint(concerns_views.bp)
+    app.register_blueprint(restriction_views.bp)
+    app.register_blueprint(records_views.bp)
+    app.register_blueprint(records_cli.bp)
+    app.register_blueprint(export_views.bp)
     app.register_blueprint(audit_views.bp)
     app.register_blueprint(pwa_views.bp)
     app.register_blueprint(rota_views.bp)

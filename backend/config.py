@@ -39,6 +39,12 @@ def _due_hours(raw: str) -> dict[str, float]:
     return hours
 
 
+def _retention(raw: str) -> str:
+    from .records.retention import schedule
+    schedule(raw)
+    return raw
+
+
 def from_environment(instance_path: str) -> dict:
     """Build the config mapping; every setting here is documented in the README."""
     env = os.environ.get("SAFEVISIT_ENV", "production")
@@ -100,6 +106,8 @@ def from_environment(instance_path: str) -> dict:
         "PUBLIC_URL": (os.environ.get("SAFEVISIT_PUBLIC_URL") or "").rstrip("/") or None,
         "PUSH_SEND_TIMEOUT": float(os.environ.get("SAFEVISIT_PUSH_SEND_TIMEOUT", "10")),
         # Recommended actions (backend/concerns/lifecycle.py): hours after submission, by urgency.
+        # Validated here, so a mistyped schedule stops the app rather than a night's purge.
+        "RETENTION": _retention(os.environ.get("SAFEVISIT_RETENTION", "")),
         "ACTION_DUE_HOURS": _due_hours(os.environ.get("SAFEVISIT_ACTION_DUE_HOURS", ACTION_DUE_HOURS)),
         "PUSH_TTL": int(os.environ.get("SAFEVISIT_PUSH_TTL", str(24 * 3600))),
         # Single sign-on with OpenID Connect (backend/sso/): on when an issuer is set.

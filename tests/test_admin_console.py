@@ -43,7 +43,15 @@ def admin_requests(person_id, team_id):
         ("get", "/api/admin/sso-mapping", None),
         ("post", "/api/admin/sso-mapping", {"claim": "role", "value": "SafeVisit.Carer", "role": "foster_carer"}),
         ("delete", "/api/admin/sso-mapping/1", None),
+        # Records management: legal holds and subject access exports (backend/records/).
+        ("post", f"/api/admin/concerns/{CONCERN}/legal-hold", {"reason": "Care proceedings"}),
+        ("delete", f"/api/admin/concerns/{CONCERN}/legal-hold", None),
+        ("get", f"/api/admin/people/{person_id}/export", None),
+        ("get", "/api/admin/cases/CR-1/export", None),
     ]
+
+
+CONCERN = "c0ffee00-0000-4000-8000-000000000001"
 
 
 def send(api, method, url, body):
@@ -80,7 +88,8 @@ def test_the_requests_above_cover_every_admin_route(app):
     routes = {(method.lower(), rule.rule) for rule in app.url_map.iter_rules()
               if rule.rule.startswith("/api/admin") for method in rule.methods - {"HEAD", "OPTIONS"}}
     placeholder = {"people": "person_id", "teams": "team_id", "sso-mapping": "mapping_id"}
-    listed = {(m, re.sub(r"/(people|teams|sso-mapping)/1\b", lambda g: f"/{g[1]}/<int:{placeholder[g[1]]}>", u))
+    listed = {(m, re.sub(r"/(people|teams|sso-mapping)/1\b", lambda g: f"/{g[1]}/<int:{placeholder[g[1]]}>", u)
+               .replace(CONCERN, "<concern_id>").replace("/cases/CR-1/", "/cases/<path:case_reference>/"))
               for m, u, _ in admin_requests(1, 1)}
     assert routes == listed
 

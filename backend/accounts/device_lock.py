@@ -21,7 +21,8 @@ from .sessions import current_user_and_key
 # procedure_rechecks lists concerns (ids, case references) a new rules revision would change.
 # admin (the console: people, teams, the audit log) and team_people (a manager's carers and
 # workers, and their setup codes) name people and hand out credentials.
-PERSONAL_BLUEPRINTS = frozenset({"concerns", "audit", "procedure_rechecks", "admin", "team_people"})
+PERSONAL_BLUEPRINTS = frozenset({"concerns", "restriction", "audit", "procedure_rechecks", "admin",
+                                 "team_people"})
 
 
 def personal(view):

@@ -5,6 +5,7 @@ from ..accounts.models import User
 from ..errors import ApiError
 from ..extensions import db
 from .models import Concern
+from .restriction import require_readable
 
 
 def visible_to(user: User) -> Select:
@@ -23,3 +24,9 @@ def get_visible(user: User, concern_id: str) -> Concern:
     if concern is None:
         raise ApiError(404, "No such concern.")
     return concern
+
+
+def get_readable(user: User, concern_id: str) -> Concern:
+    """The concern, when this user may also read it: a restricted one needs a recorded reason
+    (restriction.py) unless it is theirs or assigned to them — 403 `restricted` otherwise."""
+    return require_readable(user, get_visible(user, concern_id))

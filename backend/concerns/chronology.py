@@ -14,6 +14,7 @@ from ..push.models import AlertJob, Escalation
 from .access import visible_to
 from .models import Concern, ConcernRevision
 from .queue import item
+from .restriction import may_read, opened_by, refusal
 
 # revision kind → chronology kind
 KINDS = {"addendum": "addendum", "acknowledgement": "acknowledged", "assignment": "assigned",
@@ -56,6 +57,11 @@ def build(user: User, case_reference: str) -> dict:
     concerns = db.session.scalars(visible_to(user).where(
         Concern.case_reference == case_reference)
         .order_by(Concern.submitted_at, Concern.id)).unique().all()
+    # A case with a restricted concern not opened gives nothing away: open that one first.
+    opened = opened_by(user, [c.id for c in concerns if c.restricted])
+    closed_to_reader = [c for c in concerns if not may_read(user, c, opened)]
+    if closed_to_reader:
+        raise refusal(closed_to_reader[0].id)
     ids = [c.id for c in concerns]
     entries = []
     if ids:

@@ -1,7 +1,7 @@
 """A concern and the append-only history of every change made to it."""
 import datetime as dt
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import Team, User
@@ -54,6 +54,14 @@ class Concern(db.Model):
     # "I have phoned" (backend/concerns/duty_call.py): {phoned_at, desk, number, spoke_to},
     # recorded on the worker's phone, often with no signal, and sent with the concern.
     duty_call: Mapped[dict | None] = mapped_column(NULLABLE_JSON)
+    # Restricted (restriction.py): an allegation against someone who works with children or
+    # cares for them, or marked so by a manager. Opening it needs a recorded reason.
+    restricted: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # "allegation" (from the answers at submission) or "marked" (by a manager); None if not.
+    restricted_because: Mapped[str | None] = mapped_column(String(20))
+    restricted_reason: Mapped[str | None] = mapped_column(Text)
+    restricted_at: Mapped[dt.datetime | None]
+    restricted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     # Author and team are shown with every concern.
     author: Mapped[User] = relationship(foreign_keys=[author_id], lazy="joined")
@@ -62,6 +70,7 @@ class Concern(db.Model):
                                                         lazy="joined")
     assigned_to: Mapped[User | None] = relationship(foreign_keys=[assigned_to_id], lazy="joined")
     closed_by: Mapped[User | None] = relationship(foreign_keys=[closed_by_id], lazy="joined")
+    restricted_by: Mapped[User | None] = relationship(foreign_keys=[restricted_by_id])
     # The recommended actions as tracked work, in the order they were recommended. Loaded
     # with a second query (selectin) so a list of concerns does not multiply its rows.
     tracked_actions: Mapped[list["ConcernAction"]] = relationship(
@@ -126,3 +135,17 @@ class ConcernAction(db.Model):
     __table_args__ = (UniqueConstraint("concern_id", "action", name="uq_concern_actions_action"),
                       # The queue's "overdue" filter: open actions by due time.
                       Index("ix_concern_actions_due", "state", "due_at"))
+
+
+class ConcernAccess(db.Model):
+    """A user's recorded reason for opening a restricted concern: from then on they read it."""
+
+    __tablename__ = "concern_access"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    concern_id: Mapped[str] = mapped_column(ForeignKey("concerns.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    reason: Mapped[str] = mapped_column(Text)
+    granted_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (UniqueConstraint("concern_id", "user_id", name="uq_concern_access_user"),)

@@ -19,6 +19,7 @@ from ..procedures.models import utcnow
 from .access import visible_to
 from .lifecycle import OPEN, ActionState, Status
 from .models import Concern, ConcernAction
+from .restriction import may_read, opened_by, restricted_item
 
 RANK = case({"immediate": 3, "urgent": 2, "soon": 1, "routine": 0},
             value=Concern.urgency, else_=-1)
@@ -92,7 +93,9 @@ def page(user: User, args: dict) -> dict:
     rows = db.session.scalars(query.order_by(RANK.desc(), SUBMITTED.desc(), Concern.id.desc())
                               .limit(limit + 1)).unique().all()
     more, rows = len(rows) > limit, rows[:limit]
-    items = [_item(concern, now) for concern in rows]
+    opened = opened_by(user, [c.id for c in rows if c.restricted])
+    items = [_item(concern, now) if may_read(user, concern, opened)
+             else restricted_item(concern, _item(concern, now)) for concern in rows]
     last = rows[-1] if rows else None
     cursor = _encode(_rank(last.urgency), last.submitted_at or EPOCH, last.id) if more else None
     # The teams the `team` filter may name: every team for an admin, none for anyone else.
@@ -117,3 +120,8 @@ def _item(concern: Concern, now: dt.datetime) -> dict:
 
 def item(concern: Concern) -> dict:
     return _item(concern, utcnow())
+
+
+def restricted_row(concern: Concern) -> dict:
+    """A restricted concern not opened, as any list shows it."""
+    return restricted_item(concern, item(concern))

@@ -1,10 +1,11 @@
 """Request and response bodies of the concerns and sync API."""
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, fields, missing, validate
 
 from ..accounts.schemas import TeamSchema
 from ..fields import UtcDateTime
 from ..procedures.models import utcnow
 from ..procedures.schemas import RecommendedActionSchema, answers_field
+from .author_view import AuthorConcernSchema, author_status
 from .duty_call import DutyCallSchema
 from .models import ACTION_STATES, STATUSES
 
@@ -96,6 +97,15 @@ class ConcernSchema(Schema):
                        "submission; confirmed when the author chose to submit without them."})
     duty_call = fields.Dict(dump_only=True, allow_none=True, metadata={
         "description": "{phoned_at, desk, number, spoke_to}: the worker phoned the duty desk; null if not."})
+    restricted = fields.Bool(dump_only=True, metadata={
+        "description": "An allegation, or marked so: opening it needs a recorded reason (POST .../access)."})
+    label = fields.Str(dump_only=True, metadata={
+        "description": "Only on a restricted concern not opened: \"Restricted concern\" (then only "
+                       "id, status, urgency and times are given)."})
+    restricted_because = fields.Str(dump_only=True, allow_none=True, metadata={"description": "allegation or marked"})
+    restricted_reason = fields.Str(dump_only=True, allow_none=True)
+    restricted_at = UtcDateTime(dump_only=True, allow_none=True)
+    restricted_by = fields.Nested(PersonSchema, dump_only=True, allow_none=True)
 
 
 class SyncResultSchema(Schema):
@@ -103,9 +113,11 @@ class SyncResultSchema(Schema):
     change_id = fields.Str(dump_only=True, allow_none=True)
     result = fields.Str(dump_only=True, validate=validate.OneOf(["applied", "duplicate", "conflict", "rejected"]))
     version = fields.Int(dump_only=True, metadata={"description": "The version the device now holds."})
-    status = fields.Str(dump_only=True, metadata={"description": "The concern's status after this change."})
+    status = fields.Function(lambda r: author_status(r["status"]) if "status" in r else missing,
+                             dump_only=True, metadata={
+        "description": "The concern's status after this change, as its author sees it."})
     urgency = fields.Str(dump_only=True, allow_none=True)
-    concern = fields.Nested(ConcernSchema, dump_only=True, metadata={
+    concern = fields.Nested(AuthorConcernSchema, dump_only=True, metadata={
         "description": "Only with a conflict: the server's copy, for the author to reconcile with theirs."})
     errors = fields.Dict(keys=fields.Str(), values=fields.List(fields.Str()), dump_only=True)
 
@@ -197,6 +209,10 @@ class QueueItemSchema(Schema):
     actions_overdue = fields.Int(dump_only=True)
     next_due_at = UtcDateTime(dump_only=True, allow_none=True)
     phoned = fields.Bool(dump_only=True, metadata={"description": "The worker has phoned the duty desk."})
+    restricted = fields.Bool(dump_only=True, metadata={
+        "description": "Present only on a restricted concern not opened: then only id, status, "
+                       "urgency and times are given, with label \"Restricted concern\"."})
+    label = fields.Str(dump_only=True)
 
 
 class QueueSchema(Schema):

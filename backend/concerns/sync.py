@@ -33,7 +33,7 @@ from ..procedures import rules, store
 from ..procedures.answers import answer_errors
 from ..procedures.models import utcnow
 from ..requests import text_errors
-from . import events, lifecycle
+from . import events, lifecycle, restriction
 from .models import Concern, ConcernAction, ConcernRevision
 from .schemas import ChangeSchema
 
@@ -300,6 +300,7 @@ def _apply_fields(concern: Concern, change: dict, document: dict) -> None:
     concern.updated_at = utcnow()
     if change["status"] == "submitted":
         lifecycle.submit(concern, evaluation)
+        restriction.restrict_on_submission(concern, document)
         # The decisive questions left unanswered, as the server works them out, and whether the
         # author confirmed each. Never a reason to refuse: a concern must reach the team even
         # from a device whose app predates the confirmation.
@@ -337,7 +338,7 @@ def _after_store(batch: Batch, concern: Concern, change: dict, kind: str) -> Non
 def _create(batch: Batch, change: dict, document: dict) -> dict:
     concern = Concern(id=change["id"], procedure=change["procedure"],
                       procedure_version=change["procedure_version"], author_id=batch.user.id,
-                      team_id=batch.user.team_id, status="draft", version=1)
+                      team_id=batch.user.team_id, status="draft", version=1, restricted=False)
     _apply_fields(concern, change, document)
     concern.created_at = concern.updated_at
     # Not added to the session: inserted as a row with the batch's others (_write).

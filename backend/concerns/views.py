@@ -2,6 +2,7 @@
 import datetime as dt
 
 from flask import Blueprint, current_app, request
+from marshmallow import fields
 from sqlalchemy import select
 
 from ..accounts import capabilities
@@ -12,8 +13,12 @@ from ..extensions import db
 from ..procedures.models import utcnow
 from ..requests import json_body
 from . import chronology, lifecycle
+from .lifecycle import Status
 from . import queue as desk_queue
-from .access import get_visible, visible_to
+from .access import get_readable, visible_to
+from .restriction import opened_by, may_read
+from .author_view import (AuthorConcernSchema, AuthorHistorySchema, author_revisions,
+                          reads_as_author)
 from .models import Concern, ConcernRevision
 from .schemas import (AcknowledgeSchema, ActionUpdateSchema, AssigneesSchema, AssignSchema,
                       ChronologySchema, CloseSchema, ConcernListArgsSchema, ConcernListSchema,
@@ -64,40 +69,62 @@ def list_concerns():
             break
         cursor = revision_id
     query = visible_to(user).where(Concern.id.in_({concern_id for _, concern_id, _ in page}))
+    author = reads_as_author(user)
     if "status" in args:
-        query = query.where(Concern.status == args["status"])
+        query = query.where(Concern.status.in_(_stored_statuses(args["status"], author)))
     concerns = db.session.scalars(query.order_by(Concern.updated_at.desc())).unique().all()
     # Which concerns were disclosed, not only how many: the trail must answer "who saw this one".
     record("list", "concern", "*", user=user, detail={"since": args["since"], "count": len(concerns),
                                                       "ids": [c.id for c in concerns]})
     db.session.commit()
-    return ConcernListSchema().dump({"concerns": concerns, "cursor": cursor,
-                                     "more": more and cursor > args["since"]})
+    if not author:
+        # A restricted concern not opened shows as the queue shows it: urgency and times.
+        opened = opened_by(user, [c.id for c in concerns if c.restricted])
+        concerns = [c if may_read(user, c, opened) else desk_queue.restricted_row(c) for c in concerns]
+    listing = {"concerns": concerns, "cursor": cursor, "more": more and cursor > args["since"]}
+    return (_AUTHOR_LIST if author else ConcernListSchema()).dump(listing)
+
+
+class AuthorConcernListSchema(ConcernListSchema):
+    concerns = fields.List(fields.Nested(AuthorConcernSchema), dump_only=True)
+
+
+_AUTHOR_LIST = AuthorConcernListSchema()
+
+
+def _stored_statuses(status: str, author: bool) -> tuple[str, ...]:
+    # An author filters by the status they see: an assigned concern reads "acknowledged".
+    if not author:
+        return (status,)
+    return {Status.ACKNOWLEDGED.value: (Status.ACKNOWLEDGED.value, Status.IN_PROGRESS.value),
+            Status.IN_PROGRESS.value: ()}.get(status, (status,))
 
 
 @bp.get("/concerns/<concern_id>")
 def get_concern(concern_id: str):
     user = require_user()
-    concern = get_visible(user, concern_id)
+    concern = get_readable(user, concern_id)
     record("read", "concern", concern.id, user=user)
     db.session.commit()
-    return ConcernSchema().dump(concern)
+    return (AuthorConcernSchema() if reads_as_author(user) else ConcernSchema()).dump(concern)
 
 
 @bp.get("/concerns/<concern_id>/history")
 def concern_history(concern_id: str):
     user = require_user()
-    concern = get_visible(user, concern_id)
+    concern = get_readable(user, concern_id)
     revisions = db.session.scalars(select(ConcernRevision).filter_by(concern_id=concern.id)
                                    .order_by(ConcernRevision.id)).all()
     record("read_history", "concern", concern.id, user=user)
     db.session.commit()
+    if reads_as_author(user):
+        return AuthorHistorySchema().dump({"revisions": author_revisions(user, revisions)})
     return HistorySchema().dump({"revisions": revisions})
 
 
 def _managed(concern_id: str):
     user = capabilities.require(capabilities.MANAGE_CONCERNS)
-    return user, get_visible(user, concern_id)
+    return user, get_readable(user, concern_id)
 
 
 def _done(concern: Concern):
@@ -157,7 +184,7 @@ def record_print(concern_id: str):
     """Called by the pack page before its Print button opens the print dialog, and when the
     browser's own Print starts: every print is on record, with how it was made."""
     user = capabilities.require(capabilities.READ_QUEUE)
-    concern = get_visible(user, concern_id)
+    concern = get_readable(user, concern_id)
     via = json_body(PrintRequestSchema())["via"]
     printed_at = utcnow()
     record("print_pack", "concern", concern.id, user=user,

@@ -75,8 +75,15 @@ def _titled(pairs: list, titles: dict) -> list[dict]:
 @rechecks_bp.get("/api/procedure-rechecks")
 def list_rechecks():
     user = require(READ_QUEUE)
+    from ..concerns.restriction import may_read, opened_by  # concerns build on procedures
+
     items = []
-    for row, concern in recheck.for_user(user):
+    found = recheck.for_user(user)
+    opened = opened_by(user, [concern.id for _, concern in found if concern.restricted])
+    for row, concern in found:
+        if not may_read(user, concern, opened):
+            # Nothing of a restricted concern not opened: the queue shows it as such.
+            continue
         titles = {}
         for version in (row.from_version, row.to_version):
             document = store.document_for(row.slug, version) or {"actions": []}

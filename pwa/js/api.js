@@ -114,6 +114,10 @@ export const assign = (id, user) => request("POST", `${concernPath(id)}/assign`,
 export const updateAction = (id, action, change) =>
   request("PATCH", `${concernPath(id)}/actions/${encodeURIComponent(action)}`, change);
 export const decide = (id, decision) => request("POST", `${concernPath(id)}/decision`, { decision });
+export const openRestricted = (id, reason) =>
+  request("POST", `${concernPath(id)}/access`, { reason }).then((r) => r.concern);
+export const restrictConcern = (id, reason) => request("POST", `${concernPath(id)}/restrict`, { reason });
+export const liftRestriction = (id, reason) => request("DELETE", `${concernPath(id)}/restrict`, { reason });
 export const closeConcern = (id, outcome) => request("POST", `${concernPath(id)}/close`, { outcome });
 // `via`: "button" (the pack's own, before the dialog opens) or "browser" (its menu or Ctrl+P).
 export const recordPrint = (id, via = "button") => request("POST", `${concernPath(id)}/pack-prints`, { via });

@@ -20,6 +20,12 @@ export async function render(main, ctx) {
     data = await api.chronology(caseReference);
   } catch (error) {
     if (error instanceof api.NetworkError) return offlinePage(main, `Chronology ${caseReference}`, () => render(main, ctx));
+    if (error.status === 403 && error.code === "restricted") {
+      replace(main, h("div", { class: "page" }, h("h1", {}, "Chronology restricted"),
+        h("p", { id: "restricted-notice" }, "A concern about this case is restricted. Open that concern and record why you need it first; then the chronology opens."),
+        h("a", { href: "/queue", class: "btn" }, "Back to the queue")));
+      return;
+    }
     if (error.status !== 404) throw error;
     replace(main, h("div", { class: "page" }, h("h1", {}, "Chronology not found"),
       h("p", {}, "No concern you may see has that case reference."),

@@ -17,6 +17,7 @@ import {
 } from "./desk-parts.js";
 import { errorSummary } from "./form-errors.js";
 import { citations } from "./questions.js";
+import { restrictionCard } from "./restriction.js";
 
 export async function render(main, ctx) {
   const id = ctx.params[0];
@@ -45,6 +46,7 @@ export async function render(main, ctx) {
     page.focus = null;
   };
   page.applyRefusal = () => drawRefusal(body, page.refusal);
+  page.redraw = redraw;
 
   // One step: call the server, show the concern it returns, say what happened. Refused, the
   // form keeps what was typed and says why beside it.
@@ -125,6 +127,7 @@ function content(page, manager, step) {
         : h("p", {}, "None.")),
     gapsSection(concern, "gaps-title"),
     manager && open ? assignCard(page, step) : null,
+    manager ? restrictionCard(page, () => page.redraw()) : null,
     decisionCard(page, manager && open, step),
     manager && open ? closeCard(page, step) : outcomeCard(concern),
     h("section", { class: "card", "aria-labelledby": "answers-title" },

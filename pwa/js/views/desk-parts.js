@@ -4,6 +4,7 @@
 import * as api from "../api.js";
 import { h, replace, when } from "../dom.js";
 import * as procedure from "../procedure.js";
+import { isRestricted, restrictedPage } from "./restriction.js";
 
 export const STATUS = {
   submitted: "New", acknowledged: "Acknowledged", in_progress: "In progress", closed: "Closed",
@@ -41,6 +42,10 @@ export async function loadConcern(main, id, title, retry) {
   } catch (error) {
     if (error instanceof api.NetworkError) {
       offlinePage(main, title, retry);
+      return null;
+    }
+    if (isRestricted(error)) {
+      restrictedPage(main, id, retry);
       return null;
     }
     if (error.status === 404 || error.status === 403) {

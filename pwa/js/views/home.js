@@ -126,14 +126,37 @@ async function drawDrafts(container, user, refresh) {
       : h("p", { class: "muted" }, "No drafts on this phone.")));
 }
 
+// Where each sent concern stands, in the author's words (received, acknowledged, closed), read
+// from the server when online and kept in memory only: the phone stores no more than it sent.
+const PROGRESS_MAX_AGE_MS = 60_000;
+let progressRead = { at: 0, byId: null };
+
+async function readProgress() {
+  if (!navigator.onLine) return progressRead.byId;
+  if (progressRead.byId && Date.now() - progressRead.at < PROGRESS_MAX_AGE_MS) return progressRead.byId;
+  try {
+    const { concerns } = await api.concerns();
+    progressRead = { at: Date.now(), byId: new Map(concerns.map((c) => [c.id, c])) };
+  } catch (error) {
+    // Offline or signed out meanwhile: the list still shows "Sent".
+  }
+  return progressRead.byId;
+}
+
 async function drawSent(container, user) {
   const sent = (await store.listDrafts()).filter((d) => d.owner === user.id && d.status === "sent");
+  const progress = sent.length ? await readProgress() : null;
   replace(container, sent.length ? h("section", { class: "card", "aria-labelledby": "sent-title" },
     h("h2", { id: "sent-title" }, "Sent"),
-    h("ul", { class: "drafts" }, sent.map((draft) => h("li", { class: "draft", "data-draft": draft.id },
-      h("div", { class: "draft-text" }, h("strong", {}, draft.case_reference),
-        h("span", { class: "status status-sent" }, "Sent"),
-        h("span", { class: "muted" }, `Sent ${when(draft.sent_at)}. Its answers are no longer kept on this phone.`))))))
+    h("ul", { class: "drafts" }, sent.map((draft) => {
+      const known = progress?.get(draft.id);
+      return h("li", { class: "draft", "data-draft": draft.id },
+        h("div", { class: "draft-text" }, h("strong", {}, draft.case_reference),
+          known
+            ? h("span", { class: `status status-${known.progress}`, "data-progress": known.progress }, known.progress_label)
+            : h("span", { class: "status status-sent" }, "Sent"),
+          h("span", { class: "muted" }, `Sent ${when(draft.sent_at)}. Its answers are no longer kept on this phone.`)));
+    })))
     : null);
 }
 

@@ -170,6 +170,15 @@ function checkbox(id, label, onchange) {
 }
 
 function queueItem(c) {
+  // Restricted and not opened: urgency and times only; the concern page asks for the reason.
+  if (c.restricted) {
+    return h("li", { class: "queue-item queue-restricted", "data-concern": c.id },
+      h("a", { href: `/concerns/${encodeURIComponent(c.id)}`, class: "queue-link" },
+        h("span", { class: "queue-top" },
+          c.urgency ? urgencyBadge(c.urgency) : h("span", { class: "badge badge-none" }, "No action"),
+          statusBadge(c.status), h("span", { class: "queue-ref" }, c.label)),
+        h("span", { class: "muted" }, `Submitted ${age(c.submitted_at)} · open it to record why you need it`)));
+  }
   const overdue = c.actions_overdue
     ? h("span", { class: "badge badge-overdue" }, `${c.actions_overdue} overdue`) : null;
   return h("li", { class: "queue-item", "data-concern": c.id },

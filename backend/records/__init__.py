@@ -1,0 +1,1 @@
+"""Records management: the retention schedule, the purge, tombstones and legal holds."""
