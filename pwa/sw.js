@@ -19,7 +19,7 @@ const EXPECTED = new Set([SHELL_CACHE, PROCEDURE_CACHE]);
 const PROCEDURE_PATH = /^\/api\/procedures\/[a-z0-9-]+$/;
 const PROCEDURES = ["/api/procedures/child-abuse-and-the-internet"];
 
-// Push alerts (issue 6): push, notificationclick and pushsubscriptionchange live in their
+// Push alerts: push, notificationclick and pushsubscriptionchange live in their
 // own file; it is part of the hashed shell, so changing it also gives a new worker.
 importScripts("/js/push-sw.js");
 

@@ -33,6 +33,15 @@ BY_ROLE = {
                        TWO_STEP_SIGN_IN),
 }
 
+# What the screens call each role, in the order they list them; the PWA shows these names
+# (GET /api/auth/session `roles`) and keeps no list of its own.
+ROLE_NAMES = {
+    Role.FOSTER_CARER.value: "Foster carer",
+    Role.FIELD_WORKER.value: "Field worker",
+    Role.DUTY_MANAGER.value: "Duty manager",
+    Role.ADMIN.value: "Administrator",
+}
+
 
 def capabilities_of(user: User) -> list[str]:
     return list(BY_ROLE.get(user.role, ()))

@@ -64,6 +64,13 @@ class SessionSchema(Schema):
                        "`enrol` (set up an authenticator first). `user` is null until then."})
     recovery_codes = fields.List(fields.Str(), dump_only=True, metadata={
         "description": "Enrolment answer only: ten one-time recovery codes, shown once."})
+    roles = fields.Method("_roles", dump_only=True, metadata={
+        "description": "Every role and the name the screens give it ({role: name}, in the order "
+                       "they list them), so the PWA keeps no table of its own."})
+
+    def _roles(self, _answer) -> dict[str, str]:
+        from .capabilities import ROLE_NAMES  # schemas stay importable without models
+        return dict(ROLE_NAMES)
 
 
 class CodeSchema(Schema):

@@ -1,4 +1,4 @@
-// Duty alerts on this browser (issue 6): the Web Push subscription and keeping it fresh.
+// Duty alerts on this browser: the Web Push subscription and keeping it fresh.
 // The card that turns them on is views/alerts-card.js; the service worker's messages reach
 // this module through the dispatcher in worker-messages.js.
 //

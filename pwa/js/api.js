@@ -2,7 +2,7 @@
 // session endpoint; every error comes back as ApiError with the server's stable code.
 
 let csrfToken = null;
-// This session's device key (issue 12): the server reads no concern, answer or audit entry
+// This session's device key: the server reads no concern, answer or audit entry
 // without it. It is in memory only while the app is unlocked (session-lock.js puts it here from the
 // encrypted vault and takes it away on lock); at rest it exists only sealed in the vault.
 let deviceKey = null;
@@ -94,18 +94,18 @@ export function freshSession() {
   return session();
 }
 
-// Web Push (issue 6; pwa/js/alerts.js): this browser's subscription and the on-duty switch.
+// Web Push (pwa/js/alerts.js): this browser's subscription and the on-duty switch.
 export const pushPublicKey = () => request("GET", "/api/push/public-key");
 export const pushSubscribe = (subscription) => request("POST", "/api/push/subscriptions", subscription);
 export const pushUnsubscribe = (endpoint) => request("DELETE", "/api/push/subscriptions", { endpoint });
 export const duty = () => request("GET", "/api/push/duty");
 export const setDuty = (onDuty) => request("POST", "/api/push/duty", { on_duty: onDuty });
-// Channels known to work (issue 14): health, a test alert to myself, who on duty can be reached.
+// Channels known to work: health, a test alert to myself, who on duty can be reached.
 export const pushSubscriptions = () => request("GET", "/api/push/subscriptions");
 export const pushTestAlert = () => request("POST", "/api/push/test-alerts", {});
 export const pushCoverage = () => request("GET", "/api/push/coverage");
 
-// The duty manager's desk (issue 11): the queue, one concern's lifecycle, chronology, pack.
+// The duty manager's desk: the queue, one concern's lifecycle, chronology, pack.
 const concernPath = (id) => `/api/concerns/${encodeURIComponent(id)}`;
 export const queue = (params) => request("GET", `/api/queue?${new URLSearchParams(params)}`);
 export const acknowledge = (id) => request("POST", `${concernPath(id)}/acknowledge`, {});
@@ -124,21 +124,21 @@ export const recordPrint = (id, via = "button") => request("POST", `${concernPat
 export const chronology = (caseReference) =>
   request("GET", `/api/cases/${encodeURIComponent(caseReference)}/chronology`);
 
-// On call (issue 14): a team's rota, and this manager's mobile number for alert texts.
+// On call: a team's rota, and this manager's mobile number for alert texts.
 export const rota = (teamId) => request("GET", `/api/teams/${encodeURIComponent(teamId)}/rota`);
 export const putRota = (teamId, shifts) => request("PUT", `/api/teams/${encodeURIComponent(teamId)}/rota`, { shifts });
 export const mobile = () => request("GET", "/api/sms/mobile");
 export const setMobile = (number) => request("POST", "/api/sms/mobile", { number });
 export const verifyMobile = (code) => request("POST", "/api/sms/mobile/verify", { code });
 export const removeMobile = () => request("DELETE", "/api/sms/mobile");
-// Getting in (issue 13): a setup code sets a password; a second factor finishes a sign-in.
+// Getting in: a setup code sets a password; a second factor finishes a sign-in.
 export const redeemSetupCode = (username, code, password) =>
   request("POST", "/api/auth/setup-code", { username, code, password });
 export const verifySecondFactor = (code) => request("POST", "/api/auth/two-step/verify", { code });
 export const beginEnrolment = () => request("POST", "/api/auth/two-step/enrolment", {});
 export const confirmEnrolment = (code) => request("POST", "/api/auth/two-step/enrolment/confirm", { code });
 
-// The admin console (issue 13): people, teams, the audit log; and a manager's own team.
+// The admin console: people, teams, the audit log; and a manager's own team.
 const personPath = (id) => `/api/admin/people/${encodeURIComponent(id)}`;
 export const adminPeople = (params) => request("GET", `/api/admin/people?${new URLSearchParams(params)}`);
 export const adminPerson = (id) => request("GET", personPath(id));
@@ -178,7 +178,7 @@ export async function auditCsv(params) {
   const name = /filename="([^"]+)"/.exec(disposition)?.[1] || "safevisit-audit.csv";
   return { blob: await response.blob(), name };
 }
-// Single sign-on (issue 13; backend/sso/): collect a sign-in with the organisation, and the
+// Single sign-on (backend/sso/): collect a sign-in with the organisation, and the
 // admin's claim mapping.
 export const redeemHandoff = () => request("POST", "/api/auth/oidc/handoff", {});
 export const ssoMapping = () => request("GET", "/api/admin/sso-mapping");

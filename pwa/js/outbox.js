@@ -1,6 +1,7 @@
 // The outbox's rules, as plain functions (no DOM, no IndexedDB) so node tests can pin them:
 // what each answer from POST /api/sync does to an item, and how long to wait before trying
 // an item again.
+import { OutboxState } from "./names.js";
 
 export const BATCH = 50; // the server's limit on changes per request
 
@@ -44,12 +45,12 @@ export function sortResults(items, results) {
 
 /** Items that may be sent now: waiting (not needing attention) and past their backoff. */
 export function due(items, now = Date.now(), { ignoreBackoff = false } = {}) {
-  return items.filter((item) => item.state === "waiting" && (ignoreBackoff || !item.next_at || item.next_at <= now));
+  return items.filter((item) => item.state === OutboxState.WAITING && (ignoreBackoff || !item.next_at || item.next_at <= now));
 }
 
 /** When the next automatic try should happen, or null if nothing is waiting. */
 export function nextWake(items) {
-  const times = items.filter((i) => i.state === "waiting" && i.next_at).map((i) => i.next_at);
+  const times = items.filter((i) => i.state === OutboxState.WAITING && i.next_at).map((i) => i.next_at);
   return times.length ? Math.min(...times) : null;
 }
 

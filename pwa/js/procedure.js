@@ -7,7 +7,7 @@ import * as store from "./store.js";
 export const SLUG = "child-abuse-and-the-internet";
 
 // The last copy being written to the device. A page draws from the answer at once rather than
-// after the write (a long wait on a slow phone, issue 15); whatever reads the device's copies
+// after the write (a long wait on a slow phone); whatever reads the device's copies
 // waits for it first, so a draft started from that answer still finds its version offline.
 let saving = Promise.resolve();
 

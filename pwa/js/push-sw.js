@@ -1,4 +1,4 @@
-/* Web Push in the service worker (issue 6), loaded by sw.js with importScripts.
+/* Web Push in the service worker, loaded by sw.js with importScripts.
  *
  * - `push`: always shows a notification (the subscription promised userVisibleOnly, and a
  *   browser that sees a silent push may revoke it). The text is generic: the payload holds
@@ -20,6 +20,8 @@ const ALERT_TITLE = "Urgent safeguarding concern — open SafeVisit";
 const TEST_TITLE = "SafeVisit test alert";
 const TEST_TOKEN = /^[0-9]{1,12}\.[A-Za-z0-9_-]{1,40}$/;
 const CONCERN_ID = /^[A-Za-z0-9_-]{1,64}$/;
+// names.js CALL_NOW: a classic worker script cannot import a module (tests/test_pwa_state_names.py
+// keeps the two the same).
 const URGENT = new Set(["immediate", "urgent"]);
 
 /** The decrypted payload as an object; a missing or broken one still gets a notification. */
@@ -38,7 +40,7 @@ function concernPath(concern) {
     ? `/concerns/${concern}` : "/queue";
 }
 
-/** A test alert (issue 14): it proves the channel once it is acted on (confirmTest). */
+/** A test alert: it proves the channel once it is acted on (confirmTest). */
 async function showTest(message) {
   const token = typeof message.test === "string" && TEST_TOKEN.test(message.test) ? message.test : null;
   await self.registration.showNotification(TEST_TITLE, {

@@ -7,6 +7,7 @@ import { announce, replace, whenIdle } from "./dom.js";
 import { focusHeading, leavePage, main, navigate, preloadBehindLock, route, updateNav } from "./router.js";
 import { showsServerData } from "./routes.js";
 import { state } from "./session-state.js";
+import { recallRoleNames, rememberRoleNames } from "./signed-in.js";
 import * as store from "./store.js";
 import * as sync from "./sync.js";
 import * as vault from "./vault.js";
@@ -180,10 +181,13 @@ function setIdleMinutes(minutes) {
 /** Who the server says is signed in; offline, whether someone signed in on this device. */
 export async function loadUser() {
   // Together: opening the device's database and asking the server take about as long.
-  const [stored, asked] = await Promise.allSettled([store.getMeta("owner"), api.session()]);
+  const [stored, asked] = await Promise.allSettled([store.getMeta("owner"), api.session(), recallRoleNames()]);
   // An ended session has wiped the device (onSessionEnded, awaited by api.session) by now.
   if (asked.status === "fulfilled" && asked.value.ended) return;
   if (stored.status === "rejected") throw stored.reason;
+  if (asked.status === "fulfilled") {
+    rememberRoleNames(asked.value.roles).catch((error) => console.warn("role names not kept", error));
+  }
   const owner = stored.value;
   if (asked.status === "rejected") {
     const error = asked.reason;

@@ -6,6 +6,7 @@
 // worker's Background Sync fires (it only wakes an open page: the worker has no key to read
 // the outbox with), on a retry timer with backoff, and from "Send now".
 import * as api from "./api.js";
+import { OutboxState } from "./names.js";
 import { batches, due, failureCode, nextWake, retryDelay, sortResults } from "./outbox.js";
 import * as store from "./store.js";
 
@@ -156,8 +157,8 @@ async function record(batch, results) {
   for (const { item, result } of sent) await store.settle(item, result);
   for (const { item, result } of problems) {
     await store.markProblem(item, result.result === "conflict"
-      ? { kind: "conflict", version: result.version, server: serverCopy(result.concern) }
-      : { kind: "rejected", errors: result.errors || {} });
+      ? { kind: OutboxState.CONFLICT, version: result.version, server: serverCopy(result.concern) }
+      : { kind: OutboxState.REJECTED, errors: result.errors || {} });
   }
   for (const item of retry) await later(item, "no_answer");
   state.lastSync = new Date().toISOString();

@@ -21,7 +21,7 @@ export const IDLE_CHOICES = [1, 2, 5, 10, 15]; // minutes
 export const DEFAULT_IDLE_MINUTES = 5;
 
 // The vault record as the lock screen found it, so the key derivation can start the moment the
-// passcode is submitted, alongside the reads of the record and the count (issue 15).
+// passcode is submitted, alongside the reads of the record and the count, so unlocking a slow phone is not held up.
 let found = null;
 
 export async function exists() {

@@ -1,4 +1,4 @@
-// The passcode rule (pwa/js/vault.js, issue 12 item 7): a passcode set today must come from a
+// The passcode rule (pwa/js/vault.js): a passcode set today must come from a
 // space of at least 10^13, which at 20,000 guesses a second on one GPU (600,000 PBKDF2-SHA-256
 // iterations) takes about 16 years to search, and must not be mostly runs.
 import assert from "node:assert/strict";

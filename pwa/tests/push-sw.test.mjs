@@ -175,7 +175,7 @@ test("signed out or offline, open pages are asked to post it instead", async () 
   assert.deepEqual(offlineApp.messages, [{ type: "push-resubscribe", replaces: undefined }]);
 });
 
-// Issue 14: "already phoned", and test alerts acknowledged from their notification.
+// "Already phoned", and test alerts acknowledged from their notification.
 test("an alert the worker already phoned in says so, and only when the flag is exactly true", async () => {
   const sw = worker();
   await sw.fire("push", { data: payload({ v: 1, kind: "alert", concern: "c0ffee-2", urgency: "urgent", team: 1, phoned: true, title: TITLE }) });

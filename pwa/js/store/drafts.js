@@ -1,5 +1,6 @@
 // Concern drafts: the checklist's answers as they are typed, sealed record by record. What
 // stays in clear is what the home screen lists and counts without the key.
+import { DraftStatus } from "../names.js";
 import { openRecord, sealRecord } from "../sealing.js";
 import { db, now, serial } from "./database.js";
 
@@ -9,7 +10,7 @@ const openDraft = (record) => openRecord("drafts", "id", record);
 
 export async function newDraft({ procedure, procedureVersion, owner }) {
   const draft = {
-    id: crypto.randomUUID(), owner, status: "draft", created_at: now(), updated_at: now(),
+    id: crypto.randomUUID(), owner, status: DraftStatus.DRAFT, created_at: now(), updated_at: now(),
     procedure, procedure_version: procedureVersion, answers: {}, notes: "", base_version: 0,
   };
   const record = await sealDraft(draft);
@@ -45,7 +46,7 @@ export function saveAnswer(id, questionId, value) {
 export function saveDutyCall(id, call) {
   return serial(`draft/${id}`, async () => {
     const draft = await getDraft(id);
-    if (!draft || draft.status !== "draft") throw new Error("This concern has already been submitted.");
+    if (!draft || draft.status !== DraftStatus.DRAFT) throw new Error("This concern has already been submitted.");
     draft.duty_call = call;
     draft.updated_at = now();
     await (await db()).put("drafts", await sealDraft(draft));
@@ -62,6 +63,6 @@ export async function pruneSent(maxAgeMs) {
   const database = await db();
   const cutoff = new Date(Date.now() - maxAgeMs).toISOString();
   for (const record of await database.getAll("drafts")) {
-    if (record.status === "sent" && record.sent_at < cutoff) await database.delete("drafts", record.id);
+    if (record.status === DraftStatus.SENT && record.sent_at < cutoff) await database.delete("drafts", record.id);
   }
 }

@@ -1,6 +1,7 @@
 // The one migration of the device's data: the first version of the app wrote records in
 // clear, and they are sealed once someone unlocks.
 import { isSealed } from "../crypto.js";
+import { OutboxState } from "../names.js";
 import { db } from "./database.js";
 import { sealDraft } from "./drafts.js";
 import { getMeta, setMeta, setSecret } from "./meta.js";
@@ -24,7 +25,7 @@ export async function sealLegacy() {
     const change = Object.fromEntries(["id", "change_id", "base_version", "case_reference", "procedure",
       "procedure_version", "answers", "notes", "status"].map((f) => [f, record[f]]));
     await database.put("outbox", await sealItem({ change_id: changeId, id, owner: record.owner ?? null,
-      state: "waiting", queued_at: queuedAt, attempts: attempts || 0, next_at: 0, last_error: null, change, problem: null }));
+      state: OutboxState.WAITING, queued_at: queuedAt, attempts: attempts || 0, next_at: 0, last_error: null, change, problem: null }));
   }
   const user = await database.get("meta", "user");
   if (user && !isSealed(user)) await setSecret("user", user);

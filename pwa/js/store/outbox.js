@@ -1,6 +1,7 @@
 // The outbox: concerns on their way to the server, one change per submission or edit. Both a
 // draft and its queued change move in one transaction, so a crash leaves one or the other,
 // never both or none. In clear: what sending, backoff and counting need without the key.
+import { DraftStatus, OutboxState, Status } from "../names.js";
 import { openRecord, sealRecord } from "../sealing.js";
 import { db, now, serial } from "./database.js";
 import { getDraft, sealDraft } from "./drafts.js";
@@ -13,7 +14,7 @@ const CHANGE_FIELDS = ["id", "base_version", "procedure", "procedure_version", "
 
 function outboxItem(draft, fields) {
   const change = { ...fields, change_id: crypto.randomUUID() }; // new for every edit
-  return { change_id: change.change_id, id: draft.id, owner: draft.owner, state: "waiting",
+  return { change_id: change.change_id, id: draft.id, owner: draft.owner, state: OutboxState.WAITING,
     queued_at: now(), attempts: 0, next_at: 0, last_error: null, change, problem: null };
 }
 
@@ -24,12 +25,12 @@ function outboxItem(draft, fields) {
 export function queueSubmission(id, { submittedWithout = [] } = {}) {
   return serial(`draft/${id}`, async () => {
     const draft = await getDraft(id);
-    if (!draft || draft.status !== "draft") throw new Error("This concern has already been submitted.");
+    if (!draft || draft.status !== DraftStatus.DRAFT) throw new Error("This concern has already been submitted.");
     const fields = Object.fromEntries(CHANGE_FIELDS.map((f) => [f, draft[f]]));
     // The decisive questions the worker confirmed submitting without (the server requires it).
     if (submittedWithout.length) fields.submitted_without = submittedWithout;
-    const item = outboxItem(draft, { ...fields, case_reference: draft.answers.case_reference, status: "submitted" });
-    draft.status = "queued";
+    const item = outboxItem(draft, { ...fields, case_reference: draft.answers.case_reference, status: Status.SUBMITTED });
+    draft.status = DraftStatus.QUEUED;
     draft.updated_at = now();
     const [itemRecord, draftRecord] = await Promise.all([sealItem(item), sealDraft(draft)]);
     const tx = (await db()).transaction(["drafts", "outbox"], "readwrite");
@@ -49,9 +50,9 @@ export async function unsentSummary() {
   const database = await db();
   const items = await database.getAll("outbox");
   const drafts = await database.getAll("drafts");
-  return { waiting: items.filter((i) => i.state === "waiting").length,
-    attention: items.filter((i) => i.state !== "waiting").length,
-    outbox: items.length, drafts: drafts.filter((d) => d.status === "draft").length };
+  return { waiting: items.filter((i) => i.state === OutboxState.WAITING).length,
+    attention: items.filter((i) => i.state !== OutboxState.WAITING).length,
+    outbox: items.length, drafts: drafts.filter((d) => d.status === DraftStatus.DRAFT).length };
 }
 
 export async function outboxCount() {
@@ -72,7 +73,7 @@ async function updateItem(changeId, change) {
 export function settle(item, result) {
   return serial(`draft/${item.id}`, async () => {
     const draft = await getDraft(item.id);
-    const stub = { id: item.id, owner: item.owner, status: "sent", created_at: draft?.created_at ?? item.queued_at,
+    const stub = { id: item.id, owner: item.owner, status: DraftStatus.SENT, created_at: draft?.created_at ?? item.queued_at,
       updated_at: now(), sent_at: now(), case_reference: item.change.case_reference,
       procedure: item.change.procedure, procedure_version: item.change.procedure_version,
       server_version: result.version, answers: {}, notes: "" };
@@ -111,7 +112,7 @@ export async function discard(item) {
 export function reopen(item) {
   return serial(`draft/${item.id}`, async () => {
     const draft = { ...(await getDraft(item.id)), ...Object.fromEntries(CHANGE_FIELDS.map((f) => [f, item.change[f]])),
-      status: "draft", updated_at: now() };
+      status: DraftStatus.DRAFT, updated_at: now() };
     const record = await sealDraft(draft);
     const tx = (await db()).transaction(["drafts", "outbox"], "readwrite");
     await Promise.all([tx.objectStore("outbox").delete(item.change_id), tx.objectStore("drafts").put(record), tx.done]);

@@ -2,11 +2,8 @@
 // unanswered questions) and whether the child is outside its age range, then what it says to
 // do, why, and where it says so; practice beyond the chapter is labelled as practice.
 import { h, replace } from "../dom.js";
+import { URGENCY_LABEL } from "../names.js";
 import { citations } from "./questions.js";
-
-export const URGENCY_LABEL = {
-  immediate: "Immediate", urgent: "Urgent", soon: "Soon", routine: "Routine",
-};
 
 export function urgencyBadge(urgency) {
   return h("span", { class: `badge badge-${urgency}` }, URGENCY_LABEL[urgency]);

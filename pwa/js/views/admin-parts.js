@@ -1,13 +1,9 @@
-// Pieces the admin console's screens share (and the manager's /team): role names, labelled
+// Pieces the admin console's screens share (and the manager's /team): labelled
 // fields with their server errors, the one-time setup code, the offline page.
 // The console works online only: nothing of it is kept on the phone.
 import * as api from "../api.js";
 import { h, replace, uid, when } from "../dom.js";
 import { clearErrors as clearFormErrors, serverErrors, showErrors as showFormErrors } from "./form-errors.js";
-
-export const ROLE_NAMES = {
-  foster_carer: "Foster carer", field_worker: "Field worker", duty_manager: "Duty manager", admin: "Administrator",
-};
 
 export const OFFLINE = "You are offline. The admin console needs a connection: nothing of it is kept on this phone.";
 

@@ -1,15 +1,14 @@
 // /admin/people (search and list) and /admin/people/new (a local account and its setup code).
 import * as api from "../api.js";
 import { announce, h, replace } from "../dom.js";
-import { backLink, clearErrors, codeCard, field, online, ROLE_NAMES, select, showErrors } from "./admin-parts.js";
-
-const ROLE_OPTIONS = Object.entries(ROLE_NAMES);
+import { roleName, roleOptions } from "../names.js";
+import { backLink, clearErrors, codeCard, field, online, select, showErrors } from "./admin-parts.js";
 
 function personItem(person) {
   return h("li", { class: "person", "data-person": String(person.id) },
     h("a", { class: "person-link", href: `/admin/people/${person.id}` },
       h("span", { class: "person-name" }, person.display_name),
-      h("span", { class: "muted" }, `${person.username} · ${ROLE_NAMES[person.role] || person.role} · ${person.team.name}`),
+      h("span", { class: "muted" }, `${person.username} · ${roleName(person.role)} · ${person.team.name}`),
       person.active ? null : h("span", { class: "status status-attention" }, "Deactivated")));
 }
 
@@ -61,7 +60,7 @@ export async function renderNew(main, ctx) {
   const inputs = {
     display_name: h("input", { autocomplete: "off", required: true }),
     username: h("input", { autocomplete: "off", autocapitalize: "none", spellcheck: "false", required: true }),
-    role: select(ROLE_OPTIONS, "foster_carer"),
+    role: select(roleOptions(), "foster_carer"),
     team_id: select(teams.teams.map((t) => [t.id, t.name]), teams.teams[0]?.id),
   };
   const formError = h("div", { class: "form-error", role: "alert", tabindex: "-1" });
@@ -77,7 +76,7 @@ export async function renderNew(main, ctx) {
       });
       replace(main, h("div", { class: "page" },
         h("h1", { tabindex: "-1" }, "Account created"),
-        h("p", {}, `${answer.person.display_name} (${answer.person.username}) is a ${ROLE_NAMES[answer.person.role].toLowerCase()} in ${answer.person.team.name}. They have no password until they set one with this code.`),
+        h("p", {}, `${answer.person.display_name} (${answer.person.username}) is a ${roleName(answer.person.role).toLowerCase()} in ${answer.person.team.name}. They have no password until they set one with this code.`),
         codeCard(answer),
         h("a", { class: "btn btn-block", href: `/admin/people/${answer.person.id}` }, "Done"),
         backLink("/admin/people", "Back to people")));

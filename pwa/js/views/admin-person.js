@@ -3,7 +3,8 @@
 // contact), and reactivate.
 import * as api from "../api.js";
 import { announce, confirmDialog, h, replace, when } from "../dom.js";
-import { backLink, clearErrors, codeCard, field, online, ROLE_NAMES, select, showErrors } from "./admin-parts.js";
+import { roleName, roleOptions } from "../names.js";
+import { backLink, clearErrors, codeCard, field, online, select, showErrors } from "./admin-parts.js";
 
 export async function render(main, ctx) {
   const [id] = ctx.params;
@@ -24,7 +25,7 @@ export async function render(main, ctx) {
 
   const inputs = {
     display_name: h("input", { autocomplete: "off", value: person.display_name }),
-    role: select(Object.entries(ROLE_NAMES), person.role),
+    role: select(roleOptions(), person.role),
     team_id: select(teams.teams.map((t) => [t.id, t.name]), person.team.id),
   };
   if (self) inputs.role.disabled = true; // the server refuses it too: another admin changes it
@@ -101,7 +102,7 @@ export async function render(main, ctx) {
     backLink("/admin/people", "Back to people"),
     h("dl", { class: "facts card" },
       h("div", {}, h("dt", {}, "Username"), h("dd", {}, person.username)),
-      h("div", {}, h("dt", {}, "Role"), h("dd", {}, ROLE_NAMES[person.role] || person.role)),
+      h("div", {}, h("dt", {}, "Role"), h("dd", {}, roleName(person.role))),
       h("div", {}, h("dt", {}, "Team"), h("dd", {}, person.team.name)),
       h("div", {}, h("dt", {}, "Status"), h("dd", { id: "person-status" }, person.active ? "Active" : "Deactivated")),
       h("div", {}, h("dt", {}, "Two-step sign-in"), h("dd", {}, person.two_step ? "On" : "Off")),

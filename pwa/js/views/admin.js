@@ -1,8 +1,8 @@
-// /admin: the admin console's home (issue 13, item 4). Admins only (MANAGE_PEOPLE); online.
+// /admin: the admin console's home. Admins only (MANAGE_PEOPLE); online.
 import { h, replace } from "../dom.js";
 
-// [path, title, what it is for]. The single sign-on claim mapping (issue 13, items 1 to 3,
-// /admin/single-sign-on) joins this list as its own entry.
+// [path, title, what it is for]. The single sign-on claim mapping
+// (/admin/single-sign-on) joins this list as its own entry.
 export const SECTIONS = [
   ["/admin/people", "People", "Create local accounts, change role or team, issue setup codes, end sessions, deactivate."],
   ["/admin/teams", "Teams", "Create and rename teams, and the duty desk and out-of-hours numbers their phones show."],

@@ -1,6 +1,6 @@
-// The "Alerts on this phone" card of the manager's queue screen (issue 6): turn push alerts
+// The "Alerts on this phone" card of the manager's queue screen: turn push alerts
 // on or off here (permission is asked only after that tap) and go on or off duty; see whether
-// this phone's channel is known to work, and prove it with "Send me a test alert" (issue 14).
+// this phone's channel is known to work, and prove it with "Send me a test alert".
 // Turning alerts on says what it is doing, gives up waiting after a while, and then says what
 // to do instead: a greyed button with no word is no use at 2 a.m.
 import { alertState, currentEndpoint, subscribeAndPost, unsubscribeAndDelete } from "../alerts.js";

@@ -2,6 +2,7 @@
 // the phone as it changes; recommendations are worked out here, offline, as answers come in.
 import { announce, confirmDialog, h, replace, when } from "../dom.js";
 import { followInPageLinks, keepFocusClear } from "../in-page.js";
+import { DraftStatus } from "../names.js";
 import * as procedure from "../procedure.js";
 import { audienceOf } from "../capabilities.js";
 import { evaluate, forAudience, isAnswered, visibleQuestions } from "../rules.js";
@@ -33,7 +34,7 @@ export async function render(main, ctx) {
       h("a", { href: "/", class: "btn" }, "Back to home")));
     return;
   }
-  if (draft.status === "sent") {
+  if (draft.status === DraftStatus.SENT) {
     replace(main, h("div", { class: "page" }, h("h1", {}, `Concern ${draft.case_reference} sent`),
       h("p", {}, `Sent ${when(draft.sent_at)}. Its answers are no longer kept on this phone; your team has them.`),
       h("a", { href: "/", class: "btn" }, "Back to home")));
@@ -49,14 +50,14 @@ export async function render(main, ctx) {
   const document = forAudience(source, audience);
   const paragraphs = procedure.paragraphsById(document);
   const answers = { ...draft.answers };
-  const locked = draft.status !== "draft";
+  const locked = draft.status !== DraftStatus.DRAFT;
   // Kept on the phone with the signed-in user, so the numbers work offline.
   const team = ctx.user.team || {};
   const guidanceById = new Map((document.guidance || []).map((g) => [g.id, g]));
 
   const panel = h("section", { class: "card actions-panel", id: "actions",
     "aria-labelledby": "actions-title" });
-  // "Phone the duty desk now" and "I have phoned" (issue 14): the call goes into the draft.
+  // "Phone the duty desk now" and "I have phoned": the call goes into the draft.
   let current = draft;
   const bar = callBar();
   let lastResult = null;

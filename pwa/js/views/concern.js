@@ -6,6 +6,7 @@
 import * as api from "../api.js";
 import { can, MANAGE_CONCERNS } from "../capabilities.js";
 import { announce, h, replace, when } from "../dom.js";
+import { Status } from "../names.js";
 import { urgencyBadge } from "./actions.js";
 import { callLine } from "./duty-desk.js";
 import {
@@ -15,7 +16,7 @@ import {
   actionStateLine, answerRows, chronologyPath, gapsSection, loadConcern, madeUnder,
   procedureFor, statusBadge, watchConnection,
 } from "./desk-parts.js";
-import { errorSummary } from "./form-errors.js";
+import { errorSummary, keepFocusInView } from "./form-errors.js";
 import { citations } from "./questions.js";
 import { restrictionCard } from "./restriction.js";
 
@@ -34,6 +35,7 @@ export async function render(main, ctx) {
     h("h1", {}, `Concern ${concern.case_reference}`),
     connection, body));
   ctx.onLeave(watchConnection(connection));
+  ctx.onLeave(keepFocusInView(main));
 
   const manager = can(ctx.user, MANAGE_CONCERNS);
   if (manager) page.people = await api.assignees(id).then((r) => r.people).catch(() => null);
@@ -83,7 +85,7 @@ export async function render(main, ctx) {
   // Opened from the notification's Acknowledge action: that tap was the one tap.
   if (new URLSearchParams(window.location.search).get("acknowledge") === "1") {
     history.replaceState(null, "", window.location.pathname);
-    if (manager && page.concern.status === "submitted") {
+    if (manager && page.concern.status === Status.SUBMITTED) {
       await step("Acknowledged.", () => api.acknowledge(id), { focus: "#concern-status" });
     }
   }
@@ -91,7 +93,7 @@ export async function render(main, ctx) {
 
 function content(page, manager, step) {
   const { concern, document, paragraphs } = page;
-  const open = concern.status !== "closed";
+  const open = concern.status !== Status.CLOSED;
   const tracked = concern.tracked_actions || [];
   const overdue = tracked.filter((a) => a.overdue).length;
   return [
@@ -110,10 +112,10 @@ function content(page, manager, step) {
         `Acknowledged ${when(concern.acknowledged_at)} by ${concern.acknowledged_by.display_name}.`) : null,
       concern.assigned_to ? h("p", { class: "muted", id: "assigned-line" },
         `With ${concern.assigned_to.display_name} since ${when(concern.assigned_at)}.`) : null,
-      concern.status === "closed" ? h("p", { class: "muted" },
+      concern.status === Status.CLOSED ? h("p", { class: "muted" },
         `Closed ${when(concern.closed_at)} by ${concern.closed_by?.display_name ?? ""}.`) : null),
     errorSummary("step-errors"),
-    manager && concern.status === "submitted" ? h("button", {
+    manager && concern.status === Status.SUBMITTED ? h("button", {
       type: "button", class: "btn btn-block btn-primary-lg", id: "acknowledge",
       onclick: (event) => { event.target.disabled = true; step("Acknowledged. Escalation stopped.", () => api.acknowledge(concern.id), { focus: "#concern-status" }); },
     }, "Acknowledge") : null,

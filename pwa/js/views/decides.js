@@ -4,7 +4,8 @@
 // keep `conditionWords` in step with its `condition_words`.
 import { h, replace } from "../dom.js";
 import * as procedure from "../procedure.js";
-import { URGENCY_LABEL, sourceLabel } from "./actions.js";
+import { URGENCY_LABEL } from "../names.js";
+import { sourceLabel } from "./actions.js";
 
 // Whose checklist an action is on, when not everyone's (backend/procedures/explain.py AUDIENCE).
 const AUDIENCE = { carer: "foster carers only", professional: "professionals only" };

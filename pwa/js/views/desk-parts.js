@@ -3,13 +3,11 @@
 // Managers work online: their screens read the server and keep nothing on the phone.
 import * as api from "../api.js";
 import { h, replace, when } from "../dom.js";
+import { STATUS_LABEL as STATUS } from "../names.js";
 import * as procedure from "../procedure.js";
 import { isRestricted, restrictedPage } from "./restriction.js";
 
-export const STATUS = {
-  submitted: "New", acknowledged: "Acknowledged", in_progress: "In progress", closed: "Closed",
-  draft: "Draft",
-};
+export { STATUS }; // the desk screens' name for the labels of names.js
 export const ACTION_STATE = { to_do: "To do", done: "Done", not_needed: "Not needed" };
 
 export function statusBadge(status) {
@@ -113,7 +111,7 @@ export function madeUnder(document) {
 }
 
 /**
- * The decisive questions left unanswered at submission (issue 10): what each would have
+ * The decisive questions left unanswered at submission: what each would have
  * decided, and whether the author chose to submit without it. Nothing when there were none.
  */
 export function gapsSection(concern, headingId) {

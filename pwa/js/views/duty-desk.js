@@ -6,16 +6,16 @@
 // paragraphs, listed here as the reason); telling the team's duty desk at once, by phone, and
 // recording who took the call, is practice — labelled so, like the `call-duty-desk` action.
 import { announce, h, replace, uid } from "../dom.js";
+import { CALL_NOW } from "../names.js";
 import { deskNow } from "../office-hours.js";
 import { sourceLabel } from "./actions.js";
 import { citations } from "./questions.js";
 
-const URGENT = new Set(["immediate", "urgent"]);
 const clock = (iso) => new Date(iso).toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit" });
 // Digits and a leading + only: what a tel: link dials.
 const dialable = (number) => number.replace(/(?!^\+)[^0-9]/g, "");
 
-export const needsDutyDesk = (result) => result.actions.some((a) => URGENT.has(a.urgency));
+export const needsDutyDesk = (result) => result.actions.some((a) => CALL_NOW.has(a.urgency));
 
 /** "Phoned the duty desk at 14:02 (spoke to …)": the same words for the worker and the manager. */
 export function callLine(call) {
@@ -135,7 +135,7 @@ export function dutyDeskBox({ team, draft, record, locked, onChoice = () => {} }
       const before = urgentActions.map((a) => a.action).join();
       const wasDanger = danger;
       danger = result.actions.some((a) => a.action === "call-999");
-      urgentActions = result.actions.filter((a) => URGENT.has(a.urgency));
+      urgentActions = result.actions.filter((a) => CALL_NOW.has(a.urgency));
       paragraphs = paragraphsById;
       if (urgent !== !box.hidden || wasDanger !== danger || before !== urgentActions.map((a) => a.action).join()) {
         // Redrawn only when what it says changes: typing in the box is never interrupted.

@@ -3,6 +3,7 @@ import * as alerts from "../alerts.js";
 import * as api from "../api.js";
 import { can, ISSUE_SETUP_CODES, MANAGE_PEOPLE, READ_QUEUE, TWO_STEP_SIGN_IN, WRITE_CONCERNS } from "../capabilities.js";
 import { announce, confirmDialog, h, replace, when } from "../dom.js";
+import { DraftStatus, roleName } from "../names.js";
 import * as store from "../store.js";
 import * as sync from "../sync.js";
 import * as vault from "../vault.js";
@@ -68,11 +69,6 @@ function twoStepLine(user) {
     : h("p", {}, "Two-step sign-in is off. ", h("a", { href: "/two-step" }, "Set up two-step sign-in"));
 }
 
-function roleName(role) {
-  return { foster_carer: "Foster carer", field_worker: "Field worker",
-    duty_manager: "Duty manager", admin: "Administrator" }[role] || role;
-}
-
 async function drawPersistence(container) {
   // Only when the browser said no: it may then clear SafeVisit's data to free space.
   const refused = (await store.getMeta("persisted")) === false;
@@ -99,7 +95,7 @@ async function settings(ctx) {
 }
 
 async function drawDrafts(container, user, refresh) {
-  const drafts = (await store.listDrafts()).filter((d) => d.owner === user.id && d.status === "draft");
+  const drafts = (await store.listDrafts()).filter((d) => d.owner === user.id && d.status === DraftStatus.DRAFT);
   const items = drafts.map((draft) => {
     const ref = draft.answers.case_reference || "No case reference yet";
     const answered = Object.keys(draft.answers).length;
@@ -144,7 +140,7 @@ async function readProgress() {
 }
 
 async function drawSent(container, user) {
-  const sent = (await store.listDrafts()).filter((d) => d.owner === user.id && d.status === "sent");
+  const sent = (await store.listDrafts()).filter((d) => d.owner === user.id && d.status === DraftStatus.SENT);
   const progress = sent.length ? await readProgress() : null;
   replace(container, sent.length ? h("section", { class: "card", "aria-labelledby": "sent-title" },
     h("h2", { id: "sent-title" }, "Sent"),

@@ -1,4 +1,4 @@
-// "Text alerts to your mobile" (issue 14): a manager gives a mobile number, SafeVisit texts
+// "Text alerts to your mobile": a manager gives a mobile number, SafeVisit texts
 // it a 6-digit code through GOV.UK Notify, and the manager types the code in. Only a verified
 // number gets alert texts (when push fails or nobody acknowledges in time).
 import * as api from "../api.js";

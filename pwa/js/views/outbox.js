@@ -2,6 +2,7 @@
 // of the last successful sync, and per item: retry, discard (after confirming), and for a
 // conflict both versions side by side; for a rejection the server's field errors.
 import { announce, confirmDialog, h, replace, when } from "../dom.js";
+import { OutboxState } from "../names.js";
 import * as procedure from "../procedure.js";
 import * as store from "../store.js";
 import * as sync from "../sync.js";
@@ -26,7 +27,7 @@ function detail(items, waiting, online) {
   if (sync.state.sending) return "Sending now…";
   if (waiting && !online) return "You are offline. They will send by themselves when you are back online.";
   if (waiting && sync.state.lastError) {
-    const next = Math.min(...items.filter((i) => i.state === "waiting").map((i) => i.next_at || 0));
+    const next = Math.min(...items.filter((i) => i.state === OutboxState.WAITING).map((i) => i.next_at || 0));
     return `Not sent yet. ${PROBLEMS[sync.state.lastError] || ""} SafeVisit will try again` +
       (next > Date.now() ? ` at ${new Date(next).toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit", second: "2-digit" })}.` : ".");
   }
@@ -36,7 +37,7 @@ function detail(items, waiting, online) {
 
 export async function drawOutbox(section, ctx, refresh) {
   const items = await store.listOutbox();
-  const waiting = items.filter((i) => i.state === "waiting").length;
+  const waiting = items.filter((i) => i.state === OutboxState.WAITING).length;
   const attention = items.length - waiting;
   const online = navigator.onLine;
   const labels = await questionLabels(items);
@@ -61,7 +62,7 @@ export async function drawOutbox(section, ctx, refresh) {
 
 function outboxItem(item, ctx, refresh, labels) {
   const ref = item.change.case_reference;
-  const attention = item.state !== "waiting";
+  const attention = item.state !== OutboxState.WAITING;
   const tried = item.attempts ? ` · ${plural(item.attempts, "try", "tries")}` : "";
   const discard = async () => {
     const sure = await confirmDialog({ title: "Discard this concern?", danger: true,
@@ -76,14 +77,14 @@ function outboxItem(item, ctx, refresh, labels) {
   return h("li", { class: `outbox-item${attention ? " needs-attention" : ""}`, "data-change": item.change_id },
     h("div", { class: "draft-text" },
       h("strong", {}, ref),
-      h("span", { class: `status status-${attention ? "attention" : "waiting"}` },
+      h("span", { class: `status status-${attention ? "attention" : OutboxState.WAITING}` },
         attention ? "Needs attention" : "Waiting to send"),
       h("span", { class: "muted" }, `Queued ${when(item.queued_at)}${tried}` +
         (item.last_error && !attention ? ` · ${PROBLEMS[item.last_error] || item.last_error}` : ""))),
-    item.state === "conflict" ? conflictView(item, refresh, labels) : null,
-    item.state === "rejected" ? rejectedView(item, ctx, labels) : null,
+    item.state === OutboxState.CONFLICT ? conflictView(item, refresh, labels) : null,
+    item.state === OutboxState.REJECTED ? rejectedView(item, ctx, labels) : null,
     h("div", { class: "item-buttons" },
-      item.state === "waiting" ? h("button", { type: "button", class: "btn btn-secondary",
+      item.state === OutboxState.WAITING ? h("button", { type: "button", class: "btn btn-secondary",
         "aria-label": `Retry ${ref}`, disabled: !navigator.onLine || sync.state.paused === "signin",
         onclick: async () => { await store.retryNow(item.change_id); await sync.flush({ ignoreBackoff: true }); } },
       "Retry") : null,
@@ -132,7 +133,7 @@ function show(value) {
 // Question labels for the versions items were made under, when the phone has them.
 async function questionLabels(items) {
   const labels = new Map();
-  for (const item of items.filter((i) => i.state !== "waiting")) {
+  for (const item of items.filter((i) => i.state !== OutboxState.WAITING)) {
     const document = await procedure.version(item.change.procedure, item.change.procedure_version).catch(() => null);
     for (const q of document ? procedure.questions(document) : []) labels.set(q.id, q.label);
   }

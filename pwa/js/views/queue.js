@@ -6,6 +6,7 @@
 import * as api from "../api.js";
 import { ALL_TEAMS, can, MANAGE_ROTA, RECEIVE_ALERTS } from "../capabilities.js";
 import { announce, h, replace } from "../dom.js";
+import { QUEUE_STATUSES, URGENCIES, URGENCY_LABEL } from "../names.js";
 import { urgencyBadge } from "./actions.js";
 import { alertsCard } from "./alerts-card.js";
 import { age, OFFLINE_TEXT, STATUS, statusBadge, watchConnection } from "./desk-parts.js";
@@ -18,7 +19,7 @@ export async function render(main, ctx) {
   const view = { items: [], next: null };
   const connection = h("div", {});
   const summary = h("p", { class: "muted", id: "queue-counts", "aria-live": "polite" });
-  // Issue 14: a warning when nobody an alert goes to now has an alert channel known to work;
+  // A warning when nobody an alert goes to now has an alert channel known to work;
   // a line at the top points to it.
   const coverage = h("div", { id: "coverage" });
   const pointer = h("div", { id: "coverage-pointer" });
@@ -107,11 +108,11 @@ export async function render(main, ctx) {
       h("div", { class: "field" }, h("label", { for: "filter-status" }, "Status"),
         h("select", { id: "filter-status", onchange: onFilter("status") },
           h("option", { value: "" }, "Open (new, acknowledged, in progress)"),
-          ["submitted", "acknowledged", "in_progress", "closed"].map((s) => h("option", { value: s }, STATUS[s])))),
+          QUEUE_STATUSES.map((s) => h("option", { value: s }, STATUS[s])))),
       h("div", { class: "field" }, h("label", { for: "filter-urgency" }, "Urgency"),
         h("select", { id: "filter-urgency", onchange: onFilter("urgency") },
           h("option", { value: "" }, "Any"),
-          ["immediate", "urgent", "soon", "routine"].map((u) => h("option", { value: u }, u[0].toUpperCase() + u.slice(1))))),
+          URGENCIES.map((u) => h("option", { value: u }, URGENCY_LABEL[u])))),
       teamSelect ? h("div", { class: "field" }, h("label", { for: "filter-team" }, "Team"), teamSelect) : null,
       checkbox("filter-unacknowledged", "Not yet acknowledged", onFilter("unacknowledged")),
       checkbox("filter-overdue", "With overdue actions", onFilter("overdue")),
@@ -186,7 +187,7 @@ function queueItem(c) {
       h("span", { class: "queue-top" },
         c.urgency ? urgencyBadge(c.urgency) : h("span", { class: "badge badge-none" }, "No action"),
         statusBadge(c.status), overdue,
-        // The worker already phoned the duty desk about it (issue 14).
+        // The worker already phoned the duty desk about it.
         c.phoned ? h("span", { class: "badge badge-phoned" }, "Phoned in") : null,
         h("span", { class: "queue-ref" }, c.case_reference)),
       h("span", { class: "muted" }, [

@@ -26,7 +26,7 @@ export async function render(main, ctx) {
     "aria-describedby": "search-count", enterkeyhint: "search" });
 
   // The first paragraphs are drawn with the page; the rest follow in small tasks, so the first
-  // screen does not wait for the whole chapter and a tap is never held up behind it (issue 15).
+  // screen does not wait for the whole chapter and a tap is never held up behind it.
   const paragraphList = h("section", { "aria-labelledby": "paragraphs-title" },
     h("h2", { id: "paragraphs-title" }, "Paragraphs"));
   const glossaryList = h("dl", { class: "card glossary" });

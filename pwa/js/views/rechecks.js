@@ -3,7 +3,7 @@
 // the new one would add or drop, so the manager can look again.
 import * as api from "../api.js";
 import { h, replace } from "../dom.js";
-import { URGENCY_LABEL } from "./actions.js";
+import { URGENCY_LABEL } from "../names.js";
 
 function actionList(items) {
   return h("ul", {}, items.map((a) => h("li", { "data-action": a.action },

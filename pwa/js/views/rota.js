@@ -1,4 +1,4 @@
-// The on-call screen (issue 14): who an urgent alert goes to now, the team's rota of shifts
+// The on-call screen: who an urgent alert goes to now, the team's rota of shifts
 // (primary and secondary) to add to and remove from, and the escalation chain. Times are the
 // team's local time (Europe/London by default), shown with GMT/BST so a shift across a
 // daylight-saving change reads right. Every change saves the whole rota (PUT), so there is

@@ -1,6 +1,6 @@
 // /setup-code, from the sign-in page's "I have a setup code": a new account, or a carer who
-// forgot their password, sets a password with the one-time code they were given (issue 13,
-// item 5), then is signed in with it. The phone's passcode is a different thing and is not
+// forgot their password, sets a password with the one-time code they were given,
+// then is signed in with it. The phone's passcode is a different thing and is not
 // touched here.
 import * as api from "../api.js";
 import { h, replace } from "../dom.js";

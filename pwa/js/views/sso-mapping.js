@@ -3,11 +3,8 @@
 // at sign-in, and nothing is made for them (backend/sso/mapping.py).
 import * as api from "../api.js";
 import { announce, confirmDialog, h, replace, uid } from "../dom.js";
+import { roleName } from "../names.js";
 import { clearErrors, describe, errorLine, errorSummary, serverErrors, showErrors } from "./form-errors.js";
-
-const ROLE_NAMES = {
-  foster_carer: "Foster carer", field_worker: "Field worker", duty_manager: "Duty manager", admin: "Admin",
-};
 
 export async function render(main, ctx) {
   const data = await api.ssoMapping();
@@ -32,10 +29,10 @@ function draw(page, data, ctx) {
         " claim. Someone whose values are not mapped here is refused and told to ask an administrator.")
       : h("p", { class: "notice" }, "Single sign-on is not switched on for this server (SAFEVISIT_OIDC_ISSUER). "
         + "Mappings made here apply once it is."),
-    section("Roles", "roles-title", data.role_claim, roles, (m) => ROLE_NAMES[m.role] || m.role, reload),
+    section("Roles", "roles-title", data.role_claim, roles, (m) => roleName(m.role), reload),
     addForm({
       title: "Map a role", claim: "role", field: "role", label: "SafeVisit role",
-      options: data.roles.map((r) => [r, ROLE_NAMES[r] || r]), reload,
+      options: data.roles.map((r) => [r, roleName(r)]), reload,
     }),
     section("Teams", "teams-title", data.team_claim, teams, (m) => m.team?.name ?? "", reload),
     addForm({

@@ -1,8 +1,9 @@
 // /team (duty managers): a setup code for a carer or field worker of one's own team who cannot
-// get in (issue 13, item 5). Shown once, valid for a day; the server refuses anyone else.
+// get in. Shown once, valid for a day; the server refuses anyone else.
 import * as api from "../api.js";
 import { announce, confirmDialog, h, replace } from "../dom.js";
-import { codeCard, online, ROLE_NAMES, showErrors } from "./admin-parts.js";
+import { roleName } from "../names.js";
+import { codeCard, online, showErrors } from "./admin-parts.js";
 
 export async function render(main, ctx) {
   const title = "Setup codes for my team";
@@ -33,7 +34,7 @@ export async function render(main, ctx) {
     shown,
     found.people.length ? h("ul", { class: "people card" }, found.people.map((person) => h("li", { class: "person", "data-person": String(person.id) },
       h("div", { class: "draft-text" }, h("span", { class: "person-name" }, person.display_name),
-        h("span", { class: "muted" }, `${person.username} · ${ROLE_NAMES[person.role] || person.role}`)),
+        h("span", { class: "muted" }, `${person.username} · ${roleName(person.role)}`)),
       h("button", { type: "button", class: "btn btn-secondary btn-small", onclick: issue(person),
         "aria-label": `Issue a setup code for ${person.display_name}` }, "Issue code"))))
       : h("p", { class: "empty" }, "Your team has no carers or field workers yet.")));

@@ -1,4 +1,4 @@
-// The second step of signing in for managers and admins (issue 13, item 6): the code from an
+// The second step of signing in for managers and admins: the code from an
 // authenticator app (or a recovery code), and setting an authenticator up — at sign-in when
 // the server requires it, or from the home screen by choice (/two-step).
 import * as api from "../api.js";
@@ -31,32 +31,43 @@ function expired(error, ctx) {
   return false;
 }
 
-/** "Enter your code": `done` gets the server's answer (the session and its device key). */
-export function codeStep(main, ctx, done) {
-  const error = h("div", { class: "form-error", role: "alert", id: "two-step-error" });
-  const input = codeInput("two-step-code");
-  const submit = h("button", { type: "submit", class: "btn btn-block" }, "Continue");
-  async function onsubmit(event) {
+/**
+ * A code form's submit: `problem(code)` says what is wrong before anything is sent; the server's
+ * answer goes to `done`, and a refusal is shown with the field cleared for another try.
+ */
+function sendsCode({ ctx, error, input, submit, done, send, problem, offline }) {
+  return async (event) => {
     event.preventDefault();
     error.textContent = "";
-    if (!input.value.trim()) {
-      error.textContent = "Type the code from your authenticator app.";
+    const code = input.value.trim();
+    const wrong = problem(code);
+    if (wrong) {
+      error.textContent = wrong;
       input.focus();
       return;
     }
     submit.disabled = true;
     try {
-      await done(await api.verifySecondFactor(input.value.trim()));
+      await done(await send(code));
     } catch (err) {
       if (expired(err, ctx)) return;
-      error.textContent = err instanceof api.NetworkError ? "You are offline. Signing in needs a connection."
-        : MESSAGES[err.code] || err.message;
+      error.textContent = err instanceof api.NetworkError ? offline : MESSAGES[err.code] || err.message;
       input.value = "";
       input.focus();
     } finally {
       submit.disabled = false;
     }
-  }
+  };
+}
+
+/** "Enter your code": `done` gets the server's answer (the session and its device key). */
+export function codeStep(main, ctx, done) {
+  const error = h("div", { class: "form-error", role: "alert", id: "two-step-error" });
+  const input = codeInput("two-step-code");
+  const submit = h("button", { type: "submit", class: "btn btn-block" }, "Continue");
+  const onsubmit = sendsCode({ ctx, error, input, submit, done, send: api.verifySecondFactor,
+    problem: (code) => (code ? null : "Type the code from your authenticator app."),
+    offline: "You are offline. Signing in needs a connection." });
   replace(main, h("div", { class: "page page-narrow" },
     h("h1", {}, "Enter your sign-in code"),
     h("form", { class: "card form", onsubmit, novalidate: true, "aria-describedby": "two-step-error" },
@@ -88,27 +99,9 @@ export async function enrolStep(main, ctx, { signingIn, done }) {
   const error = h("div", { class: "form-error", role: "alert", id: "enrol-error" });
   const input = codeInput("enrol-code");
   const submit = h("button", { type: "submit", class: "btn btn-block" }, "Confirm");
-  async function onsubmit(event) {
-    event.preventDefault();
-    error.textContent = "";
-    if (!/^\d{6}$/.test(input.value.trim())) {
-      error.textContent = "Type the 6 digits your authenticator app shows for SafeVisit.";
-      input.focus();
-      return;
-    }
-    submit.disabled = true;
-    try {
-      await done(await api.confirmEnrolment(input.value.trim()));
-    } catch (err) {
-      if (expired(err, ctx)) return;
-      error.textContent = err instanceof api.NetworkError ? "You are offline. This needs a connection."
-        : MESSAGES[err.code] || err.message;
-      input.value = "";
-      input.focus();
-    } finally {
-      submit.disabled = false;
-    }
-  }
+  const onsubmit = sendsCode({ ctx, error, input, submit, done, send: api.confirmEnrolment,
+    problem: (code) => (/^\d{6}$/.test(code) ? null : "Type the 6 digits your authenticator app shows for SafeVisit."),
+    offline: "You are offline. This needs a connection." });
   replace(main, h("div", { class: "page page-narrow" },
     h("h1", {}, "Set up two-step sign-in"),
     h("p", {}, signingIn
