@@ -5,7 +5,8 @@ import os
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import config, database, errors, extensions, headers, navigation, origin, push, requests
+from . import (config, database, errors, extensions, headers, navigation, operations, origin, push,
+               requests)
 from .accounts import device_lock
 
 
@@ -82,4 +83,5 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(sso_views.api_bp)
     app.register_blueprint(sso_admin_views.bp)
     push.init_app(app)
+    operations.init_app(app)
     return app

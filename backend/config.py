@@ -110,6 +110,13 @@ def from_environment(instance_path: str) -> dict:
         "RETENTION": _retention(os.environ.get("SAFEVISIT_RETENTION", "")),
         "ACTION_DUE_HOURS": _due_hours(os.environ.get("SAFEVISIT_ACTION_DUE_HOURS", ACTION_DUE_HOURS)),
         "PUSH_TTL": int(os.environ.get("SAFEVISIT_PUSH_TTL", str(24 * 3600))),
+        # Operations (backend/operations/): an alert worker not seen for this long is taken
+        # to be down (/api/ready, the warning on the duty queue, `alerting` in a sync answer).
+        "WORKER_STALE_SECONDS": float(os.environ.get("SAFEVISIT_WORKER_STALE_SECONDS", "60")),
+        # `GET /metrics` answers only with this bearer token; unset, metrics are off (404).
+        "METRICS_TOKEN": os.environ.get("SAFEVISIT_METRICS_TOKEN") or None,
+        # json: one object a line with request_id, user_id and role (backend/operations/logs.py).
+        "LOG_FORMAT": os.environ.get("SAFEVISIT_LOG_FORMAT", "text" if development else "json"),
         # Single sign-on with OpenID Connect (backend/sso/): on when an issuer is set.
         "OIDC_ISSUER": os.environ.get("SAFEVISIT_OIDC_ISSUER", "").strip().rstrip("/") or None,
         "OIDC_CLIENT_ID": os.environ.get("SAFEVISIT_OIDC_CLIENT_ID"),
@@ -158,6 +165,8 @@ def check(config: dict) -> None:
         if missing:
             raise RuntimeError("SAFEVISIT_OIDC_ISSUER is set, so single sign-on also needs "
                                + ", ".join("SAFEVISIT_" + name for name in missing) + ".")
+    if config.get("LOG_FORMAT", "json") not in ("json", "text"):
+        raise RuntimeError("SAFEVISIT_LOG_FORMAT is json or text.")
     if config.get("PUSH_TEST_RECEIVER") and not config.get("TESTING"):
         raise RuntimeError("SAFEVISIT_PUSH_TEST_RECEIVER lets push go to a loopback address: "
                            "it is for the test suite only (TESTING) and refused here.")

@@ -17,4 +17,8 @@ concern_assigned = signals.signal("concern-assigned")
 concern_action_updated = signals.signal("concern-action-updated")  # action=the ConcernAction
 concern_closed = signals.signal("concern-closed")
 
+# sender: the signed-in User; answer={"results": [...]}, the sync's answer before it is written
+# and before the commit. Receivers may add keys to it (`alerting`) and note what to count.
+sync_answering = signals.signal("sync-answering")
+
 URGENT = ("immediate", "urgent")

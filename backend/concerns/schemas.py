@@ -124,6 +124,9 @@ class SyncResultSchema(Schema):
 
 class SyncResponseSchema(Schema):
     results = fields.List(fields.Nested(SyncResultSchema), dump_only=True)
+    alerting = fields.Str(dump_only=True, validate=validate.OneOf(["ok", "delayed"]), metadata={
+        "description": "Only when this batch submitted an urgent or immediate concern: delayed "
+                       "when no alert worker was seen lately (phone the duty desk), else ok."})
 
 
 class ConcernListArgsSchema(Schema):

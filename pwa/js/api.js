@@ -76,6 +76,8 @@ export const login = (username, password) =>
   request("POST", "/api/auth/login", { username, password });
 export const logout = () => request("POST", "/api/auth/logout", {});
 export const sync = (changes) => request("POST", "/api/sync", { changes });
+// Whether an alert worker was seen lately (managers and admins): the queue's warning.
+export const alerting = () => request("GET", "/api/alerting");
 export const concerns = () => request("GET", "/api/concerns");
 export const procedureRechecks = () => request("GET", "/api/procedure-rechecks");
 export const concern = (id) => request("GET", `/api/concerns/${encodeURIComponent(id)}`);

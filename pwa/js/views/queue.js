@@ -9,6 +9,7 @@ import { announce, h, replace } from "../dom.js";
 import { QUEUE_STATUSES, URGENCIES, URGENCY_LABEL } from "../names.js";
 import { urgencyBadge } from "./actions.js";
 import { alertsCard } from "./alerts-card.js";
+import { drawAlertingWarning } from "./alerting-warning.js";
 import { age, OFFLINE_TEXT, STATUS, statusBadge, watchConnection } from "./desk-parts.js";
 
 const REFRESH_MS = 30_000;
@@ -23,6 +24,8 @@ export async function render(main, ctx) {
   // a line at the top points to it.
   const coverage = h("div", { id: "coverage" });
   const pointer = h("div", { id: "coverage-pointer" });
+  // No alert worker seen lately: said first, above everything else on the page.
+  const alertingBox = h("div", { id: "alerting-warning" });
   const list = h("div", { id: "queue-list" });
   const more = h("div", {});
   // Admins choose the team; the server lists the teams with the first page.
@@ -53,7 +56,7 @@ export async function render(main, ctx) {
     }
     view.items = data.concerns;
     view.next = data.next;
-    await drawCoverage(coverage, pointer);
+    await Promise.all([drawCoverage(coverage, pointer), drawAlertingWarning(alertingBox)]);
     if (teamSelect && teamSelect.options.length === 1) {
       teamSelect.append(...data.teams.map((t) => h("option", { value: String(t.id) }, t.name)));
     }
@@ -100,6 +103,7 @@ export async function render(main, ctx) {
   if (left) return;
   replace(main, h("div", { class: "page" },
     h("h1", {}, "Concern queue"),
+    alertingBox,
     connection,
     summary,
     pointer,
