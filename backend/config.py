@@ -118,12 +118,20 @@ def from_environment(instance_path: str) -> dict:
         # json: one object a line with request_id, user_id and role (backend/operations/logs.py).
         "LOG_FORMAT": os.environ.get("SAFEVISIT_LOG_FORMAT", "text" if development else "json"),
         # Single sign-on with OpenID Connect (backend/sso/): on when an issuer is set.
-        "OIDC_ISSUER": os.environ.get("SAFEVISIT_OIDC_ISSUER", "").strip().rstrip("/") or None,
+        # Exactly as the provider states it: Auth0's issuer ends in "/", and tokens carry it so.
+        "OIDC_ISSUER": os.environ.get("SAFEVISIT_OIDC_ISSUER", "").strip() or None,
         "OIDC_CLIENT_ID": os.environ.get("SAFEVISIT_OIDC_CLIENT_ID"),
         "OIDC_CLIENT_SECRET": os.environ.get("SAFEVISIT_OIDC_CLIENT_SECRET"),
         "OIDC_ROLE_CLAIM": os.environ.get("SAFEVISIT_OIDC_ROLE_CLAIM", "roles"),
         "OIDC_TEAM_CLAIM": os.environ.get("SAFEVISIT_OIDC_TEAM_CLAIM"),
         # Whom a person whose claims map to nothing should ask (shown on the refusal page).
+        # Back-channel logout posts, per address (the provider's server).
+        "OIDC_LOGOUT_LIMIT": os.environ.get("SAFEVISIT_OIDC_LOGOUT_LIMIT", "60 per minute"),
+        # Shared devices: the provider asks for the password every time (prompt=login).
+        "OIDC_PROMPT_LOGIN": _bool("SAFEVISIT_OIDC_PROMPT_LOGIN", False),
+        # Managers and admins must have used a second factor at the provider (sso/claims_source.py).
+        "OIDC_REQUIRED_ACR": os.environ.get("SAFEVISIT_OIDC_REQUIRED_ACR") or None,
+        "OIDC_MFA_AMR": os.environ.get("SAFEVISIT_OIDC_MFA_AMR") or None,
         "OIDC_HELP_CONTACT": os.environ.get("SAFEVISIT_OIDC_HELP_CONTACT", "your SafeVisit administrator"),
     }
 

@@ -6,7 +6,7 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Blueprint
 from marshmallow import Schema, fields
 
-from .accounts.schemas import (CodeSchema, EnrolmentSchema, LoginSchema, OkSchema, RedeemedSchema,
+from .accounts.schemas import (CodeSchema, EnrolmentSchema, LoginSchema, LogoutSchema, OkSchema, RedeemedSchema,
                                RedeemSetupCodeSchema, SessionSchema)
 from .admin.schemas import (AdminAuditPageSchema, AuditArgsSchema, PersonCreateSchema, PersonListArgsSchema,
                             PersonListSchema, AdminPersonSchema, PersonUpdateSchema, SetupCodeSchema,
@@ -64,7 +64,7 @@ OPERATIONS = [
     ("post", "/api/procedures/{slug}/evaluate", "Recommended actions for answers", EvaluateRequestSchema, None, EvaluationSchema, [SLUG], [400, 404, 413, 415, 422]),
     ("get", "/api/auth/session", "The signed-in user and a CSRF token", None, None, SessionSchema, [], []),
     ("post", "/api/auth/login", "Sign in", LoginSchema, None, SessionSchema, [], [400, 401, 403, 413, 415, 422, 429]),
-    ("post", "/api/auth/logout", "Sign out everywhere", None, None, OkSchema, [], [401, 403]),
+    ("post", "/api/auth/logout", "Sign out everywhere (and at the organisation, when signed in there)", None, None, LogoutSchema, [], [401, 403]),
     ("post", "/api/sync", "Send a batch of concern changes", SyncRequestSchema, None, SyncResponseSchema, [], [400, 401, 403, 413, 415, 422]),
     ("get", "/api/concerns", "Concerns changed since a cursor (to a carer or worker, as AuthorConcernSchema)", None, ConcernListArgsSchema, ConcernListSchema, [], [401, 422]),
     ("get", "/api/concerns/{concern_id}", "One concern (to its author, as AuthorConcernSchema: what they sent and its progress)", None, None, ConcernSchema, [CONCERN_ID], [401, 403, 404]),
@@ -94,6 +94,7 @@ OPERATIONS = [
     ("post", "/api/admin/people/{person_id}/end-sessions", "End every session of a person (admin)", None, None, AdminPersonSchema, [PERSON_ID], CHANGE),
     ("post", "/api/admin/people/{person_id}/setup-code", "A new setup code, shown once (admin)", None, None, SetupCodeSchema, [PERSON_ID], CHANGE),
     ("post", "/api/admin/people/{person_id}/second-factor/reset", "Remove a lost authenticator (admin)", None, None, AdminPersonSchema, [PERSON_ID], CHANGE),
+    ("post", "/api/admin/people/{person_id}/unlink-organisation", "Unlink from single sign-on: a local account, set up with a setup code (admin)", None, None, AdminPersonSchema, [PERSON_ID], CHANGE),
     ("get", "/api/admin/teams", "Teams (admin)", None, None, AdminTeamListSchema, [], [401, 403]),
     ("post", "/api/admin/teams", "Create a team (admin)", TeamCreateSchema, None, AdminTeamSchema, [], CHANGE),
     ("get", "/api/admin/teams/{team_id}", "One team (admin)", None, None, AdminTeamSchema, [TEAM_ID], [401, 403, 404]),

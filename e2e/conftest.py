@@ -156,7 +156,7 @@ def sign_in(page, username="worker", password=PASSWORD, passcode=PASSCODE):
     page.goto("/login")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
     hello = page.get_by_role("heading", level=1, name="Hello")
     set_code = page.get_by_role("heading", level=1, name="Set a passcode for this phone")
     locked = page.get_by_role("heading", level=1, name="SafeVisit is locked")

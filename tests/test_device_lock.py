@@ -165,6 +165,9 @@ OPEN_ENDPOINTS = {
     "push.send_test_alert", "push.acknowledge_test_alert", "push.coverage",
     # Redeems a sign-in with the organisation for a session and key, like auth.login.
     "sso_api.redeem_handoff",
+    # Starts a sign-in with the organisation from the sign-in page (which holds no key): the
+    # answer is the provider's address only, and no session is read or changed.
+    "sso_api.start_sign_in",
 }
 
 

@@ -1,4 +1,4 @@
-"""`flask users create|deactivate|seed-demo`."""
+"""`flask users create|deactivate|seed-demo|setup-code|reset-second-factor|unlink-organisation`."""
 import os
 
 import click
@@ -50,3 +50,59 @@ def seed_demo_command():
                f"{DEMO_PASSWORD_DEFAULT!r}):")
     for username, role, team, _ in DEMO_ACCOUNTS:
         click.echo(f"  {username:<9} {role:<13} team {team}")
+
+
+def _person(username: str):
+    from sqlalchemy import select
+
+    from .models import User
+    user = db.session.scalar(select(User).filter_by(username=username.strip().lower()))
+    if user is None:
+        raise click.ClickException(f"no user {username!r}")
+    return user
+
+
+# For what the console refuses to do to another admin (one admin alone must not be able to take
+# over another): whoever runs these has the server, which is more than any admin has.
+
+@bp.cli.command("setup-code")
+@click.argument("username")
+def setup_code_command(username):
+    """Issue a setup code (shown once) for USERNAME, an admin included."""
+    from . import setup_codes
+    from ..errors import ApiError
+    user = _person(username)
+    if not user.active:
+        raise click.ClickException(f"{username} is deactivated")
+    try:
+        code, expires_at = setup_codes.issue(user, user)
+    except ApiError as err:
+        raise click.ClickException(err.message) from None
+    db.session.commit()
+    click.echo(f"setup code for {user.username}: {code} (until {expires_at:%Y-%m-%d %H:%M} UTC)")
+
+
+@bp.cli.command("reset-second-factor")
+@click.argument("username")
+def reset_second_factor_command(username):
+    """Remove USERNAME's authenticator and end their sessions: the next sign-in enrols again."""
+    from ..admin.people import reset_second_factor
+    user = _person(username)
+    reset_second_factor(user, user)
+    db.session.commit()
+    click.echo(f"{user.username}'s authenticator is removed and their sessions are ended")
+
+
+@bp.cli.command("unlink-organisation")
+@click.argument("username")
+def unlink_command(username):
+    """Make USERNAME a local account (no single sign-on); a setup code comes next."""
+    from ..admin.people import unlink_from_provider
+    from ..errors import ApiError
+    user = _person(username)
+    try:
+        unlink_from_provider(user, user)
+    except ApiError as err:
+        raise click.ClickException(err.message) from None
+    db.session.commit()
+    click.echo(f"{user.username} is unlinked from single sign-on; issue a setup code next")

@@ -108,6 +108,14 @@ def reset_second_factor(person_id):
     return AdminPersonSchema().dump(person)
 
 
+@bp.post("/people/<int:person_id>/unlink-organisation")
+def unlink_from_provider(person_id):
+    admin = _admin()
+    person = people.unlink_from_provider(people.person(person_id), admin)
+    db.session.commit()
+    return AdminPersonSchema().dump(person)
+
+
 # --- teams -----------------------------------------------------------------------------------
 
 @bp.get("/teams")

@@ -183,6 +183,7 @@ export async function auditCsv(params) {
 // Single sign-on (backend/sso/): collect a sign-in with the organisation, and the
 // admin's claim mapping.
 export const redeemHandoff = () => request("POST", "/api/auth/oidc/handoff", {});
+export const startOrganisationSignIn = () => request("POST", "/api/auth/oidc/start", {});
 export const ssoMapping = () => request("GET", "/api/admin/sso-mapping");
 export const addSsoMapping = (mapping) => request("POST", "/api/admin/sso-mapping", mapping);
 export const removeSsoMapping = (id) => request("DELETE", `/api/admin/sso-mapping/${encodeURIComponent(id)}`);
