@@ -11,6 +11,7 @@ from ..extensions import db
 from ..procedures.models import utcnow
 from ..push import alerts, escalation_chain
 from ..requests import json_body
+from ..sms import notify
 from . import service, times
 from .schemas import RotaInSchema, RotaSchema
 
@@ -44,6 +45,7 @@ def _dump(team: Team, now) -> dict:
     names = {m.id: m for m in managers}
     primary, secondary, on_duty = alerts.on_call(team.id, now)
     alerted = alerts.duty_managers(team.id, now)
+    texts = notify.enabled(current_app.config)
     shifts = [{"id": s.id, "starts_at": s.starts_at, "ends_at": s.ends_at,
                "start": times.to_local(s.starts_at, tz).isoformat(timespec="minutes"),
                "end": times.to_local(s.ends_at, tz).isoformat(timespec="minutes"),
@@ -56,7 +58,9 @@ def _dump(team: Team, now) -> dict:
         "now": {"primary": _person(primary), "secondary": _person(secondary),
                 "on_duty": [_person(m) for m in on_duty], "alerted": [_person(m) for m in alerted],
                 "fallback": primary is None and not on_duty},
-        "escalation": [{"step": s.step, "minutes": s.minutes, "sms": s.sms}
+        # A step texts only when this server sends texts: the screen promises none otherwise.
+        "sms_enabled": texts,
+        "escalation": [{"step": s.step, "minutes": s.minutes, "sms": s.sms and texts}
                        for s in escalation_chain.of(current_app.config)]})
 
 

@@ -16,7 +16,7 @@ import {
   actionStateLine, answerRows, chronologyPath, gapsSection, loadConcern, madeUnder,
   procedureFor, statusBadge, watchConnection,
 } from "./desk-parts.js";
-import { errorSummary } from "./form-errors.js";
+import { errorSummary, keepFocusInView } from "./form-errors.js";
 import { citations } from "./questions.js";
 import { restrictionCard } from "./restriction.js";
 
@@ -31,10 +31,11 @@ export async function render(main, ctx) {
   const connection = h("div", {});
   const body = h("div", {});
   replace(main, h("div", { class: "page" },
-    h("p", {}, h("a", { href: "/queue" }, "Back to the queue")),
+    h("p", {}, h("a", { href: "/queue", class: "back-link" }, "Back to the queue")),
     h("h1", {}, `Concern ${concern.case_reference}`),
     connection, body));
   ctx.onLeave(watchConnection(connection));
+  ctx.onLeave(keepFocusInView(main));
 
   const manager = can(ctx.user, MANAGE_CONCERNS);
   if (manager) page.people = await api.assignees(id).then((r) => r.people).catch(() => null);
