@@ -73,7 +73,7 @@ def from_environment(instance_path: str) -> dict:
         "LOGIN_LIMIT_PER_ACCOUNT": os.environ.get("SAFEVISIT_LOGIN_LIMIT_ACCOUNT", "5 per minute"),
         "LOGIN_LIMIT_ACCOUNT_WIDE": os.environ.get("SAFEVISIT_LOGIN_LIMIT_ACCOUNT_WIDE", "20 per minute"),
         "LOGIN_LIMIT_PER_ADDRESS": os.environ.get("SAFEVISIT_LOGIN_LIMIT_ADDRESS", "30 per minute"),
-        # Sessions (issue 12): idle counts from the last request of an unlocked app (one that
+        # Sessions: idle counts from the last request of an unlocked app (one that
         # carries the device key); the absolute lifetime from the sign-in, whatever happens.
         "SESSION_IDLE_MINUTES": float(os.environ.get("SAFEVISIT_SESSION_IDLE_MINUTES", str(LONGEST_LOCK_MINUTES))),
         "SESSION_ABSOLUTE_HOURS": float(os.environ.get("SAFEVISIT_SESSION_ABSOLUTE_HOURS", "12")),

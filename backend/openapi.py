@@ -79,12 +79,12 @@ OPERATIONS = [
     ("get", "/api/queue", "Open concerns, most urgent and newest first (managers, admins)", None, QueueArgsSchema, QueueSchema, [], [401, 403, 422]),
     ("get", "/api/cases/{case_reference}/chronology", "Everything that happened about one case reference", None, None, ChronologySchema, [CASE_REFERENCE], [401, 403, 404]),
     ("get", "/api/audit", "The audit trail (admin)", None, AuditQueryArgsSchema, AuditPageSchema, [], [401, 403, 422]),
-    # Setup codes and the second factor (issue 13, items 5 and 6).
+    # Setup codes and the second factor.
     ("post", "/api/auth/setup-code", "Set a new password with a one-time setup code", RedeemSetupCodeSchema, None, RedeemedSchema, [], SIGN_IN_STEP),
     ("post", "/api/auth/two-step/verify", "Finish signing in with an authenticator or recovery code", CodeSchema, None, SessionSchema, [], SIGN_IN_STEP),
     ("post", "/api/auth/two-step/enrolment", "Start setting up an authenticator (a new TOTP secret)", None, None, EnrolmentSchema, [], [401, 403, 409]),
     ("post", "/api/auth/two-step/enrolment/confirm", "Confirm the authenticator with its first code; recovery codes", CodeSchema, None, SessionSchema, [], SIGN_IN_STEP),
-    # The admin console (issue 13, item 4): admins only, with the device key.
+    # The admin console: admins only, with the device key.
     ("get", "/api/admin/people", "People (admin)", None, PersonListArgsSchema, PersonListSchema, [], [401, 403, 422]),
     ("post", "/api/admin/people", "Create a local account; its setup code, shown once (admin)", PersonCreateSchema, None, SetupCodeSchema, [], CHANGE),
     ("get", "/api/admin/people/{person_id}", "One person (admin)", None, None, AdminPersonSchema, [PERSON_ID], [401, 403, 404]),
@@ -101,7 +101,7 @@ OPERATIONS = [
     ("patch", "/api/admin/teams/{team_id}", "Rename; duty desk and out-of-hours numbers (admin)", TeamUpdateSchema, None, AdminTeamSchema, [TEAM_ID], CHANGE),
     ("get", "/api/admin/audit", "The audit log by person, concern and date (admin; audited)", None, AuditArgsSchema, AdminAuditPageSchema, [], [401, 403, 422]),
     ("get", "/api/admin/audit.csv", "The same as CSV, formulas neutralised (admin; audited)", None, AuditArgsSchema, Csv, [], [401, 403, 422]),
-    # A duty manager's own team (issue 13, item 5).
+    # A duty manager's own team.
     ("get", "/api/team/people", "Carers and field workers of my team (duty manager)", None, None, TeamPeopleSchema, [], [401, 403]),
     ("post", "/api/team/people/{person_id}/setup-code", "A setup code for one of them, shown once (duty manager)", None, None, SetupCodeSchema, [PERSON_ID], CHANGE),
 ]

@@ -1,4 +1,4 @@
-"""The duty manager's forms keep what was typed (issue 23, item 6), on a phone: a refused close
+"""The duty manager's forms keep what was typed, on a phone: a refused close
 keeps the outcome with the reason beside the form; saving an action keeps an unsaved decision
 note; a refused action keeps its form open with its fields; every error is shown at once in a
 summary at the top of the form, whose links move to the field, and beside each field."""

@@ -1,4 +1,4 @@
-"""WCAG 2.2 AA on the duty manager's and admin's screens (issue 23, item 10), on a phone:
+"""WCAG 2.2 AA on the duty manager's and admin's screens, on a phone:
 tabbing never leaves the focused control under the top bar or the tab bar (SC 2.4.11); at
 320 px wide with text at 200 % nothing scrolls sideways (SC 1.4.10, 1.4.4); every target is
 at least 24 by 24 px (SC 2.5.8)."""

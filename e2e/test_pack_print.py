@@ -1,4 +1,4 @@
-"""The meeting pack on paper (issue 23, item 8): every printed page carries OFFICIAL-SENSITIVE,
+"""The meeting pack on paper: every printed page carries OFFICIAL-SENSITIVE,
 the case reference and "Page N of M" (CSS paged media margin boxes), and every print is on
 the audit log — the pack's own button (recorded before the dialog opens), and the browser's own
 Print (recorded as it starts, from `beforeprint`), which is what `window.print()` and

@@ -1,4 +1,4 @@
-"""The duty manager's queue at 2 a.m. (issue 23, item 7), on a phone: the concern is in view as
+"""The duty manager's queue at 2 a.m., on a phone: the concern is in view as
 the queue opens, above the warnings (alerts that may reach nobody, this phone's alerts), which
 are compact below it with a one-line pointer at the top; "Turn on alerts" says what it is doing,
 stops waiting after a while and says what to do instead; the escalation chain promises no text

@@ -1,4 +1,4 @@
-"""The on-call screen's forms keep what was typed (issue 23, item 6), on a phone: a refused
+"""The on-call screen's forms keep what was typed, on a phone: a refused
 shift leaves its fields as typed, with every problem in the summary at the top of the form and
 beside the field it is about; a missing start and end are both said at once; a refused mobile
 number stays in its box with the reason beside it."""

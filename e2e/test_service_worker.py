@@ -121,7 +121,7 @@ def test_a_draft_keeps_its_version_and_shows_what_changed_in_a_newer_one(browser
         expect(notice).to_be_visible()
         screenshot(page, "checklist-new-version")
         # Online, but the network is slow to say which version is current: the draft is drawn
-        # from the phone's copy at once, and the notice follows the answer (issue 15).
+        # from the phone's copy at once, and the notice follows the answer.
         context.set_offline(False)
         held = []
         context.route("**/api/procedures/child-abuse-and-the-internet", lambda route: held.append(route))

@@ -76,7 +76,7 @@ def test_only_the_teams_manager_acknowledges_and_decides(device, north_concern):
     again = manager.post(f"/api/concerns/{north_concern}/acknowledge", {})
     assert again.status_code == 409 and again.json["error"]["code"] == "transition_not_allowed"
     assert manager.get(f"/api/concerns/{north_concern}").json["acknowledged_at"] == acked.json["acknowledged_at"]
-    # The decision closes only once every recommended action is marked (issue 11).
+    # The decision closes only once every recommended action is marked.
     early = manager.post(f"/api/concerns/{north_concern}/decision",
                          {"decision": "Strategy Meeting convened for tomorrow 9am", "close": True})
     assert early.status_code == 409 and early.json["error"]["code"] == "actions_to_do"

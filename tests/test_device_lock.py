@@ -264,7 +264,7 @@ def test_the_push_worker_can_replace_its_subscription_with_the_cookie_alone(app,
     response = worker_scope.post("/api/push/subscriptions", json={**subscription_body(new), "replaces": old},
                                  headers={"X-CSRFToken": csrf})
     assert response.status_code == 200
-    # The channel's own health (issue 14) is about this browser, not about anyone else.
+    # The channel's own health is about this browser, not about anyone else.
     assert set(response.json) <= {"id", "endpoint", "expirationTime", "device_label", "created_at",
                                   "updated_at", "last_sent_at", "health", "last_success_at",
                                   "last_failure_at", "confirmed_at"}

@@ -108,7 +108,7 @@ def test_a_draft_or_non_urgent_concern_queues_nothing(push_app, receiver, signed
 
 
 def test_every_urgent_concern_of_one_batch_is_alerted_on_its_own(push_app, receiver, signed_in):
-    """Who is on call is looked up once for a batch's urgent concerns (issue 15), but each
+    """Who is on call is looked up once for a batch's urgent concerns, but each
     concern still gets its own job per subscription and its own notification."""
     manager = signed_in("manager")
     for name in ("phone", "desktop"):

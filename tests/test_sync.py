@@ -69,7 +69,7 @@ def test_the_same_change_twice_is_stored_once(app, device):
 
 def test_a_concern_created_and_changed_in_one_batch_keeps_every_change_once(app, device):
     """A day offline queues a concern, its edits, its submission and an addendum, and they travel
-    together: the new concern is written as a row (issue 15), and what follows it in the batch
+    together: the new concern is written as a row, and what follows it in the batch
     reads it as stored. A change sent twice in the batch is stored once."""
     worker = device("worker")
     cid = str(uuid.uuid4())

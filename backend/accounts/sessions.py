@@ -31,7 +31,7 @@ def end_all_sessions(user: User) -> None:
 
 
 # The user and the stored hash of the session's device key (NULL: none), built once: every
-# personal request reads them (issue 15).
+# personal request reads them.
 _USER_AND_KEY = select(User, device_keys.key_hash_of(bindparam("device"), bindparam("uid"))).where(
     User.id == bindparam("uid"))
 
@@ -50,7 +50,7 @@ def current_user() -> User | None:
 
 def current_user_and_key() -> tuple[User | None, object]:
     """The signed-in user and the stored hash of this session's device key (None: no such key),
-    read in one statement: the device lock needs both on every personal request (issue 15).
+    read in one statement: the device lock needs both on every personal request.
     When the user was read before without it, the hash is device_keys.UNREAD (matches reads it)."""
     if "user" in g:
         return g.user, device_keys.UNREAD

@@ -1,5 +1,5 @@
 """`/api/team`: a duty manager issues setup codes to the carers and field workers of their own
-team (issue 13, item 5). Anyone else in the list's place — another team's carer, a manager, an
+team. Anyone else in the list's place — another team's carer, a manager, an
 admin, a deactivated account — is 404, as if they did not exist."""
 from flask import Blueprint
 from sqlalchemy import select

@@ -15,7 +15,7 @@ ACTION_STATES = ("to_do", "done", "not_needed")
 
 # None stored as SQL NULL, not as JSON's null. It also keeps the column in every INSERT (as
 # NULL when unset), so a batch's new concerns share one parameter set and go to the database
-# as one statement rather than one per shape (draft, submitted with or without gaps): issue 15.
+# as one statement rather than one per shape (draft, submitted with or without gaps).
 NULLABLE_JSON = JSON(none_as_null=True)
 
 

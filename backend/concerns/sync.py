@@ -54,7 +54,7 @@ class Batch:
     unwritten: list[dict] = field(default_factory=list)
     urgent: list[Concern] = field(default_factory=list)
     # New concerns, built as plain objects outside the session and inserted as rows (_write):
-    # the unit of work cost more than the statements it sent (issue 15). `created` holds
+    # the unit of work cost more than the statements it sent. `created` holds
     # every id so made in this batch, written or not.
     created: set[str] = field(default_factory=set)
     unwritten_concerns: list[Concern] = field(default_factory=list)
@@ -80,7 +80,7 @@ def _rejected(raw, errors: dict) -> dict:
 
 def _result(kind: str, change: dict, concern: Concern, version: int) -> dict:
     # The device has what it sent; it needs the version it now holds. Only a conflict carries
-    # the server's copy, which the author reconciles with theirs (issue 15: returning every
+    # the server's copy, which the author reconciles with theirs (returning every
     # concern whole cost about a third of a sync, and sent answers back over the air for nothing).
     result = {"id": concern.id, "change_id": change["change_id"], "result": kind, "version": version,
               "status": concern.status, "urgency": concern.urgency}
@@ -119,7 +119,7 @@ def apply_batch(user: User, raws: list) -> list[dict]:
     except (IntegrityError, StaleDataError):
         # Another request stored one of these changes or edited one of these concerns first.
         # The transaction holds nothing but this batch, so it is undone whole: no savepoint
-        # around every batch for the rare clash (two statements a sync, issue 15).
+        # around every batch for the rare clash (two statements a sync).
         db.session.rollback()
         batch = Batch(user)
         batch.concerns, batch.revisions = _read_ahead(changes)
@@ -140,9 +140,9 @@ def _read_ahead(changes: list[dict]) -> tuple[dict[str, Concern], dict[str, Conc
     # once a concern is visible, so is every revision committed with it.
     # The concern's own row only: the people and actions it refers to are not what a change
     # needs (a conflict's answer loads them when it is written), and joining five tables for a
-    # batch of new concerns, which finds no row at all, was a tenth of a sync (issue 15).
+    # batch of new concerns, which finds no row at all, was a tenth of a sync.
     # The ids are locked and read first, as plain rows: a batch of new concerns finds none and
-    # builds no objects (the ORM query cost a millisecond for nothing, issue 15).
+    # builds no objects (the ORM query cost a millisecond for nothing).
     ids = {c["id"] for c in changes}
     existing = db.session.scalars(_LOCK_IDS, {"ids": list(ids)}).all()
     concerns = {c.id: c for c in db.session.scalars(
@@ -151,7 +151,7 @@ def _read_ahead(changes: list[dict]) -> tuple[dict[str, Concern], dict[str, Conc
     } if existing else {}
     # A change already stored names a concern that exists. A change id reused for a concern not
     # stored yet is left to the unique index: the write clashes, and the per-change path looks
-    # it up. So a batch of new concerns, the usual one, costs no second statement (issue 15).
+    # it up. So a batch of new concerns, the usual one, costs no second statement.
     known = {c["change_id"] for c in changes if c["id"] in concerns}
     revisions = {r.change_id: r for r in db.session.scalars(
         select(ConcernRevision).where(ConcernRevision.change_id.in_(known)))} if known else {}

@@ -46,7 +46,7 @@ def claim(now: dt.datetime, limit: int, lease: dt.timedelta, secret: str) -> lis
 def _claim_batch(now, limit, lease, secret) -> tuple[list, list[Message]]:
     # Plain rows and set-wise UPDATEs, not unit-of-work objects: the claim runs between batches
     # of sends, in the worker's process, and whatever it costs is time nobody is sending
-    # (issue 15: the worker's send rate beside bare pywebpush).
+    # (the worker's send rate beside bare pywebpush).
     due = or_(and_(AlertJob.status == "pending", AlertJob.next_attempt_at <= now),
               and_(AlertJob.status == "sending", AlertJob.lease_expires_at <= now))
     query = (select(AlertJob.id, AlertJob.subscription_id, AlertJob.concern_id, AlertJob.kind)

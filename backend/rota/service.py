@@ -29,7 +29,7 @@ def managers_of(team_id: int) -> list[User]:
 _IN_FORCE = (select(Shift.primary_id, Shift.secondary_id).where(
     Shift.team_id == bindparam("team"), Shift.starts_at <= bindparam("now"), Shift.ends_at > bindparam("now"))
     .order_by(Shift.starts_at.desc()).limit(1).subquery())
-# Built once: building it cost a third of asking (issue 15).
+# Built once: building it cost a third of asking.
 _MANAGERS_AND_SHIFT = (select(User, _IN_FORCE.c.primary_id, _IN_FORCE.c.secondary_id)
                        .outerjoin(_IN_FORCE, true()).where(
     User.team_id == bindparam("team"), User.role == Role.DUTY_MANAGER.value, User.active)
@@ -38,7 +38,7 @@ _MANAGERS_AND_SHIFT = (select(User, _IN_FORCE.c.primary_id, _IN_FORCE.c.secondar
 
 def managers_and_shift(team_id: int, now: dt.datetime) -> tuple[list[User], int | None, int | None]:
     """managers_of(team_id) and the primary's and secondary's ids in the shift_at(now), read in
-    one statement: an urgent concern asks both at once (issue 15). No managers, no shift read."""
+    one statement: an urgent concern asks both at once. No managers, no shift read."""
     rows = db.session.execute(_MANAGERS_AND_SHIFT, {"team": team_id, "now": now}).unique().all()
     if not rows:
         return [], None, None

@@ -1,4 +1,4 @@
-"""setup codes, TOTP factors and recovery codes (issue 13, items 4 to 6)
+"""setup codes, TOTP factors and recovery codes
 
 Revision ID: 5b8e2d4c7a13
 Revises: b4e1f0c2d9a7

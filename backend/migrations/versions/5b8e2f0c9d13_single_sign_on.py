@@ -1,4 +1,4 @@
-"""single sign-on: claim mapping, provider identities, hand-offs and provider sessions (issue 13)
+"""single sign-on: claim mapping, provider identities, hand-offs and provider sessions
 
 Revision ID: 5b8e2f0c9d13
 Revises: 5b8e2d4c7a13

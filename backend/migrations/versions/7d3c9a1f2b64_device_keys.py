@@ -1,4 +1,4 @@
-"""device keys: the second credential of a signed-in session (issue 12, item 1)
+"""device keys: the second credential of a signed-in session
 
 Revision ID: 7d3c9a1f2b64
 Revises: a10e7c0d1b2f

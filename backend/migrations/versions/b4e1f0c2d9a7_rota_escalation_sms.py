@@ -1,4 +1,4 @@
-"""on-call rota, escalation chain steps, SMS through GOV.UK Notify (issue 14, items 2 and 4)
+"""on-call rota, escalation chain steps, SMS through GOV.UK Notify
 
 Revision ID: b4e1f0c2d9a7
 Revises: e4b2d8c61a07

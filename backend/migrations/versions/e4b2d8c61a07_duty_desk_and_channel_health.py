@@ -1,4 +1,4 @@
-"""duty desk offline and alert channels known to work (issue 14, items 1 and 3)
+"""duty desk offline and alert channels known to work
 
 Teams get structured office hours and a time zone; a concern keeps the worker's "I have
 phoned" record; push subscriptions get a health record; a test alert is a job about no
