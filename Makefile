@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 FLASK := SAFEVISIT_ENV=development $(VENV)/bin/flask --app wsgi
 # In load order: the last loaded version of a procedure is its current one.
-PROCEDURES := procedure_data/child-abuse-and-the-internet/v10.json procedure_data/child-abuse-and-the-internet/v10-r2.json
+PROCEDURES := procedure_data/child-abuse-and-the-internet/v10.json procedure_data/child-abuse-and-the-internet/v10-r2.json procedure_data/child-abuse-and-the-internet/v10-r3.json
 
 .PHONY: run test venv test-deps
 

@@ -5,8 +5,8 @@ import os
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import (alerts, concerns, config, database, errors, extensions, headers, navigation, origin, push,
-               records, requests)
+from . import (alerts, concerns, config, database, errors, extensions, headers, navigation, operations, origin,
+               push, records, requests)
 from .accounts import device_lock
 
 
@@ -48,7 +48,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from . import health, openapi
     from .accounts import cli as users_cli, sign_in_views, team_phones, views as auth_views
-    from .admin import team_views, trail_views, views as admin_views
+    from .admin import cli as admin_cli, team_views, trail_views, views as admin_views  # noqa: F401  (cli adds to `flask users`)
     from .procedures import cli as procedures_cli, views as procedures_views
     from .pwa import views as pwa_views
     from .sms import views as sms_views
@@ -75,4 +75,5 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(sso_admin_views.bp)
     push.init_app(app)
     alerts.init_app(app)
+    operations.init_app(app)
     return app

@@ -106,13 +106,28 @@ def from_environment(instance_path: str) -> dict:
         "RETENTION": os.environ.get("SAFEVISIT_RETENTION", ""),  # checked by records.init_app
         "ACTION_DUE_HOURS": _due_hours(os.environ.get("SAFEVISIT_ACTION_DUE_HOURS", ACTION_DUE_HOURS)),
         "PUSH_TTL": int(os.environ.get("SAFEVISIT_PUSH_TTL", str(24 * 3600))),
+        # Operations (backend/operations/): an alert worker not seen for this long is taken
+        # to be down (/api/ready, the warning on the duty queue, `alerting` in a sync answer).
+        "WORKER_STALE_SECONDS": float(os.environ.get("SAFEVISIT_WORKER_STALE_SECONDS", "60")),
+        # `GET /metrics` answers only with this bearer token; unset, metrics are off (404).
+        "METRICS_TOKEN": os.environ.get("SAFEVISIT_METRICS_TOKEN") or None,
+        # json: one object a line with request_id, user_id and role (backend/operations/logs.py).
+        "LOG_FORMAT": os.environ.get("SAFEVISIT_LOG_FORMAT", "text" if development else "json"),
         # Single sign-on with OpenID Connect (backend/sso/): on when an issuer is set.
-        "OIDC_ISSUER": os.environ.get("SAFEVISIT_OIDC_ISSUER", "").strip().rstrip("/") or None,
+        # Exactly as the provider states it: Auth0's issuer ends in "/", and tokens carry it so.
+        "OIDC_ISSUER": os.environ.get("SAFEVISIT_OIDC_ISSUER", "").strip() or None,
         "OIDC_CLIENT_ID": os.environ.get("SAFEVISIT_OIDC_CLIENT_ID"),
         "OIDC_CLIENT_SECRET": os.environ.get("SAFEVISIT_OIDC_CLIENT_SECRET"),
         "OIDC_ROLE_CLAIM": os.environ.get("SAFEVISIT_OIDC_ROLE_CLAIM", "roles"),
         "OIDC_TEAM_CLAIM": os.environ.get("SAFEVISIT_OIDC_TEAM_CLAIM"),
         # Whom a person whose claims map to nothing should ask (shown on the refusal page).
+        # Back-channel logout posts, per address (the provider's server).
+        "OIDC_LOGOUT_LIMIT": os.environ.get("SAFEVISIT_OIDC_LOGOUT_LIMIT", "60 per minute"),
+        # Shared devices: the provider asks for the password every time (prompt=login).
+        "OIDC_PROMPT_LOGIN": _bool("SAFEVISIT_OIDC_PROMPT_LOGIN", False),
+        # Managers and admins must have used a second factor at the provider (sso/claims_source.py).
+        "OIDC_REQUIRED_ACR": os.environ.get("SAFEVISIT_OIDC_REQUIRED_ACR") or None,
+        "OIDC_MFA_AMR": os.environ.get("SAFEVISIT_OIDC_MFA_AMR") or None,
         "OIDC_HELP_CONTACT": os.environ.get("SAFEVISIT_OIDC_HELP_CONTACT", "your SafeVisit administrator"),
     }
 
@@ -152,6 +167,8 @@ def check(config: dict) -> None:
         if missing:
             raise RuntimeError("SAFEVISIT_OIDC_ISSUER is set, so single sign-on also needs "
                                + ", ".join("SAFEVISIT_" + name for name in missing) + ".")
+    if config.get("LOG_FORMAT", "json") not in ("json", "text"):
+        raise RuntimeError("SAFEVISIT_LOG_FORMAT is json or text.")
     if config.get("PUSH_TEST_RECEIVER") and not config.get("TESTING"):
         raise RuntimeError("SAFEVISIT_PUSH_TEST_RECEIVER lets push go to a loopback address: "
                            "it is for the test suite only (TESTING) and refused here.")

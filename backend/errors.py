@@ -3,11 +3,13 @@
 Shape (documented in the README):
     {"error": {"status": 422, "code": "validation_failed",
                "message": "...", "fields": {"answers.child_age": ["..."]}}}
-`fields` is present only for validation errors.
+`request_id` matches the request's X-Request-ID and its log lines. `fields` is present only for
+validation errors; `reasons` (a list of sentences) only where a
+check of several parts failed (`GET /api/ready`).
 """
 import logging
 
-from flask import Flask, jsonify
+from flask import Flask, g, has_request_context, jsonify
 from flask_wtf.csrf import CSRFError
 from marshmallow import ValidationError
 from sqlalchemy.exc import DBAPIError
@@ -35,8 +37,9 @@ class ApiError(Exception):
     """Raised by views and services; rendered by the handler below."""
 
     def __init__(self, status: int, message: str, code: str | None = None, fields=None,
-                 headers=None):
+                 headers=None, reasons=None):
         super().__init__(message)
+        self.reasons = reasons
         self.status = status
         self.message = message
         self.code = code or CODES.get(status, "error")
@@ -45,10 +48,15 @@ class ApiError(Exception):
 
 
 def error_response(status: int, message: str, code: str | None = None, fields=None,
-                   headers=None):
+                   headers=None, reasons=None):
     body = {"status": status, "code": code or CODES.get(status, "error"), "message": message}
     if fields:
         body["fields"] = fields
+    if reasons:
+        body["reasons"] = reasons
+    request_id = g.get("request_id") if has_request_context() else None
+    if request_id:  # the same id as the request's log lines and its X-Request-ID header
+        body["request_id"] = request_id
     response = jsonify(error=body)
     response.status_code = status
     for name, value in (headers or {}).items():
@@ -81,7 +89,7 @@ def _is_operational(err: DBAPIError) -> bool:
 def init_app(app: Flask) -> None:
     @app.errorhandler(ApiError)
     def handle_api_error(err: ApiError):
-        return error_response(err.status, err.message, err.code, err.fields, err.headers)
+        return error_response(err.status, err.message, err.code, err.fields, err.headers, err.reasons)
 
     @app.errorhandler(ValidationError)
     def handle_validation_error(err: ValidationError):

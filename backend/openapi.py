@@ -26,6 +26,8 @@ class ErrorBodySchema(Schema):
     code = fields.Str(required=True)
     message = fields.Str(required=True)
     fields_ = fields.Dict(data_key="fields", keys=fields.Str(), values=fields.List(fields.Str()))
+    reasons = fields.List(fields.Str(), metadata={"description": "Every failed check (GET /api/ready)"})
+    request_id = fields.Str(metadata={"description": "As in the X-Request-ID header and the logs"})
 
 
 class ErrorSchema(Schema):

@@ -24,9 +24,10 @@ from backend.procedures import store
 from tests.waiting import DEADLINE
 
 ROOT = Path(__file__).resolve().parent.parent
-# Chapter v10 as first encoded (revision 1, kept by older concerns), then revision 2, current.
+# Chapter v10 as first encoded (revision 1) and revision 2, kept by older concerns, then
+# revision 3, current.
 PROCEDURE_FILES = [ROOT / "procedure_data" / "child-abuse-and-the-internet" / name
-                   for name in ("v10.json", "v10-r2.json")]
+                   for name in ("v10.json", "v10-r2.json", "v10-r3.json")]
 PROCEDURE_FILE = PROCEDURE_FILES[-1]
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 PASSWORD = "e2e-demo-password"
@@ -156,7 +157,7 @@ def sign_in(page, username="worker", password=PASSWORD, passcode=PASSCODE):
     page.goto("/login")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
     hello = page.get_by_role("heading", level=1, name="Hello")
     set_code = page.get_by_role("heading", level=1, name="Set a passcode for this phone")
     locked = page.get_by_role("heading", level=1, name="SafeVisit is locked")

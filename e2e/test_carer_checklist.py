@@ -17,7 +17,8 @@ from .conftest import screenshot, serious_violations, sign_in
 pytestmark = pytest.mark.e2e
 PROFESSIONALS = ["Was the child seen alone?", "Was the child seen?", "Who was present?",
                  "Your assessment", "Significant Harm", "Was access removed by the carer as a punishment?",
-                 "How is this adult in contact with children?"]
+                 "How is this adult in contact with children?", "What contact does this adult have with children",
+                 "Who is this adult to the young person?", "Did the adult believe the young person was under 16?"]
 
 
 def answer_yes(page, question):
@@ -34,7 +35,7 @@ def test_a_carers_new_checklist_has_none_of_the_professionals_questions_and_show
     page.get_by_label("Case reference").fill("CR-CARER-E2E")
     page.get_by_label("Child's age").fill("13")
     answer_yes(page, "Is the child looked after (in care)?")
-    answer_yes(page, "Is there a concern about an adult in the household or in contact with the child?")
+    answer_yes(page, "Is there a concern about an adult — in the household, in contact with the young person, or who has contacted them?")
     answer_yes(page, "Is the child's online access restricted or removed?")
     page.get_by_label("Why is access restricted? (required)").fill("Late-night chats")
     text = page.locator("form.checklist").inner_text()

@@ -1,4 +1,4 @@
-"""The duty manager's forms keep what was typed (issue 23, item 6), on a phone: a refused close
+"""The duty manager's forms keep what was typed, on a phone: a refused close
 keeps the outcome with the reason beside the form; saving an action keeps an unsaved decision
 note; a refused action keeps its form open with its fields; every error is shown at once in a
 summary at the top of the form, whose links move to the field, and beside each field."""
@@ -139,3 +139,28 @@ def test_an_empty_decision_and_a_missing_assignee_say_so_beside_their_fields(pag
     expect(page.locator("#assignee-error")).to_have_text("Choose who takes it on.")
     expect(page.locator("#decision-error")).to_have_text("")  # one refusal at a time
     expect(page.get_by_role("alert")).to_have_count(1)
+
+
+DESKTOP = {"viewport": {"width": 1280, "height": 800}, "locale": "en-GB", "timezone_id": "Europe/London"}
+
+
+def test_on_a_desktop_a_refused_close_keeps_the_outcome_beside_the_form(browser, live_server, page_errors):
+    """Managers often work the desk at a desk: the same, at 1280 by 800."""
+    reference = f"CR-DESK-{uuid.uuid4().hex[:4]}"
+    concern_id = submitted(live_server, reference)
+    context = browser.new_context(base_url=live_server.url, **DESKTOP)
+    try:
+        page = page_errors.attach(context.new_page())
+        sign_in(page, "manager")
+        open_concern(page, concern_id)
+        outcome = "Closed after the strategy discussion"
+        page.get_by_role("textbox", name="Outcome", exact=True).fill(outcome)
+        page.get_by_role("button", name="Close concern").click()
+        summary = page.get_by_role("region", name="Close").locator("#close-errors")
+        expect(summary).to_contain_text("Mark every recommended action done or not needed")
+        expect(summary).to_be_in_viewport()
+        expect(page.get_by_role("textbox", name="Outcome", exact=True)).to_have_value(outcome)
+        assert focused_id(page) == "close-errors"
+        assert serious_violations(page) == []
+    finally:
+        context.close()

@@ -180,7 +180,7 @@ def test_another_person_cannot_sign_in_past_the_lock_without_removing_the_data(c
 
 
 def test_a_passcode_typed_over_before_unlock_is_never_the_one_checked(context, page):
-    # The key is derived as the passcode is typed (issue 15): its outcome waits for Unlock, which
+    # The key is derived as the passcode is typed: its outcome waits for Unlock, which
     # counts the attempt first and checks exactly what was submitted.
     sign_in(page)
     context.set_offline(True)
@@ -203,7 +203,7 @@ def test_a_passcode_typed_over_before_unlock_is_never_the_one_checked(context, p
 
 def test_a_passcode_set_anew_in_another_tab_opens_a_lock_screen_shown_before_it(context, page):
     # The key derivation starts from the vault the lock screen found, before the stored one is
-    # read again (issue 15). Replaced meanwhile, the new vault is the one the passcode must open.
+    # read again. Replaced meanwhile, the new vault is the one the passcode must open.
     sign_in(page)
     page.reload()
     expect(page.get_by_role("heading", level=1, name=LOCKED)).to_be_visible()
@@ -259,7 +259,7 @@ def test_what_the_first_version_kept_in_clear_is_sealed_at_the_next_unlock_and_k
     """The first version of the app kept drafts and the outbox in clear. The next unlock
     encrypts them (store.sealLegacy) without losing either: the draft opens with its answers,
     the concern still waits to be sent, and the storage holds none of it in clear. The pass is
-    made once: its mark spares every later unlock reading every record (issue 15)."""
+    made once: its mark spares every later unlock reading every record."""
     sign_in(page)
     owner = page.evaluate("fetch('/api/auth/session').then((r) => r.json()).then((s) => s.user.id)")
     version = page.evaluate("fetch('/api/procedures/child-abuse-and-the-internet').then((r) => r.json())"

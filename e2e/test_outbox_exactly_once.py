@@ -158,7 +158,7 @@ def test_a_conflict_shows_both_versions_and_mine_can_be_sent_as_the_latest(conte
                                                "X-SafeVisit-Device": login["device_key"]}, json={"changes": [{
         "id": concern_id, "change_id": str(uuid.uuid4()), "base_version": 0, "status": "draft",
         "case_reference": "CR-EO-CONFLICT", "procedure": "child-abuse-and-the-internet",
-        "procedure_version": "10-r2", "answers": {"case_reference": "CR-EO-CONFLICT", "child_age": 9},
+        "procedure_version": "10-r3", "answers": {"case_reference": "CR-EO-CONFLICT", "child_age": 9},
         "notes": ""}]}).json
     assert answer["results"][0]["result"] == "applied"
 

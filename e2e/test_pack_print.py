@@ -1,4 +1,4 @@
-"""The meeting pack on paper (issue 23, item 8): every printed page carries OFFICIAL-SENSITIVE,
+"""The meeting pack on paper: every printed page carries OFFICIAL-SENSITIVE,
 the case reference and "Page N of M" (CSS paged media margin boxes), and every print is on
 the audit log — the pack's own button (recorded before the dialog opens), and the browser's own
 Print (recorded as it starts, from `beforeprint`), which is what `window.print()` and
@@ -93,3 +93,29 @@ def test_a_browser_print_that_cannot_be_recorded_says_so(context, page, live_ser
     page.pdf(format="A4")
     expect(page.get_by_role("alert")).to_contain_text(re.compile("This print was not recorded"))
     assert prints(live_server, concern_id) == []
+
+
+def test_on_a_desktop_the_button_records_once_and_every_page_is_marked(browser, live_server, page_errors):
+    """The pack is most often printed from a desktop: the button's print is recorded once,
+    before the dialog, and the PDF is marked on every page there too."""
+    reference = f"CR-PK-DESK-{uuid.uuid4().hex[:4]}"
+    concern_id = long_concern(live_server, reference)
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 800},
+                                  locale="en-GB", timezone_id="Europe/London")
+    try:
+        page = page_errors.attach(context.new_page())
+        sign_in(page, "manager")
+        open_pack(page, concern_id, reference)
+        reader = PdfReader(io.BytesIO(page.pdf(format="A4")))
+        total = len(reader.pages)
+        assert total >= 2
+        for number, pdf_page in enumerate(reader.pages, start=1):
+            text = " ".join(pdf_page.extract_text().split())
+            assert "OFFICIAL-SENSITIVE" in text and f"Case {reference}" in text and f"Page {number} of {total}" in text
+        wait_until(lambda: prints(live_server, concern_id) == ["browser"], what="the PDF print audited")
+        page.get_by_role("button", name="Print or save as PDF").click()
+        wait_until(lambda: prints(live_server, concern_id) == ["browser", "button"], what="the button's print")
+        page.wait_for_timeout(500)
+        assert prints(live_server, concern_id) == ["browser", "button"]
+    finally:
+        context.close()

@@ -111,7 +111,7 @@ def test_a_draft_keeps_its_version_and_shows_what_changed_in_a_newer_one(browser
         page.goto(draft_url)
         unlock(page)
         notice = page.get_by_role("region", name="Version 11 of the procedure is now current")
-        expect(notice).to_contain_text("started under version 10-r2 and keeps it")
+        expect(notice).to_contain_text("started under version 10-r3 and keeps it")
         expect(notice.locator("[data-change='child_age']")).to_contain_text("Changed: Child's age in years")
         # The draft still asks the version-10 question, offline too.
         context.set_offline(True)
@@ -121,7 +121,7 @@ def test_a_draft_keeps_its_version_and_shows_what_changed_in_a_newer_one(browser
         expect(notice).to_be_visible()
         screenshot(page, "checklist-new-version")
         # Online, but the network is slow to say which version is current: the draft is drawn
-        # from the phone's copy at once, and the notice follows the answer (issue 15).
+        # from the phone's copy at once, and the notice follows the answer.
         context.set_offline(False)
         held = []
         context.route("**/api/procedures/child-abuse-and-the-internet", lambda route: held.append(route))
@@ -134,7 +134,7 @@ def test_a_draft_keeps_its_version_and_shows_what_changed_in_a_newer_one(browser
         for route in held:
             route.continue_()
         context.unroute("**/api/procedures/child-abuse-and-the-internet")
-        expect(notice).to_contain_text("started under version 10-r2 and keeps it")
+        expect(notice).to_contain_text("started under version 10-r3 and keeps it")
         page.goto("/checklist/new")
         unlock(page)
         expect(page.get_by_label("Child's age in years")).to_be_visible()

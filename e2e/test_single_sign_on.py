@@ -65,7 +65,7 @@ def count(server, query):
 
 def start_organisation_sign_in(page):
     page.goto("/login")
-    page.get_by_role("link", name="Sign in with your organisation").click()
+    page.get_by_role("button", name="Sign in with your organisation").click()
 
 
 def provider_sign_in(page, provider, login):
@@ -121,7 +121,7 @@ def test_an_unmapped_person_is_refused_with_a_page_that_says_whom_to_ask(phone, 
     users_before = count(sso_server, select(func.count()).select_from(User))
     handoffs_before = count(sso_server, select(func.count()).select_from(SsoHandoff))
     phone.goto("/login")
-    expect(phone.get_by_role("link", name="Sign in with your organisation")).to_be_visible()
+    expect(phone.get_by_role("button", name="Sign in with your organisation")).to_be_visible()
     assert serious_violations(phone) == []
     screenshot(phone, "sso-login")
     start_organisation_sign_in(phone)
@@ -168,21 +168,23 @@ def test_a_replayed_code_is_refused(phone, sso_server, provider, caplog):
     # The same answer again: its state was spent with the first use.
     phone.goto(used)
     expect(phone.get_by_role("heading", level=1)).to_have_text("That sign-in did not work")
-    assert "MismatchingStateError" in refusals(caplog)[-1]
+    assert "state mismatch" in refusals(caplog)[-1]
 
     # The old code under a fresh, valid state: the provider refuses a code used once already.
-    # Start a new sign-in in this browser, but stop at the server's redirect (the browser's
-    # cookie jar keeps the new state), so the provider never issues a new code.
-    started = phone.context.request.get("/auth/oidc/login", max_redirects=0)
-    assert started.status == 302
-    fresh = {"url": started.headers["location"]}
+    # Start a new sign-in in this browser as the app does, but do not go to the provider (the
+    # browser's cookie jar keeps the new state), so the provider never issues a new code.
+    csrf = phone.context.request.get("/api/auth/session").json()["csrf_token"]
+    started = phone.context.request.post("/api/auth/oidc/start", data="{}", headers={
+        "X-CSRFToken": csrf, "Content-Type": "application/json"})
+    assert started.status == 200
+    fresh = {"url": started.json()["authorization_url"]}
     state = parse_qs(urlsplit(fresh["url"]).query)["state"][0]
     code = parse_qs(urlsplit(used).query)["code"][0]
     caplog.clear()
     phone.goto(f"/auth/oidc/callback?code={code}&state={state}")
     expect(phone.get_by_role("heading", level=1)).to_have_text("That sign-in did not work")
     # The state was right this time: it is the provider that refused the spent code.
-    assert len(refusals(caplog)) == 1 and "MismatchingState" not in refusals(caplog)[0], refusals(caplog)
+    assert len(refusals(caplog)) == 1 and "state mismatch" not in refusals(caplog)[0], refusals(caplog)
     assert count(sso_server, select(func.count()).select_from(SsoHandoff)) == handoffs_before
     assert count(sso_server, select(func.count()).select_from(DeviceKey)) == keys_before
 

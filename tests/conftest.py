@@ -14,9 +14,9 @@ from backend.procedures import store
 
 ROOT = Path(__file__).resolve().parent.parent
 PROCEDURE_DIR = ROOT / "procedure_data" / "child-abuse-and-the-internet"
-# Chapter v10 as first encoded (revision 1, which older concerns keep), then revision 2, the
-# current one: loaded in this order, as `make run` does.
-PROCEDURE_FILES = [PROCEDURE_DIR / "v10.json", PROCEDURE_DIR / "v10-r2.json"]
+# Chapter v10 as first encoded (revision 1), revision 2 (both kept by older concerns and
+# drafts), then revision 3, the current one: loaded in this order, as `make run` does.
+PROCEDURE_FILES = [PROCEDURE_DIR / "v10.json", PROCEDURE_DIR / "v10-r2.json", PROCEDURE_DIR / "v10-r3.json"]
 PROCEDURE_FILE = PROCEDURE_FILES[-1]
 SLUG = "child-abuse-and-the-internet"
 # Set to a PostgreSQL URL to run the whole suite there; SQLite files otherwise.
@@ -69,7 +69,8 @@ def app(migrated_template, tmp_path, procedure_document):
     app = create_app({**base_config(_fresh_database(migrated_template, tmp_path)),
                       "INSTANCE_TMP": str(tmp_path)})
     with app.app_context():
-        store.load(json.loads(PROCEDURE_FILES[0].read_text(encoding="utf-8")))
+        for earlier in PROCEDURE_FILES[:-1]:
+            store.load(json.loads(earlier.read_text(encoding="utf-8")))
         store.load(procedure_document)
     yield app
     with app.app_context():

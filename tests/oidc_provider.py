@@ -48,10 +48,12 @@ class OidcProvider:
     """One provider process. Made first (SafeVisit's settings need its issuer), then started
     with SafeVisit's origin (its redirect and back-channel logout URIs)."""
 
-    def __init__(self, workdir: Path):
+    def __init__(self, workdir: Path, trailing_slash: bool = False, userinfo_only: bool = False):
+        self.userinfo_only = userinfo_only
         self.workdir = workdir
         self.port = free_port()
-        self.issuer = f"http://127.0.0.1:{self.port}"
+        # Auth0 states its issuer with a trailing "/", and its tokens carry it so.
+        self.issuer = f"http://127.0.0.1:{self.port}" + ("/" if trailing_slash else "")
         self.key = signing_key("test-signing-key")
         # Same kid, never published: what a forger would sign with (provider.mjs /test/tamper).
         self.rogue_key = signing_key("test-signing-key")
@@ -71,6 +73,8 @@ class OidcProvider:
                 "grant_types": ["authorization_code"], "response_types": ["code"],
             }],
             "accounts": accounts or ACCOUNTS,
+            # Claims at the userinfo endpoint only, none in the ID token.
+            "userinfo_only": self.userinfo_only,
         }
         self.config_path = self.workdir / "oidc-provider.json"
         self.config_path.write_text(json.dumps(config), encoding="utf-8")
@@ -79,7 +83,7 @@ class OidcProvider:
         self.process = subprocess.Popen(["node", str(SCRIPT), str(self.config_path)], cwd=SCRIPT.parent,
                                         stdout=self._log, stderr=subprocess.STDOUT)
         try:
-            wait_for_http(self.issuer + "/.well-known/openid-configuration", process=self.process)
+            wait_for_http(self.issuer.rstrip("/") + "/.well-known/openid-configuration", process=self.process)
         except BaseException:
             self.stop()
             raise
@@ -93,9 +97,18 @@ class OidcProvider:
 
     def tamper(self, on: bool) -> None:
         """From now on the provider's ID tokens are re-signed by a key it never published."""
-        requests.post(f"{self.issuer}/test/tamper?on={int(on)}", timeout=30).raise_for_status()
+        requests.post(f"{self.issuer.rstrip('/')}/test/tamper?on={int(on)}", timeout=30).raise_for_status()
 
-    def logout_token(self, *, key: RSAKey | None = None, **claims) -> str:
+    def without_id_token(self, on: bool) -> None:
+        """From now on token responses have no ID token, only a raw "userinfo" (naming max)."""
+        requests.post(f"{self.issuer.rstrip('/')}/test/no-id-token?on={int(on)}", timeout=30).raise_for_status()
+
+    def assurance(self, acr: str | None = None, amr: list[str] | None = None) -> None:
+        """From now on the provider's ID tokens say this about how the person signed in."""
+        query = {"acr": acr or "", "amr": ",".join(amr or [])}
+        requests.post(f"{self.issuer.rstrip('/')}/test/assurance", params=query, timeout=30).raise_for_status()
+
+    def logout_token(self, *, key: RSAKey | None = None, header: dict | None = None, **claims) -> str:
         """A logout token as the provider would sign it; keyword arguments override claims
         (None removes one)."""
         now = int(time.time())
@@ -103,7 +116,8 @@ class OidcProvider:
                 "jti": secrets.token_hex(8), "events": {LOGOUT_EVENT: {}}}
         body.update(claims)
         body = {name: value for name, value in body.items() if value is not None}
-        return jwt.encode({"alg": "RS256", "kid": "test-signing-key", "typ": "logout+jwt"}, body, key or self.key)
+        head = {"alg": "RS256", "kid": "test-signing-key", "typ": "logout+jwt", **(header or {})}
+        return jwt.encode({k: v for k, v in head.items() if v is not None}, body, key or self.key)
 
     def stop(self) -> None:
         if self.process is not None:

@@ -33,6 +33,7 @@ def admin_requests(person_id, team_id):
         ("post", f"/api/admin/people/{person_id}/end-sessions", {}),
         ("post", f"/api/admin/people/{person_id}/setup-code", {}),
         ("post", f"/api/admin/people/{person_id}/second-factor/reset", {}),
+        ("post", f"/api/admin/people/{person_id}/unlink-organisation", {}),
         ("get", "/api/admin/teams", None),
         ("post", "/api/admin/teams", {"name": "East"}),
         ("get", f"/api/admin/teams/{team_id}", None),

@@ -73,10 +73,10 @@ def test_the_server_works_a_carers_concern_out_as_the_carers_phone_does(app, dev
     answers = {"case_reference": "CR-CARER-1", "child_age": 13, "suspected_grooming": True,
                "asked_for_images_or_webcam": True, "image_requester": "adult",
                "carer_observed": "Messages from a man she met in a game"}
-    created, = sync(carer, change(procedure_version="10-r2", answers=answers, status="submitted"))
+    created, = sync(carer, change(procedure_version="10-r3", answers=answers, status="submitted"))
     assert created["result"] == "applied" and created["urgency"] == "urgent"
     worker = device("worker")
-    pro, = sync(worker, change(procedure_version="10-r2", status="submitted",
+    pro, = sync(worker, change(procedure_version="10-r3", status="submitted",
                                answers={**{k: v for k, v in answers.items() if k != "carer_observed"},
                                         "case_reference": "CR-WORKER-1"}))
     with app.app_context():

@@ -154,7 +154,8 @@ PERSONAL_BLUEPRINTS = {"concerns", "restriction", "audit", "procedure_rechecks",
 # "What needs the device key"). The procedure blueprint is public text and rules (whatever is
 # added to it); auth and push are listed route by route. A new /api route anywhere else fails
 # the test below until it is protected or, after the same review, added here.
-OPEN_BLUEPRINTS = {"health", "openapi", "procedures"}
+# operations: readiness and whether alerts are being sent (a time, no one's data).
+OPEN_BLUEPRINTS = {"health", "openapi", "procedures", "operations"}
 OPEN_ENDPOINTS = {
     "auth.get_session", "auth.login", "auth.logout",
     # Sign-in steps: a setup code sets a password; the second factor finishes a sign-in (the
@@ -168,6 +169,9 @@ OPEN_ENDPOINTS = {
     "alerts.send_test_alert", "alerts.acknowledge_test_alert", "alerts.coverage",
     # Redeems a sign-in with the organisation for a session and key, like auth.login.
     "sso_api.redeem_handoff",
+    # Starts a sign-in with the organisation from the sign-in page (which holds no key): the
+    # answer is the provider's address only, and no session is read or changed.
+    "sso_api.start_sign_in",
 }
 
 

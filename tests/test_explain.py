@@ -10,7 +10,8 @@ def test_explain_prints_every_rule_in_words_with_its_paragraphs(runner, procedur
     assert result.exit_code == 0, result.output
     text = result.output
     assert text.startswith("# How SafeVisit decides: Child Abuse and the Internet")
-    assert "chapter v10, SafeVisit revision 2" in text
+    assert "chapter v10, SafeVisit revision 3" in text
+    assert "A young person whose age is not known is treated as a child." in text
     assert "**Review:** Not yet reviewed by a safeguarding lead." in text
     numbers = {p["id"]: p["number"] for p in procedure_document["paragraphs"]}
     for number, rule in enumerate(procedure_document["rules"], 1):
@@ -18,6 +19,11 @@ def test_explain_prints_every_rule_in_words_with_its_paragraphs(runner, procedur
         assert heading in text, rule["id"]
         section = text.split(heading, 1)[1].split("\n### ", 1)[0]
         assert rule["why"] in section
+        about = {"child": "the young person visited", "adult": "the adult of concern",
+                 "other_child": "the child in an image", "other_children": "other children"}[rule["about"]]
+        assert f"About: " in section and about in section, rule["id"]
+        if "images" in rule:
+            assert f"Images: {rule['images']}." in section
         for pid in rule["paragraphs"]:
             assert f"¶{numbers[pid]} ({pid})" in section
         for then in rule["then"]:

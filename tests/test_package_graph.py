@@ -28,6 +28,7 @@ LAYERS = {
     "admin": 4,                       # the console
     "alerts": 5,                      # who is alerted and how: reads concerns, rota, push, sms
     "records": 6,                     # retention, legal holds, subject access: reads everything
+    "operations": 6,                  # readiness, metrics, logs, backups: reads alerts and concerns
 }
 ROOT = "__init__"  # the application factory wires every package together
 

@@ -10,8 +10,8 @@ from backend.procedures.document import DocumentError, read_file, validate
 def test_the_shipped_chapter_is_valid(procedure_document):
     validate(procedure_document)
     assert procedure_document["slug"] == "child-abuse-and-the-internet"
-    assert procedure_document["version"] == "10-r2"
-    assert procedure_document["chapter_version"] == "10" and procedure_document["revision"] == 2
+    assert procedure_document["version"] == "10-r3"
+    assert procedure_document["chapter_version"] == "10" and procedure_document["revision"] == 3
     assert procedure_document["updated"] == "2024-09-24"
 
 
@@ -75,7 +75,7 @@ def test_a_question_citing_an_unknown_paragraph_is_refused(procedure_document):
     (lambda d: d["rules"][1]["then"][0].update(urgency="whenever"), "$.rules[1].then[0].urgency"),
     (lambda d: d["checklist"]["sections"][0]["questions"].append(
         dict(d["checklist"]["sections"][0]["questions"][0])), "$.checklist.sections[0].questions[1].id"),
-    (lambda d: d["rules"][18]["when"]["all"][0].update(value=["maybe"]), "$.rules[18].when.all[0].value"),
+    (lambda d: d["rules"][26]["when"]["all"][0].update(value=["maybe"]), "$.rules[26].when.all[0].value"),
     (lambda d: d["checklist"]["sections"][2].update(guidance=["no-such-guidance"]), "$.checklist.sections[2].guidance[0]"),
     (lambda d: d["guidance"][0].update(when={"q": "no_such_question", "op": "answered"}), "$.guidance[0].when.q"),
     (lambda d: d["scope"][0].update(paragraphs=["no-such-paragraph"]), "$.scope[0].paragraphs[0]"),

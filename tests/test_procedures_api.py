@@ -13,8 +13,8 @@ def test_list_names_the_chapter(client):
     response = client.get("/api/procedures")
     assert response.status_code == 200
     assert response.json == {"procedures": [{
-        "slug": SLUG, "title": "Child Abuse and the Internet", "version": "10-r2",
-        "updated": "2024-09-24", "versions": ["10", "10-r2"]}]}
+        "slug": SLUG, "title": "Child Abuse and the Internet", "version": "10-r3",
+        "updated": "2024-09-24", "versions": ["10", "10-r2", "10-r3"]}]}
 
 
 def test_current_version_has_a_strong_etag_and_revalidates_with_304(client):
@@ -22,7 +22,7 @@ def test_current_version_has_a_strong_etag_and_revalidates_with_304(client):
     assert first.status_code == 200
     etag = first.headers["ETag"]
     assert etag.startswith('"') and not etag.startswith("W/")
-    assert first.json["version"] == "10-r2"
+    assert first.json["version"] == "10-r3"
     again = client.get(URL, headers={"If-None-Match": etag})
     assert again.status_code == 304
     assert again.data == b""
@@ -57,7 +57,7 @@ def test_old_versions_stay_readable_after_a_new_one_is_loaded(app, client, proce
     assert client.get(URL).json["version"] == "11"
     old = client.get(f"{URL}/versions/10")
     assert old.status_code == 200 and old.json["version"] == "10"
-    assert client.get("/api/procedures").json["procedures"][0]["versions"] == ["10", "10-r2", "11"]
+    assert client.get("/api/procedures").json["procedures"][0]["versions"] == ["10", "10-r2", "10-r3", "11"]
     assert client.get(f"{URL}/versions/11").headers["ETag"] != old.headers["ETag"]
 
 
@@ -88,10 +88,10 @@ def test_unknown_procedure_and_version_are_404_in_the_error_shape(client):
 
 def test_evaluate_returns_actions_with_paragraphs_and_urgency(client):
     response = client.post(f"{URL}/evaluate", json={"answers": {
-        "adult_concern": True, "adult_indecent_images": True, "adult_relationship": ["volunteer"]}})
+        "adult_concern": True, "adult_indecent_images": True, "adult_contact_with_children": ["volunteer"]}})
     assert response.status_code == 200
     body = response.json
-    assert body["procedure"] == SLUG and body["version"] == "10-r2"
+    assert body["procedure"] == SLUG and body["version"] == "10-r3"
     assert body["urgency"] == "immediate"
     first = body["actions"][0]
     assert first["action"] == "immediate-strategy-meeting"

@@ -194,7 +194,6 @@ def test_an_unknown_concern_asks_for_access_as_404(device):
 R3_FILE = PROCEDURE_DIR / "v10-r3.json"
 
 
-@pytest.mark.skipif(not R3_FILE.exists(), reason="revision 10-r3 of the encoding is not in procedure_data yet")
 def test_the_revision_3_file_marks_a_foster_carer_and_someone_who_works_with_children():
     document = json.loads(R3_FILE.read_text(encoding="utf-8"))
     adult = {"case_reference": "X", "adult_concern": True}

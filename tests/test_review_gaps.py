@@ -125,7 +125,7 @@ def test_an_addendums_history_keeps_only_the_addendum(app, device):
 def test_an_addendum_to_a_closed_concern_is_rejected_and_stores_nothing(app, device):
     worker, manager = device("worker"), device("manager")
     item = _submitted(worker)
-    # Closing needs every recommended action marked (the lifecycle).
+    # Closing needs every recommended action marked.
     for action in manager.get(f"/api/concerns/{item['id']}").json["tracked_actions"]:
         marked = manager.patch(f"/api/concerns/{item['id']}/actions/{action['action']}",
                                {"state": "not_needed", "note": "Covered at the visit."})

@@ -1,9 +1,13 @@
-"""The issue's "done when" examples over HTTP: POST /api/procedures/<slug>/evaluate."""
+"""Revision 2's examples over HTTP: POST /api/procedures/<slug>/evaluate with `version`.
+
+Drafts started under 10-r2 keep it, so its behaviour stays pinned here; revision 3's people
+and image routes are in tests/test_rules_people.py."""
 URL = "/api/procedures/child-abuse-and-the-internet/evaluate"
 
 
-def evaluate(client, answers, **extra):
-    response = client.post(URL, json={"answers": answers, **extra})
+def evaluate(client, answers, version="10-r2", **extra):
+    body = {"answers": answers, **({"version": version} if version else {}), **extra}
+    response = client.post(URL, json=body)
     assert response.status_code == 200, response.json
     return response.json
 
@@ -60,7 +64,7 @@ def test_immediate_danger_puts_999_first(client):
 
 
 def test_none_of_these_cannot_be_ticked_with_a_factor(client):
-    response = client.post(URL, json={"answers": {
+    response = client.post(URL, json={"version": "10-r2", "answers": {
         "shared_images_between_young_people": True, "sharing_aggravating_factors": ["none", "coercion"]}})
     assert response.status_code == 422
     assert "sharing_aggravating_factors" in " ".join(response.json["error"]["fields"])
@@ -71,3 +75,5 @@ def test_the_first_revision_can_still_be_evaluated_by_name(client):
     # Revision 1 recommended a meeting for contact moving to a phone; revision 2 asks instead.
     assert body["version"] == "10" and ids(body) == ["strategy-meeting-cep"]
     assert ids(evaluate(client, {"child_age": 13, "contact_moved_to_phone": True})) == ["ask-about-grooming"]
+    current = evaluate(client, {"child_age": 13, "contact_moved_to_phone": True}, version=None)
+    assert current["version"] == "10-r3" and ids(current) == ["ask-about-grooming"]

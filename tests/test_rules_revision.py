@@ -58,26 +58,26 @@ def test_a_complete_submission_records_no_gap(device):
 
 def test_loading_a_revision_flags_the_open_concerns_whose_recommendations_change(app, device, procedure_document):
     worker = device("worker")
-    # Under revision 1 contact moving to a phone recommended a Strategy Meeting; revision 3
-    # (below) is revision 2 again, which only asks about grooming: that concern changes.
+    # Under revision 1 contact moving to a phone recommended a Strategy Meeting; revision 4
+    # (below) is revision 3 again, which only asks about grooming: that concern changes.
     changed = submit(worker, "CR-PHONE", {"child_age": 13, "contact_moved_to_phone": True}, version="10")
-    same = submit(worker, "CR-GROOM", {"child_age": 13, "suspected_grooming": True}, version="10")
+    same = submit(worker, "CR-ONLINE", {"child_age": 13, "meeting_people_online": True}, version="10")
     other_team = submit(device("worker2"), "CR-SOUTH", {"child_age": 13, "contact_moved_to_phone": True}, version="10")
     assert changed["result"] == same["result"] == other_team["result"] == "applied"
 
     manager = device("manager")
-    # Revision 2 was loaded before these concerns existed: nothing listed yet.
+    # Revision 3 was loaded before these concerns existed: nothing listed yet.
     assert manager.get("/api/procedure-rechecks").json == {"rechecks": []}
-    revision_3 = copy.deepcopy(procedure_document)
-    revision_3.update(version="10-r3", revision=3)
+    revision_4 = copy.deepcopy(procedure_document)
+    revision_4.update(version="10-r4", revision=4)
     with app.app_context():
-        store.load(revision_3)
+        store.load(revision_4)
 
     listed = manager.get("/api/procedure-rechecks").json["rechecks"]
     assert [r["concern_id"] for r in listed] == [changed["id"]]
     only, = listed
     assert only["case_reference"] == "CR-PHONE"
-    assert (only["from_version"], only["to_version"]) == ("10", "10-r3")
+    assert (only["from_version"], only["to_version"]) == ("10", "10-r4")
     assert [a["action"] for a in only["removed"]] == ["strategy-meeting-cep"]
     assert [a["action"] for a in only["added"]] == ["ask-about-grooming"]
     assert only["added"][0]["title"].startswith("Ask about grooming")

@@ -147,10 +147,12 @@ def test_single_sign_on_without_its_client_or_claims_refuses_to_start(migrated_t
             create_app({**config, missing: None})
 
 
-def test_the_login_page_sends_the_browser_to_the_provider_with_pkce_state_and_nonce(sso_app, provider):
-    answer = sso_app.test_client().get("/auth/oidc/login")
-    assert answer.status_code == 302
-    location = answer.headers["Location"]
+def test_the_app_sends_the_browser_to_the_provider_with_pkce_state_and_nonce(sso_app, provider):
+    api = ApiClient(sso_app.test_client())
+    api.refresh_csrf()
+    answer = api.post("/api/auth/oidc/start")
+    assert answer.status_code == 200
+    location = answer.json["authorization_url"]
     assert location.startswith(provider.issuer + "/auth?")
     for part in ("code_challenge_method=S256", "code_challenge=", "state=", "nonce=", "response_type=code",
                  "scope=openid+profile", f"client_id={CLIENT_ID}"):

@@ -1,4 +1,5 @@
-"""`flask users create|deactivate|seed-demo`."""
+"""`flask users create|deactivate|seed-demo|setup-code` (the console's steps on one person,
+`reset-second-factor` and `unlink-organisation`, are added to the same group by admin/cli.py)."""
 import os
 
 import click
@@ -50,3 +51,33 @@ def seed_demo_command():
                f"{DEMO_PASSWORD_DEFAULT!r}):")
     for username, role, team, _ in DEMO_ACCOUNTS:
         click.echo(f"  {username:<9} {role:<13} team {team}")
+
+
+def person_named(username: str):
+    from sqlalchemy import select
+
+    from .models import User
+    user = db.session.scalar(select(User).filter_by(username=username.strip().lower()))
+    if user is None:
+        raise click.ClickException(f"no user {username!r}")
+    return user
+
+
+# For what the console refuses to do to another admin (one admin alone must not be able to take
+# over another): whoever runs these has the server, which is more than any admin has.
+
+@bp.cli.command("setup-code")
+@click.argument("username")
+def setup_code_command(username):
+    """Issue a setup code (shown once) for USERNAME, an admin included."""
+    from . import setup_codes
+    from ..errors import ApiError
+    user = person_named(username)
+    if not user.active:
+        raise click.ClickException(f"{username} is deactivated")
+    try:
+        code, expires_at = setup_codes.issue(user, user)
+    except ApiError as err:
+        raise click.ClickException(err.message) from None
+    db.session.commit()
+    click.echo(f"setup code for {user.username}: {code} (until {expires_at:%Y-%m-%d %H:%M} UTC)")

@@ -104,3 +104,9 @@ class RedeemedSchema(Schema):
 
 class OkSchema(Schema):
     ok = fields.Bool(dump_only=True)
+
+
+class LogoutSchema(OkSchema):
+    organisation_sign_out_url = fields.Str(dump_only=True, allow_none=True, metadata={
+        "description": "After signing in with the organisation: the provider's sign-out page, for the "
+                       "browser to go to next (absent when there is none)."})

@@ -60,7 +60,7 @@ def start_pending(user: User, step: str) -> None:
     device_keys.forget_current()
     session.clear()  # nothing from before survives, as for a full sign-in
     session["pending"] = {"uid": user.id, "epoch": user.session_epoch, "since": int(time.time()),
-                          "step": step}
+                          "step": step, "id": secrets.token_hex(8)}
 
 
 def pending() -> tuple[User, str] | None:
@@ -81,6 +81,14 @@ def require_pending(step: str) -> User:
         raise ApiError(401, "Sign in again with your password: the code was not typed in time.",
                        "second_factor_expired")
     return found[0]
+
+
+def pending_attempt_key() -> str | None:
+    """Names this pending sign-in (the same cookie replayed in parallel is the same one)."""
+    data = session.get("pending")
+    if not isinstance(data, dict) or not isinstance(data.get("id"), str):
+        return None
+    return f"pending:{data.get('uid')}:{data['id']}"
 
 
 def pending_uid():

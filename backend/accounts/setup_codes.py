@@ -19,6 +19,7 @@ from ..errors import ApiError
 from ..extensions import db
 from .credential_models import SetupCode
 from .models import User
+from .provider_link import refuse_if_linked
 from .passwords import dummy_verify, hash_password
 
 VALID_FOR = dt.timedelta(days=1)
@@ -43,6 +44,7 @@ def _grouped(code: str) -> str:
 
 def issue(person: User, issued_by: User) -> tuple[str, dt.datetime]:
     """A new code for `person` (any earlier unused one stops working); the caller commits."""
+    refuse_if_linked(person)
     code = "".join(secrets.choice(ALPHABET) for _ in range(LENGTH))
     now = utcnow()
     db.session.execute(delete(SetupCode).where(SetupCode.user_id == person.id, SetupCode.used_at.is_(None)))
@@ -64,6 +66,9 @@ def redeem(username: str, code: str, password: str) -> User:
     if row is None or row.used_at is not None or row.expires_at <= now:
         dummy_verify(password)  # the same time as a success, which hashes the new password
         raise ApiError(401, INVALID, "invalid_setup_code")
+    # A code issued before the person was linked to the provider gives them no password either
+    # (said plainly: whoever typed it holds a real code for this username).
+    refuse_if_linked(user)
     # Spent in the same statement that checks it is unspent: two redemptions at once cannot
     # both succeed, whatever the database.
     spent = db.session.execute(update(SetupCode).where(SetupCode.id == row.id, SetupCode.used_at.is_(None))

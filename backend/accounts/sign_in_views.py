@@ -8,7 +8,7 @@ from ..api import declare
 from ..audit.log import record
 from ..errors import ApiError
 from ..extensions import db, limiter
-from . import login_limits, second_factor, setup_codes
+from . import attempts, login_limits, second_factor, setup_codes
 from .capabilities import TWO_STEP_SIGN_IN, has
 from .schemas import CodeSchema, EnrolmentSchema, RedeemedSchema, RedeemSetupCodeSchema, SessionSchema
 from .sessions import current_user
@@ -20,10 +20,6 @@ WRONG_CODE = "That code is not right, or it was used already. Codes change every
              "type the one your authenticator shows now, or a recovery code."
 
 
-def _failed(response) -> bool:
-    return response.status_code == 401
-
-
 def _address() -> str:
     return request.remote_addr or "unknown"
 
@@ -33,10 +29,9 @@ def _address() -> str:
 @bp.post("/setup-code")
 @limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"],
                key_func=lambda: f"setup-code-address:{_address()}")
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"],
-               key_func=lambda: f"setup-code:{login_limits.account()}:{_address()}", deduct_when=_failed)
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_ACCOUNT_WIDE"],
-               key_func=lambda: f"setup-code-account:{login_limits.account()}", deduct_when=_failed)
+@attempts.counted(
+    attempts.Allowance("LOGIN_LIMIT_PER_ACCOUNT", lambda: f"setup-code:{login_limits.account()}:{_address()}"),
+    attempts.Allowance("LOGIN_LIMIT_ACCOUNT_WIDE", lambda: f"setup-code-account:{login_limits.account()}"))
 @declare("Set a new password with a one-time setup code",
          body=RedeemSetupCodeSchema, answers=RedeemedSchema, errors=[401, 403, 429])
 def redeem_setup_code():
@@ -64,8 +59,9 @@ def _two_step_key() -> str:
 
 
 def _limited(view):
-    view = limiter.limit(lambda: current_app.config["MFA_LIMIT"], key_func=_two_step_key,
-                         deduct_when=_failed)(view)
+    # Counted before the code is checked (attempts.py), one code at a time per pending sign-in.
+    view = attempts.counted(attempts.Allowance("MFA_LIMIT", _two_step_key))(view)
+    view = attempts.one_at_a_time(second_factor.pending_attempt_key)(view)
     return limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"],
                          key_func=lambda: f"two-step-address:{_address()}")(view)
 

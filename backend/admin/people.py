@@ -1,7 +1,7 @@
 """What an admin does to people's accounts; every change is audited in its own transaction."""
 import secrets
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import delete, func, or_, select
 
 from ..accounts import second_factor, setup_codes
 from ..accounts.models import Team, User
@@ -66,6 +66,16 @@ def _not_self(user: User, admin: User, what: str) -> None:
         raise ApiError(409, f"You cannot {what} your own account here; another admin can.", "own_account")
 
 
+ANOTHER_ADMIN = ("{what} another admin's account is done on the server ({command}), not in the console: "
+                 "one admin alone cannot take over another.")
+
+
+def _not_another_admin(user: User, admin: User, what: str, command: str) -> None:
+    # A reset authenticator plus a setup code the admin redeems themselves would be a takeover.
+    if user.is_admin and user.id != admin.id:
+        raise ApiError(409, ANOTHER_ADMIN.format(what=what, command=command), "another_admin")
+
+
 def update(user: User, body: dict, admin: User) -> User:
     changes = {}
     if "role" in body and body["role"] != user.role:
@@ -80,6 +90,10 @@ def update(user: User, body: dict, admin: User) -> User:
         user.display_name = body["display_name"].strip() or user.display_name
     if changes:
         record("update_person", "user", str(user.id), user=admin, detail=changes)
+    if "role" in changes or "team_id" in changes:
+        # What a session may do was decided at sign-in (the second factor a role needs, the
+        # team it sees): every session and device key ends, and they sign in again as they are now.
+        end_all_sessions(user)
     db.session.flush()
     db.session.refresh(user)  # the team relationship, after a team_id change
     return user
@@ -115,14 +129,33 @@ def end_sessions(user: User, admin: User) -> User:
 
 
 def new_setup_code(user: User, admin: User):
+    _not_another_admin(user, admin, "Giving a setup code to", "flask users setup-code")
     if not user.active:
         raise ApiError(409, "This account is deactivated.", "person_deactivated")
     return setup_codes.issue(user, admin)
 
 
 def reset_second_factor(user: User, admin: User) -> User:
+    _not_another_admin(user, admin, "Resetting the authenticator of", "flask users reset-second-factor")
     second_factor.remove(user)
     # Whoever holds the lost authenticator's sessions is signed out too.
     end_all_sessions(user)
     record("reset_second_factor", "user", str(user.id), user=admin)
+    return user
+
+
+def unlink_from_provider(user: User, admin: User) -> User:
+    """Makes a single sign-on account a local one, deliberately: the provider's identity and
+    sessions are forgotten, every session ends, and the password is one nobody knows until the
+    person sets theirs with a setup code (issued next, by an admin)."""
+    from ..sso.models import SsoIdentity, SsoSession
+    _not_another_admin(user, admin, "Unlinking", "flask users unlink-organisation")
+    identity = db.session.scalar(select(SsoIdentity).filter_by(user_id=user.id))
+    if identity is None:
+        raise ApiError(409, "This account is not linked to single sign-on.", "not_linked")
+    record("sso_unlinked", "user", str(user.id), user=admin, detail={"issuer": identity.issuer})
+    db.session.execute(delete(SsoSession).where(SsoSession.user_id == user.id))
+    db.session.delete(identity)
+    user.password_hash = hash_password(secrets.token_urlsafe(32))
+    end_all_sessions(user)
     return user

@@ -24,7 +24,19 @@ def _phone(value):
 
 class AdminPersonSchema(AccountSchema):
     active = fields.Bool(dump_only=True)
+    two_step = fields.Method("_two_step", dump_only=True, metadata={
+        "description": "Whether they sign in with an authenticator code too."})
+    organisation_sign_in = fields.Method("_organisation", dump_only=True, metadata={
+        "description": "Whether they sign in with the organisation's account (no local password)."})
     created_at = UtcDateTime(dump_only=True)
+
+    def _two_step(self, user) -> bool:
+        from ..accounts.second_factor import enrolled
+        return enrolled(user)
+
+    def _organisation(self, user) -> bool:
+        from ..accounts.provider_link import linked_to_provider
+        return linked_to_provider(user)
 
 
 class PersonListArgsSchema(Schema):

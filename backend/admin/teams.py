@@ -120,10 +120,27 @@ def _apply_hours(team: Team, hours: dict) -> None:
         team.office_hours = office_hours.describe(team.office_days, team.office_opens, team.office_closes)
 
 
+def _checked(body: dict, name: str | None, team_id: int | None) -> dict:
+    """The name (when given) and the office hours checked together, so that one refusal names
+    every field that needs attention rather than the first found."""
+    errors, hours = {}, {}
+    if name is not None:
+        try:
+            _name_free(name, team_id)
+        except ApiError as err:
+            errors.update(err.fields)
+    try:
+        hours = _checked_hours(body)
+    except ApiError as err:
+        errors.update(err.fields)
+    if errors:
+        raise ApiError(422, "Some fields need attention.", fields=errors)
+    return hours
+
+
 def create(body: dict, admin: User) -> dict:
     name = " ".join(body["name"].split())
-    _name_free(name, None)
-    hours = _checked_hours(body)
+    hours = _checked(body, name, None)
     team = Team(name=name)
     db.session.add(team)
     _store_name()
@@ -136,10 +153,9 @@ def create(body: dict, admin: User) -> dict:
 def update(team_id: int, body: dict, admin: User) -> dict:
     team = _team(team_id)
     changed = sorted(body)
-    hours = _checked_hours(body)
-    if "name" in body:
-        name = " ".join(body["name"].split())
-        _name_free(name, team.id)
+    name = " ".join(body["name"].split()) if "name" in body else None
+    hours = _checked(body, name, team.id)
+    if name is not None:
         team.name = name
         _store_name()
     _apply_phones(team, body)

@@ -83,6 +83,8 @@ PERSON_STEPS = (
     ("end-sessions", "end_sessions", people.end_sessions, "End every session of a person (admin)"),
     ("second-factor/reset", "reset_second_factor", people.reset_second_factor,
      "Remove a lost authenticator (admin)"),
+    ("unlink-organisation", "unlink_from_provider", people.unlink_from_provider,
+     "Unlink from the organisation's sign-in, to give a local account (admin)"),
 )
 
 

@@ -39,7 +39,6 @@ def _worker(threads: int, batch: int) -> Worker:
               help="PostgreSQL: workers wake on each new job; this is the safety-net poll.")
 def worker_command(once, threads, batch, poll, fallback):
     """Deliver queued push alerts and escalate unacknowledged urgent concerns."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     worker = _worker(threads, batch)
     try:
         if once:

@@ -14,6 +14,7 @@ from ..extensions import db
 from ..rota import service, times
 from ..rota.schemas import RotaInSchema, RotaSchema
 from . import chain, recipients
+from ..sms import notify
 
 bp = Blueprint("rota", __name__, url_prefix="/api/teams")
 
@@ -37,6 +38,7 @@ def _dump(team: Team, now) -> dict:
     names = {m.id: m for m in managers}
     primary, secondary, on_duty = recipients.on_call(team.id, now)
     alerted = recipients.duty_managers(team.id, now)
+    texts = notify.enabled(current_app.config)
     shifts = [{"id": s.id, "starts_at": s.starts_at, "ends_at": s.ends_at,
                "start": times.to_local(s.starts_at, tz).isoformat(timespec="minutes"),
                "end": times.to_local(s.ends_at, tz).isoformat(timespec="minutes"),
@@ -49,7 +51,9 @@ def _dump(team: Team, now) -> dict:
         "now": {"primary": _person(primary), "secondary": _person(secondary),
                 "on_duty": [_person(m) for m in on_duty], "alerted": [_person(m) for m in alerted],
                 "fallback": primary is None and not on_duty},
-        "escalation": [{"step": s.step, "minutes": s.minutes, "sms": s.sms}
+        # A step texts only when this server sends texts: the screen promises none otherwise.
+        "sms_enabled": texts,
+        "escalation": [{"step": s.step, "minutes": s.minutes, "sms": s.sms and texts}
                        for s in chain.of(current_app.config)]})
 
 

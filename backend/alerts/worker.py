@@ -11,10 +11,13 @@ from flask import Flask
 from ..clock import utcnow
 from ..extensions import db
 from ..push import delivery, keys
+from ..push.heartbeats import Heartbeat
+from ..push.signals import alerts_accepted
 from ..push.states import Result
 from ..push.transport import PushSession
 from ..sms import notify
 from . import chain, escalation, wakeup
+from .states import JobStatus
 from .channels import sms as sms_queue, webpush as queue
 
 log = logging.getLogger(__name__)
@@ -46,6 +49,13 @@ class Worker:
         self.lease = dt.timedelta(seconds=self.settings.timeout * (rounds + 1) + 60)
         self.stopping = threading.Event()
         self._notify = None
+        # This worker's row in worker_heartbeats: the web processes read it to tell whether
+        # alerts are being sent (readiness, the duty queue's warning, a sync's `alerting`).
+        self.heartbeat = Heartbeat()
+
+    def beat(self, force: bool = False) -> None:
+        with self.app.app_context():
+            self.heartbeat.beat(force=force)
 
     def _send(self, message: delivery.Message) -> delivery.Outcome:
         session = getattr(self._local, "session", None)
@@ -59,6 +69,7 @@ class Worker:
         counts: Counter = Counter()
         with self.app.app_context():
             while not self.stopping.is_set():
+                self.heartbeat.beat()  # a long backlog is still a worker alive
                 at = now or self.clock()
                 messages = queue.claim(at, self.batch, self.lease, self.app.config["SECRET_KEY"])
                 if not messages:
@@ -66,6 +77,8 @@ class Worker:
                 results = list(zip(messages, self._pool.map(self._send, messages)))
                 statuses = queue.finish(results, now or self.clock())
                 db.session.commit()
+                alerts_accepted.send(self.app, job_ids=[message.job_id for (message, _), status
+                                                        in zip(results, statuses) if status == JobStatus.SENT])
                 for (message, outcome), status in zip(results, statuses):
                     counts[str(status or "lease_lost")] += 1  # plain names: the CLI prints them
                     if outcome.result != Result.SENT:
@@ -88,6 +101,7 @@ class Worker:
         lease = dt.timedelta(seconds=notify.TIMEOUT * 2 + 60)
         with self.app.app_context():
             while not self.stopping.is_set():
+                self.heartbeat.beat()
                 claimed = sms_queue.claim(now or self.clock(), 16, lease)
                 if not claimed:
                     break
@@ -113,6 +127,7 @@ class Worker:
                         # (the connection is down) the queue is still looked at: a PostgreSQL
                         # that refuses a LISTEN connection must not stop the alerts.
                         listener.try_listen()
+                    self.beat()
                     self.escalate()
                     self.drain()
                     self.drain_sms()

@@ -21,3 +21,7 @@ concern_closed = signals.signal("concern-closed")
 # ({at, concern_id, kind, who, detail, order}) about those concerns, so the chronology shows
 # what other features did (alerts sent, escalations) without concerns importing them.
 chronology_wanted = signals.signal("chronology-wanted")
+
+# sender: the signed-in User; answer={"results": [...]}, the sync's answer before it is written
+# and before the commit. Receivers may add keys to it (`alerting`) and note what to count.
+sync_answering = signals.signal("sync-answering")

@@ -49,6 +49,7 @@ class TrackedActionSchema(Schema):
     urgency = fields.Str(dump_only=True)
     paragraphs = fields.Function(lambda a: a.recommendation.get("paragraphs", []), dump_only=True)
     reasons = fields.Function(lambda a: a.recommendation.get("reasons", []), dump_only=True)
+    condition = fields.Function(lambda a: a.recommendation.get("condition"), dump_only=True)
     state = fields.Str(dump_only=True, validate=validate.OneOf(["to_do", "done", "not_needed"]))
     due_at = UtcDateTime(dump_only=True)
     overdue = fields.Method("_overdue", dump_only=True)
@@ -119,6 +120,9 @@ class SyncResultSchema(Schema):
 
 class SyncResponseSchema(Schema):
     results = fields.List(fields.Nested(SyncResultSchema), dump_only=True)
+    alerting = fields.Str(dump_only=True, validate=validate.OneOf(["ok", "delayed"]), metadata={
+        "description": "Only when this batch submitted an urgent or immediate concern: delayed "
+                       "when no alert worker was seen lately (phone the duty desk), else ok."})
 
 
 class ConcernListArgsSchema(Schema):

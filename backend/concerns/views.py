@@ -13,7 +13,7 @@ from ..audit.log import record
 from ..clock import utcnow
 from ..errors import ApiError
 from ..extensions import db
-from . import chronology, lifecycle
+from . import chronology, events, lifecycle
 from .lifecycle import Status
 from . import queue as desk_queue
 from .access import get_readable, visible_to
@@ -43,7 +43,9 @@ def sync():
     # One transaction for the batch (sync.py): one bad item never holds back the rest. The
     # answer is written before the commit, from the rows as stored, so that nothing is read
     # back after it; no answer leaves unless the commit succeeded.
-    response = _SYNC_RESPONSE.dump({"results": apply_batch(user, body["changes"])})
+    answer = {"results": apply_batch(user, body["changes"])}
+    events.sync_answering.send(user, answer=answer)  # e.g. `alerting` after an urgent concern
+    response = _SYNC_RESPONSE.dump(answer)
     db.session.commit()
     return response
 

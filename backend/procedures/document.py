@@ -113,10 +113,25 @@ def _check_references(doc: dict) -> None:
                 _check_condition(question["when"], asked, f"{q_path}.when")
             asked[question["id"]] = question
 
+    for s_index, section in enumerate(doc["checklist"]["sections"]):
+        for q_index, question in enumerate(section["questions"]):
+            if "prompt_when" in question:  # may read any question: it only decides when to ask
+                _check_condition(question["prompt_when"], asked,
+                                 f"$.checklist.sections[{s_index}].questions[{q_index}].prompt_when")
+    for index, action in enumerate(doc["actions"]):
+        for other in action.get("superseded_by", []):
+            if other not in action_ids or other == action["id"]:
+                raise DocumentError(f"$.actions[{index}].superseded_by", f"unknown or own action {other!r}")
+
     for index, rule in enumerate(doc["rules"]):
         r_path = f"$.rules[{index}]"
         _check_citations(rule["paragraphs"], paragraph_ids, f"{r_path}.paragraphs")
         _check_condition(rule["when"], asked, f"{r_path}.when")
+        for qid in rule.get("needs_known", []):
+            if qid not in asked:
+                raise DocumentError(f"{r_path}.needs_known", f"names unknown question {qid!r}")
+        if rule.get("needs_known") and "needs_known_reason" not in rule:
+            raise DocumentError(r_path, "'needs_known' needs its 'needs_known_reason' from the chapter")
         for t_index, then in enumerate(rule["then"]):
             if then["action"] not in action_ids:
                 raise DocumentError(f"{r_path}.then[{t_index}].action",

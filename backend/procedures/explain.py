@@ -8,6 +8,14 @@ from ..urgency import ORDER
 
 URGENCY = {level: level.value.capitalize() for level in ORDER}
 SOURCE = {"chapter": "Chapter", "practice": "Practice"}
+ABOUT = {"child": "the young person visited",
+         "adult": "the adult of concern, and the children that adult can reach",
+         "other_child": "another child: the child in an image",
+         "other_children": "the other children in the adult's household"}
+UNKNOWNS = ("One principle for what is not known: if every possible answer to an unanswered question "
+            "would bring an action, not answering brings it too, shown with the condition it rests on "
+            "and with that question first in what is still to answer. A young person whose age is not "
+            "known is treated as a child.")
 # Whose checklist an action is on, when not everyone's (the `audience` mark).
 AUDIENCE = {("carer",): "foster carers only", ("professional",): "professionals only"}
 COMPARISON = {"lt": "is under {v}", "lte": "is {v} or under", "gt": "is over {v}", "gte": "is {v} or over"}
@@ -91,6 +99,8 @@ def explain_markdown(document: dict) -> str:
            "SafeVisit recommends; the professional decides and records why. A question that is not "
            "answered is never read as \"no\": when its answer would change a recommendation already "
            "in play, SafeVisit asks for it at the top of the recommendations.", ""]
+    if any("unknown" in q for q in questions.values()):
+        out += [UNKNOWNS, ""]
     if document.get("changes"):
         out += ["## What changed in this revision", ""] + [f"- {c}" for c in document["changes"]] + [""]
     if document.get("scope"):
@@ -103,7 +113,17 @@ def explain_markdown(document: dict) -> str:
     out += ["## Rules", ""]
     for number, rule in enumerate(document["rules"], 1):
         source = SOURCE[rule.get("source", "chapter")]
-        out += [f"### {number}. {rule['id']} ({source})", "", "Recommends, when:"]
+        out += [f"### {number}. {rule['id']} ({source})", ""]
+        if rule.get("about"):
+            out += [f"About: {ABOUT[rule['about']]}."]
+        if rule.get("images"):
+            out += [f"Images: {rule['images']}."]
+        if rule.get("age_reason"):
+            out += [f"Reads the young person's age because: {rule['age_reason']}"]
+        if rule.get("needs_known"):
+            named = ", ".join(f"“{questions[q]['label']}”" for q in rule["needs_known"])
+            out += [f"Only when answered: {named}. {rule['needs_known_reason']}"]
+        out += ["", "Recommends, when:"] if rule.get("about") else ["Recommends, when:"]
         out += condition_words(rule["when"], questions)
         out += ["", "Actions:"]
         for then in rule["then"]:

@@ -9,6 +9,13 @@ most urgent first, ties in the order the rules first named them; each need is
 Unanswered is never read as "no".
 Answers to questions that are not shown (their section or question `when`
 is false) are ignored, so hidden answers never drive a recommendation.
+
+One principle for what is not known: if every possible answer to an unanswered question
+would bring an action, not answering brings it too. Such an action carries a `condition`
+({"question", "label", "text"}) saying what it rests on, and its question comes first in
+`needs`. A question may narrow its possible answers for this (`unknown`: a young person
+whose age is not known is treated as a child), and a rule may name questions it needs
+answered (`needs_known`, with the chapter's reason) when not knowing must never bring it.
 """
 from ..urgency import RANK as URGENCY_RANK
 
@@ -52,6 +59,12 @@ def for_audience(document: dict, audience: str = "professional") -> dict:
 
 def is_answered(value) -> bool:
     return value is not None and value != "" and value != []
+
+
+def is_known(value) -> bool:
+    """Answered with something other than "Not known" (the `not_known` option): for what is
+    still to find out, an explicit "not known" is no more an answer than a blank."""
+    return is_answered(value) and value != "not_known" and value != ["not_known"]
 
 
 def _number(value) -> bool:
@@ -115,7 +128,7 @@ def _fired(document: dict, considered: dict) -> list[dict]:
     return [rule for rule in document["rules"] if holds(rule["when"], considered)]
 
 
-def _actions(document: dict, fired: list[dict]) -> list[dict]:
+def _collect(document: dict, fired: list[dict]) -> dict[str, dict]:
     by_id = _reads(document)["actions"]
     found: dict[str, dict] = {}
     for rule in fired:
@@ -131,9 +144,21 @@ def _actions(document: dict, fired: list[dict]) -> list[dict]:
                 if pid not in action["paragraphs"]:
                     action["paragraphs"].append(pid)
             action["reasons"].append({"rule": rule["id"], "why": rule["why"]})
-    order = list(found)
-    return sorted(found.values(),
-                  key=lambda a: (-URGENCY_RANK[a["urgency"]], order.index(a["action"])))
+    return found
+
+
+def _finish(document: dict, found: list[dict]) -> list[dict]:
+    """Drops an action another recommended action stands in for (`superseded_by`: asking
+    about grooming once the Strategy Meeting is recommended), then most urgent first."""
+    by_id = _reads(document)["actions"]
+    present = {a["action"] for a in found}
+    kept = [a for a in found if not present.intersection(by_id[a["action"]].get("superseded_by", ()))]
+    order = [a["action"] for a in kept]
+    return sorted(kept, key=lambda a: (-URGENCY_RANK[a["urgency"]], order.index(a["action"])))
+
+
+def _actions(document: dict, fired: list[dict]) -> list[dict]:
+    return _finish(document, list(_collect(document, fired).values()))
 
 
 def _evidence(cond: dict, answers: dict, negated: bool = False) -> bool:
@@ -180,6 +205,63 @@ def candidates(document: dict, question: dict) -> list:
     return sorted(n for n in numbers if low <= n <= high)
 
 
+def unknown_candidates(document: dict, question: dict) -> list:
+    """The answers an unanswered question could still turn out to have, for the unknowns
+    principle: its candidates, within the range its `unknown` allows."""
+    bounds = question.get("unknown", {})
+    low, high = bounds.get("min", float("-inf")), bounds.get("max", float("inf"))
+    return [v for v in candidates(document, question)
+            if not _number(v) or low <= v <= high]
+
+
+def _merge(into: dict, more: dict) -> None:
+    if URGENCY_RANK[more["urgency"]] < URGENCY_RANK[into["urgency"]]:
+        into["urgency"] = more["urgency"]  # what every answer brings: the least of them
+    into["paragraphs"] += [p for p in more["paragraphs"] if p not in into["paragraphs"]]
+    seen = {r["rule"] for r in into["reasons"]}
+    into["reasons"] += [r for r in more["reasons"] if r["rule"] not in seen]
+
+
+def _assumed(document: dict, answers: dict, considered: dict, fired_before: list[dict],
+             base: dict[str, dict]) -> list[tuple[dict, dict]]:
+    """What every possible answer to an unanswered question would bring, beyond `base`:
+    (question, action) pairs in checklist order, each action at the urgency all answers share."""
+    reads = _reads(document)
+    before = {rule["id"] for rule in fired_before}
+    result: list[tuple[dict, dict]] = []
+    taken: set = set()
+    for question in visible_questions(document, answers):
+        qid = question["id"]
+        if is_known(answers.get(qid)) or qid not in reads["read"]:
+            continue  # nothing reads it: no answer to it could change a recommendation
+        shows_others = qid in reads["visibility"]
+        common: dict[str, dict] | None = None
+        for value in unknown_candidates(document, question):
+            trial = (visible_answers(document, {**answers, qid: value}) if shows_others
+                     else {**considered, qid: value})
+            fired = [rule for rule in _fired_after(document, trial, considered, before)
+                     if qid not in rule.get("needs_known", ())]
+            brought = {a["action"]: a for a in _actions(document, fired)}
+            if common is None:
+                common = brought
+            else:
+                common = {key: common[key] for key in common if key in brought}
+                for key, action in common.items():
+                    _merge(action, brought[key])
+            if not common:
+                break
+        for key, action in (common or {}).items():
+            had = base.get(key)
+            if key in taken or (had and URGENCY_RANK[had["urgency"]] >= URGENCY_RANK[action["urgency"]]):
+                continue
+            taken.add(key)
+            text = question.get("unknown", {}).get("condition") or (
+                "whatever the answer to “" + question["label"] + "” — answer it")
+            result.append((question, {**action, "condition": {
+                "question": qid, "label": question["label"], "text": text}}))
+    return result
+
+
 def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:]
 
@@ -201,8 +283,9 @@ def _reads(document: dict) -> dict:
     for section in document["checklist"]["sections"]:
         shown_by += [section["when"]] if "when" in section else []
         shown_by += [q["when"] for q in section["questions"] if "when" in q]
-    reads = {"rules": {r["id"]: frozenset(leaf["q"] for leaf in _leaves(r["when"])) for r in document["rules"]},
-             "visibility": frozenset(leaf["q"] for cond in shown_by for leaf in _leaves(cond)),
+    by_rule = {r["id"]: frozenset(leaf["q"] for leaf in _leaves(r["when"])) for r in document["rules"]}
+    visibility = frozenset(leaf["q"] for cond in shown_by for leaf in _leaves(cond))
+    reads = {"rules": by_rule, "visibility": visibility, "read": visibility.union(*by_rule.values()),
              "actions": {a["id"]: a for a in document["actions"]}}
     _READS[id(document)] = (document, reads)
     return reads
@@ -225,7 +308,7 @@ def _changed(before: dict, after: dict) -> set:
 def _fired_after(document: dict, trial: dict, considered: dict, fired_before: set) -> list[dict]:
     """_fired(document, trial), knowing which rules fired on `considered`: only a rule that
     reads an answer the trial changed can change (the server works out every submission's
-    gaps, trying each decisive answer, issue 15)."""
+    gaps, trying each decisive answer)."""
     changed = _changed(considered, trial)
     reads = _reads(document)["rules"]
     return [rule for rule in document["rules"]
@@ -241,26 +324,47 @@ def needs(document: dict, answers: dict) -> list[dict]:
     answers makes such a rule fire or stop firing and so changes the recommendations;
     `because` names every action that answer could add, remove or make more urgent.
     """
-    return _needs(document, answers, visible_answers(document, answers))
+    considered = visible_answers(document, answers)
+    fired = _fired(document, considered)
+    assumed = _assumed(document, answers, considered, fired, _collect(document, fired))
+    return _needs(document, answers, considered, assumed)
 
 
-def _needs(document: dict, answers: dict, considered: dict) -> list[dict]:
+def _variants(document: dict, answers: dict, considered: dict) -> list[tuple[dict, dict]]:
+    """The answers as they stand, then as they may be under each narrowed unknown: needs look
+    ahead under the same assumption as the recommendations (a young person whose age is not
+    known is treated as a child, so what would matter for a child is asked)."""
+    variants = [(answers, considered)]
+    extra = [answers]
+    for question in visible_questions(document, answers):
+        if "unknown" in question and not is_known(answers.get(question["id"])):
+            extra = [{**a, question["id"]: value} for a in extra
+                     for value in unknown_candidates(document, question)]
+    if extra != [answers]:
+        variants += [(a, visible_answers(document, a)) for a in extra]
+    return variants
+
+
+def _decisive(document: dict, answers: dict, considered: dict, also: set) -> dict[str, set]:
+    """For one set of answers: each unanswered question's actions that one of its answers
+    would add, remove or make more urgent, among routes in play (and questions in `also`)."""
     fired_before = _fired(document, considered)
     before = {rule["id"] for rule in fired_before}
     outcome = _outcome(_actions(document, fired_before))
     in_play = {rule["id"] for rule in document["rules"] if _evidence(rule["when"], considered)}
-    action_order = [a["id"] for a in document["actions"]]
-    titles = {a["id"]: a["title"] for a in document["actions"]}
-    found = []
+    found: dict[str, set] = {}
     # Without trials: a question that is no follow-up can only matter through a rule in play
     # that reads it, or by showing or hiding other answers.
     reads = _reads(document)
     worth_trying = reads["visibility"].union(*(reads["rules"][r] for r in in_play))
     for question in visible_questions(document, answers):
-        if is_answered(answers.get(question["id"])):
+        if is_known(answers.get(question["id"])):
             continue
-        follow_up = "when" in question and _evidence(question["when"], considered)
-        if not follow_up and question["id"] not in worth_trying:
+        # A follow-up (shown because of an answer given) is in play itself, and so is a question
+        # the checklist asks whenever its `prompt_when` holds (Significant Harm, with a route about the child).
+        follow_up = ("when" in question and _evidence(question["when"], considered)) or (
+            "prompt_when" in question and holds(question["prompt_when"], considered))
+        if not follow_up and question["id"] not in also and question["id"] not in worth_trying:
             continue
         changed: set = set()
         shows_others = question["id"] in reads["visibility"]
@@ -273,14 +377,33 @@ def _needs(document: dict, answers: dict, considered: dict) -> list[dict]:
             if not flipped:
                 continue  # the same rules fire: the same recommendations
             difference = outcome ^ _outcome(_actions(document, fired_after))
-            if difference and (follow_up or flipped & in_play):
+            if difference and (follow_up or question["id"] in also or flipped & in_play):
                 changed.update(action for action, _ in difference)
         if changed:
-            ids = [a for a in action_order if a in changed]
-            found.append({"question": question["id"], "label": question["label"], "actions": ids,
-                          "because": "It decides whether to: " + "; ".join(
-                              _lower_first(titles[a]) for a in ids) + "."})
+            found[question["id"]] = changed
     return found
+
+
+def _needs(document: dict, answers: dict, considered: dict, assumed: list) -> list[dict]:
+    conditional = {q["id"] for q, _ in assumed}
+    changed: dict[str, set] = {}
+    for variant, variant_considered in _variants(document, answers, considered):
+        for qid, actions in _decisive(document, variant, variant_considered, conditional).items():
+            changed.setdefault(qid, set()).update(actions)
+    for question, action in assumed:
+        changed.setdefault(question["id"], set()).add(action["action"])
+    action_order = [a["id"] for a in document["actions"]]
+    titles = {a["id"]: a["title"] for a in document["actions"]}
+    found = []
+    for question in visible_questions(document, answers):
+        if question["id"] not in changed or is_known(answers.get(question["id"])):
+            continue
+        ids = [a for a in action_order if a in changed[question["id"]]]
+        found.append({"question": question["id"], "label": question["label"], "actions": ids,
+                      "because": "It decides whether to: " + "; ".join(
+                          _lower_first(titles[a]) for a in ids) + "."})
+    # What rests on an unknown answer is asked first.
+    return [n for n in found if n["question"] in conditional] + [n for n in found if n["question"] not in conditional]
 
 
 def scope(document: dict, answers: dict) -> dict | None:
@@ -311,8 +434,13 @@ def evaluate(document: dict, answers: dict, *, with_needs: bool = True,
     a caller storing a draft has no use for them. `audience`: whose checklist (for_audience)."""
     document = for_audience(document, audience)
     considered = visible_answers(document, answers)  # once: every part reads the same answers
-    actions = _actions(document, _fired(document, considered))
+    fired = _fired(document, considered)
+    found = _collect(document, fired)
+    assumed = _assumed(document, answers, considered, fired, found)
+    for _, action in assumed:
+        found[action["action"]] = action  # replaces a less urgent one, else joins at the end
+    actions = _finish(document, list(found.values()))
     urgency = actions[0]["urgency"] if actions else None
     return {"urgency": urgency, "actions": actions,
-            "needs": _needs(document, answers, considered) if with_needs else [],
+            "needs": _needs(document, answers, considered, assumed) if with_needs else [],
             "scope": _scope(document, considered), "guidance": _guidance(document, considered)}

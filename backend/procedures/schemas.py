@@ -40,6 +40,12 @@ class ReasonSchema(Schema):
 SOURCES = ["chapter", "practice"]
 
 
+class ConditionSchema(Schema):
+    question = fields.Str()
+    label = fields.Str()
+    text = fields.Str()
+
+
 class RecommendedActionSchema(Schema):
     action = fields.Str()
     title = fields.Str()
@@ -48,6 +54,9 @@ class RecommendedActionSchema(Schema):
                         metadata={"description": "chapter: the chapter says so; practice: good practice beyond it."})
     paragraphs = fields.List(fields.Str())
     reasons = fields.List(fields.Nested(ReasonSchema))
+    condition = fields.Nested(ConditionSchema, metadata={
+        "description": "Present when the action rests on an unanswered question that every possible "
+                       "answer would bring it for (e.g. an unknown age, treated as a child)."})
 
 
 class NeedSchema(Schema):

@@ -60,7 +60,7 @@ class OnCallSchema(Schema):
 class EscalationStepSchema(Schema):
     step = fields.Str(dump_only=True)
     minutes = fields.Float(dump_only=True)
-    sms = fields.Bool(dump_only=True)
+    sms = fields.Bool(dump_only=True, metadata={"description": "this step also texts (false while SMS is off)"})
 
 
 class RotaTeamSchema(TeamSchema):
@@ -73,3 +73,4 @@ class RotaSchema(Schema):
     shifts = fields.List(fields.Nested(ShiftOutSchema), dump_only=True)
     managers = fields.List(fields.Nested(RotaPersonSchema), dump_only=True)
     escalation = fields.List(fields.Nested(EscalationStepSchema), dump_only=True)
+    sms_enabled = fields.Bool(dump_only=True, metadata={"description": "SMS alerts are set up on this server"})

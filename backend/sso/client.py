@@ -20,7 +20,8 @@ def init_app(app: Flask) -> None:
         NAME,
         client_id=app.config["OIDC_CLIENT_ID"],
         client_secret=app.config["OIDC_CLIENT_SECRET"],
-        server_metadata_url=app.config["OIDC_ISSUER"] + "/.well-known/openid-configuration",
+        # Discovery appends to the issuer without doubling its slash (OpenID Connect Discovery 4).
+        server_metadata_url=app.config["OIDC_ISSUER"].rstrip("/") + "/.well-known/openid-configuration",
         # PKCE (S256) on top of the client secret; Authlib makes and keeps the verifier per sign-in
         # (with the state and the nonce) in the session cookie, which is SameSite=Lax so that it
         # comes back on the provider's redirect to the callback.

@@ -20,24 +20,29 @@ from .models import SsoHandoff, SsoSession
 
 HANDOFF_SECONDS = 120
 SESSION_KEY = "sso_handoff"
+ID_TOKEN_KEY = "sso_id_token"
+MAX_ID_TOKEN = 3000  # a larger one would not fit the session cookie: sign-out then skips the hint
 
 
 def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def start(user: User, sid: str | None) -> None:
+def start(user: User, sid: str | None, id_token: str | None = None) -> None:
     """Called by the callback: a fresh session that holds only the hand-off token."""
     device_keys.forget_current()  # whatever this browser was signed in as before stops counting
     session.clear()
     token = secrets.token_urlsafe(32)
     db.session.add(SsoHandoff(token_hash=_digest(token), user_id=user.id, sid=sid))
     session[SESSION_KEY] = token
+    if id_token and len(id_token) <= MAX_ID_TOKEN:
+        session[ID_TOKEN_KEY] = id_token
 
 
-def redeem() -> tuple[User, str | None] | None:
-    """The user (and provider session id) of this cookie's hand-off, at most once; else None."""
+def redeem() -> tuple[User, str | None, str | None] | None:
+    """The user, provider session id and ID token of this cookie's hand-off, at most once; else None."""
     token = session.pop(SESSION_KEY, None)
+    id_token = session.pop(ID_TOKEN_KEY, None)
     if not isinstance(token, str):
         return None
     oldest = utcnow() - dt.timedelta(seconds=HANDOFF_SECONDS)
@@ -52,7 +57,7 @@ def redeem() -> tuple[User, str | None] | None:
         return None
     if row.sid:
         db.session.add(SsoSession(user_id=user.id, issuer=current_app.config["OIDC_ISSUER"], sid=row.sid))
-    return user, row.sid
+    return user, row.sid, id_token if isinstance(id_token, str) else None
 
 
 def prune() -> None:

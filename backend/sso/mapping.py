@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from ..accounts.models import Role, Team
 from ..extensions import db
+from .claims_source import lookup
 from .models import SsoMapping
 
 # When several of a person's role claims are mapped, the one that lets them do most counts:
@@ -24,7 +25,7 @@ class Outcome:
 
 def values(claims: dict, name: str | None) -> list[str]:
     """A claim as a list of strings, whether the provider sent one string or a list."""
-    raw = claims.get(name) if name else None
+    raw = lookup(claims, name)
     if isinstance(raw, str):
         raw = [raw]
     if not isinstance(raw, list):

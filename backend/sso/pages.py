@@ -44,6 +44,16 @@ def deactivated() -> Response:
                  f"Ask {contact} if you think this is wrong.")
 
 
+def second_factor_missing() -> Response:
+    contact = current_app.config["OIDC_HELP_CONTACT"]
+    return _page(403, "Sign in with your second factor",
+                 "Duty managers and admins must prove a second factor (an authenticator app, a "
+                 "security key or a text code) when they sign in with your organisation, and this "
+                 "sign-in did not. Nothing was signed in.",
+                 f"Sign in again and use your second factor when your organisation asks. If it "
+                 f"never asks, tell {contact}.")
+
+
 def failed() -> Response:
     return _page(400, "That sign-in did not work",
                  "SafeVisit could not complete the sign-in with your organisation: it was started in "

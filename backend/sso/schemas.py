@@ -37,3 +37,8 @@ class SsoMappingListSchema(Schema):
     roles = fields.List(fields.Str(), dump_only=True)
     teams = fields.List(fields.Nested(TeamSchema), dump_only=True)
     mappings = fields.List(fields.Nested(SsoMappingSchema), dump_only=True)
+
+
+class StartSchema(Schema):
+    authorization_url = fields.Str(dump_only=True, metadata={
+        "description": "The provider's sign-in page, for this browser to go to next."})

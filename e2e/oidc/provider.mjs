@@ -14,10 +14,16 @@ import Provider from "oidc-provider";
 const config = JSON.parse(readFileSync(process.argv[2], "utf8"));
 const accounts = config.accounts;
 // Claims SafeVisit reads from the ID token (as Entra ID puts app roles and groups there).
-const CLAIMS = ["name", "preferred_username", "email", "roles", "groups"];
+const CLAIMS = ["name", "preferred_username", "email", "roles", "groups", "realm_access"];
 // Set by POST /test/tamper: the next ID tokens are re-signed by a key the provider never
 // published, as an attacker between the two servers would have to do.
 let tamper = false;
+// Set by POST /test/assurance: what the next ID tokens say about how the person signed in
+// (acr, amr), signed with the provider's own key, as a provider with MFA policies would.
+let assurance = {};
+// Set by POST /test/no-id-token: token responses carry no ID token, only a raw "userinfo"
+// object naming someone else, which a careless client would take at its word.
+let noIdToken = false;
 
 const provider = new Provider(config.issuer, {
   clients: config.clients,
@@ -25,7 +31,8 @@ const provider = new Provider(config.issuer, {
   cookies: { keys: [config.cookie_secret] },
   claims: { openid: ["sub"], profile: CLAIMS },
   // Claims in the ID token itself, not only at userinfo: how Entra ID sends roles and groups.
-  conformIdTokenClaims: false,
+  // With userinfo_only, they are at the userinfo endpoint only, as some providers send them.
+  conformIdTokenClaims: Boolean(config.userinfo_only),
   features: {
     devInteractions: { enabled: true }, // the package's own sign-in form: any password, login = account id
     backchannelLogout: { enabled: true },
@@ -53,23 +60,44 @@ const provider = new Provider(config.issuer, {
   ttl: { Session: 3600, Interaction: 600, Grant: 3600, AccessToken: 600, AuthorizationCode: 60, IdToken: 600 },
 });
 
-async function resign(idToken) {
+async function resign(idToken, jwk = config.rogue_key, extra = {}) {
   const [header, payload] = idToken.split(".");
-  const rogue = await importJWK(config.rogue_key, config.rogue_key.alg);
-  return new CompactSign(Buffer.from(payload, "base64url"))
+  const key = await importJWK(jwk, jwk.alg);
+  const claims = { ...JSON.parse(Buffer.from(payload, "base64url").toString()), ...extra };
+  return new CompactSign(Buffer.from(JSON.stringify(claims)))
     .setProtectedHeader(JSON.parse(Buffer.from(header, "base64url").toString()))
-    .sign(rogue);
+    .sign(key);
 }
 
 provider.use(async (ctx, next) => {
   await next();
+  if (ctx.path === "/token" && ctx.body?.id_token && Object.keys(assurance).length) {
+    ctx.body.id_token = await resign(ctx.body.id_token, config.keys[0], assurance);
+  }
   if (tamper && ctx.path === "/token" && ctx.body?.id_token) ctx.body.id_token = await resign(ctx.body.id_token);
+  if (noIdToken && ctx.path === "/token" && ctx.body?.id_token) {
+    delete ctx.body.id_token;
+    ctx.body.userinfo = { sub: "max", ...accounts.max };
+  }
 });
 
 const callback = provider.callback();
 createServer((req, res) => {
   if (req.method === "POST" && req.url.startsWith("/test/tamper")) {
     tamper = new URL(req.url, config.issuer).searchParams.get("on") === "1";
+    res.writeHead(204).end();
+    return;
+  }
+  if (req.method === "POST" && req.url.startsWith("/test/no-id-token")) {
+    noIdToken = new URL(req.url, config.issuer).searchParams.get("on") === "1";
+    res.writeHead(204).end();
+    return;
+  }
+  if (req.method === "POST" && req.url.startsWith("/test/assurance")) {
+    const query = new URL(req.url, config.issuer).searchParams;
+    assurance = {};
+    if (query.get("acr")) assurance.acr = query.get("acr");
+    if (query.get("amr")) assurance.amr = query.get("amr").split(",");
     res.writeHead(204).end();
     return;
   }

@@ -76,6 +76,8 @@ export const login = (username, password) =>
   request("POST", "/api/auth/login", { username, password });
 export const logout = () => request("POST", "/api/auth/logout", {});
 export const sync = (changes) => request("POST", "/api/sync", { changes });
+// Whether an alert worker was seen lately (managers and admins): the queue's warning.
+export const alerting = () => request("GET", "/api/alerting");
 export const concerns = () => request("GET", "/api/concerns");
 export const procedureRechecks = () => request("GET", "/api/procedure-rechecks");
 export const concern = (id) => request("GET", `/api/concerns/${encodeURIComponent(id)}`);
@@ -181,6 +183,7 @@ export async function auditCsv(params) {
 // Single sign-on (backend/sso/): collect a sign-in with the organisation, and the
 // admin's claim mapping.
 export const redeemHandoff = () => request("POST", "/api/auth/oidc/handoff", {});
+export const startOrganisationSignIn = () => request("POST", "/api/auth/oidc/start", {});
 export const ssoMapping = () => request("GET", "/api/admin/sso-mapping");
 export const addSsoMapping = (mapping) => request("POST", "/api/admin/sso-mapping", mapping);
 export const removeSsoMapping = (id) => request("DELETE", `/api/admin/sso-mapping/${encodeURIComponent(id)}`);

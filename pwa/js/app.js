@@ -1,6 +1,7 @@
 // Start-up: the pieces of the app wired together. Routing is router.js (the pages are
 // routes.js), the passcode lock and the session session-lock.js, and what the service worker
 // says worker-messages.js.
+import * as alerting from "./alerting.js";
 import * as alerts from "./alerts.js";
 import * as api from "./api.js";
 import { announce, whenIdle } from "./dom.js";
@@ -57,6 +58,7 @@ async function start() {
   registerWhenDrawn();
   await loadUser();
   alerts.start(state.user); // a manager with alerts on re-posts the subscription on every open
+  alerting.restore(); // "phone the duty desk" stays until the worker says they have
   state.started = true;
   await route();
 }

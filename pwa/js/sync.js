@@ -5,6 +5,7 @@
 // Sending starts by itself on the `online` event, on app open and unlock, when the service
 // worker's Background Sync fires (it only wakes an open page: the worker has no key to read
 // the outbox with), on a retry timer with backoff, and from "Send now".
+import * as alerting from "./alerting.js";
 import * as api from "./api.js";
 import { OutboxState } from "./names.js";
 import { batches, due, failureCode, nextWake, retryDelay, sortResults } from "./outbox.js";
@@ -129,8 +130,10 @@ function later(item, code) {
 
 async function deliver(batch) {
   let results;
+  let answer;
   try {
-    ({ results } = await api.sync(batch.map((item) => item.change)));
+    answer = await api.sync(batch.map((item) => item.change));
+    ({ results } = answer);
   } catch (error) {
     // One item may be what breaks the server: send each alone, so the others still go.
     if (batch.length > 1 && serverFault(error)) {
@@ -140,6 +143,7 @@ async function deliver(batch) {
     throw error;
   }
   await record(batch, results);
+  await alerting.noteSyncAnswer(answer); // an urgent concern whose alert cannot go yet
 }
 
 async function deliverAlone(item) {

@@ -37,6 +37,13 @@ function calls(action, team) {
     : "Your team's numbers are not set on this phone: ask your manager or administrator to set them.");
 }
 
+// A recommendation that rests on an unanswered question says so, and what to find out.
+export function conditionLine(action) {
+  if (!action.condition) return null;
+  return h("p", { class: "condition-note", "data-condition": action.condition.question },
+    h("strong", {}, "If not yet known: "), action.condition.text);
+}
+
 // Who tells the police, and how (practice: the chapter says the police are told, not by whom).
 const POLICE_REFERENCE = "Practice: 999 when a child is in immediate danger (Working Together to Safeguard " +
   "Children 2023); otherwise Children's Social Care, reached through the duty desk, makes the " +
@@ -72,6 +79,7 @@ export function actionItem(action, paragraphs, team = null, { about = {}, danger
     "data-source": action.source || "chapter" },
   h("div", { class: "action-head" }, urgencyBadge(action.urgency), sourceLabel(action.source),
     h("h3", { class: "action-title" }, action.title)),
+  conditionLine(action),
   calls(action, team),
   known.contact === "police" && team !== null ? whoTellsPolice(danger) : null,
   action.source === "practice" ? reference(known.reference) : null,

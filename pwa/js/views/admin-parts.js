@@ -2,11 +2,12 @@
 // fields with their server errors, the one-time setup code, the offline page.
 // The console works online only: nothing of it is kept on the phone.
 import * as api from "../api.js";
-import { h, replace, when } from "../dom.js";
+import { h, replace, uid, when } from "../dom.js";
+import { clearErrors as clearFormErrors, serverErrors, showErrors as showFormErrors } from "./form-errors.js";
 
 export const OFFLINE = "You are offline. The admin console needs a connection: nothing of it is kept on this phone.";
 
-/** A labelled field; `errors` gets its error line, shown by showErrors. */
+/** A labelled field: label, help, its error line (shown by showErrors), then the input. */
 export function field(id, label, input, help) {
   input.id = id;
   input.name = input.name || id;
@@ -14,35 +15,28 @@ export function field(id, label, input, help) {
   input.setAttribute("aria-describedby", described);
   return h("div", { class: "field" }, h("label", { for: id }, label),
     help ? h("p", { class: "help", id: `${id}-help` }, help) : null,
-    input, h("p", { class: "field-error", id: `${id}-error` }));
+    h("p", { class: "field-error", id: `${id}-error` }), input);
 }
 
-/** The server's field errors next to their inputs ({server field: input}); focuses the first. */
+/**
+ * The server's refusal, every error at once: `formError` (at the top of the form) becomes an
+ * error summary linking to each field, and each message goes beside its input
+ * ({server field: input}). Focus goes to the summary, as in the GOV.UK Design System.
+ */
 export function showErrors(formError, error, inputs) {
-  for (const input of Object.values(inputs)) {
-    input.removeAttribute("aria-invalid");
-    const line = document.getElementById(`${input.id}-error`);
-    if (line) line.textContent = "";
-  }
-  formError.textContent = error instanceof api.NetworkError ? OFFLINE : error.message;
-  let first = null;
-  for (const [name, messages] of Object.entries(error.fields || {})) {
-    const input = inputs[name];
-    if (!input) continue;
-    input.setAttribute("aria-invalid", "true");
-    document.getElementById(`${input.id}-error`).textContent = messages.join(" ");
-    first ||= input;
-  }
-  (first || formError).focus?.();
+  formError.classList.add("error-summary");
+  formError.setAttribute("tabindex", "-1");
+  if (!formError.id) formError.id = uid("form-errors");
+  const placed = Object.keys(error.fields || {}).some((name) => inputs[name]);
+  showFormErrors(formError, serverErrors(error, inputs, OFFLINE),
+    { title: placed ? error.message : "There is a problem", inputs: Object.values(inputs) });
+  formError.hidden = false;
 }
 
 export function clearErrors(formError, inputs) {
-  formError.textContent = "";
-  for (const input of Object.values(inputs)) {
-    input.removeAttribute("aria-invalid");
-    const line = document.getElementById(`${input.id}-error`);
-    if (line) line.textContent = "";
-  }
+  clearFormErrors(formError, Object.values(inputs));
+  formError.classList.remove("error-summary");
+  formError.hidden = false; // an empty container shows nothing (.form-error:empty)
 }
 
 /** A setup code, shown once: who it is for, until when, and how to hand it over. */
@@ -80,5 +74,5 @@ export function select(options, value) {
 }
 
 export function backLink(href, text) {
-  return h("p", {}, h("a", { href }, text));
+  return h("p", {}, h("a", { href, class: "back-link" }, text));
 }

@@ -1,5 +1,6 @@
 // /admin: the admin console's home. Admins only (MANAGE_PEOPLE); online.
 import { h, replace } from "../dom.js";
+import { drawAlertingWarning } from "./alerting-warning.js";
 
 // [path, title, what it is for]. The single sign-on claim mapping
 // (/admin/single-sign-on) joins this list as its own entry.
@@ -10,9 +11,13 @@ export const SECTIONS = [
   ["/admin/single-sign-on", "Single sign-on", "Which of your organisation's roles and groups become which SafeVisit role and team."],
 ];
 
-export function render(main) {
+export async function render(main) {
+  // No alert worker seen lately: said first, above everything else on the page.
+  const alertingBox = h("div", { id: "alerting-warning" });
+  await drawAlertingWarning(alertingBox);
   replace(main, h("div", { class: "page" },
     h("h1", {}, "Admin console"),
+    alertingBox,
     h("p", { class: "muted" }, "Works online only: nothing here is kept on this phone."),
     h("ul", { class: "console-sections" }, SECTIONS.map(([href, title, text]) => h("li", {},
       h("a", { class: "console-link card", href }, h("span", { class: "console-title" }, title),

@@ -1,9 +1,11 @@
 // The "Alerts on this phone" card of the manager's queue screen: turn push alerts
 // on or off here (permission is asked only after that tap) and go on or off duty; see whether
 // this phone's channel is known to work, and prove it with "Send me a test alert".
+// Turning alerts on says what it is doing, gives up waiting after a while, and then says what
+// to do instead: a greyed button with no word is no use at 2 a.m.
 import { alertState, currentEndpoint, subscribeAndPost, unsubscribeAndDelete } from "../alerts.js";
 import * as api from "../api.js";
-import { can, MANAGE_CONCERNS } from "../capabilities.js";
+import { can, MANAGE_CONCERNS, MANAGE_ROTA } from "../capabilities.js";
 import { announce, h, replace } from "../dom.js";
 
 const STATE_TEXT = {
@@ -26,19 +28,20 @@ export async function alertsCard(user) {
   return card;
 }
 
-async function draw(card, user, error = null, shown = null) {
+async function draw(card, user, error = null, shown = null, help = null) {
   let state = await alertState();
   if (state === "off" && !(await serverHasKey())) state = "unavailable";
   const [label, badge, detail] = STATE_TEXT[state];
   const on = state === "on";
   const toggle = (on || state === "off") ? h("button", {
     type: "button", id: "alerts-toggle", class: on ? "btn btn-secondary" : "btn",
-    onclick: () => change(card, user, "alerts-toggle", on ? turnOff : turnOn),
+    onclick: () => (on ? change(card, user, "alerts-toggle", turnOff) : turnOnWithProgress(card, user)),
   }, on ? "Turn off alerts" : "Turn on alerts") : null;
   replace(card,
     h("h2", { id: "alerts-title", tabindex: "-1" }, "Alerts on this phone"), // focus lands here when the button goes
     h("p", { id: "alerts-state" }, h("span", { class: `badge ${badge}` }, label), " ", detail),
     error ? h("p", { class: "notice", role: "alert", id: "alerts-error" }, error) : null,
+    help,
     on ? await healthPart(card, user) : null,
     shown ? h("p", { class: "notice", id: "alerts-note" }, shown) : null,
     toggle,
@@ -98,11 +101,65 @@ async function change(card, user, buttonId, action) {
   (card.querySelector(`#${buttonId}`) || card.querySelector("h2"))?.focus();
 }
 
-async function turnOn() {
+// How long turning alerts on may take before the card stops waiting: the permission prompt
+// and the browser's push service (which may not answer at all on a poor connection).
+export const TURN_ON_TIMEOUT_MS = 20_000;
+
+/** What a manager can do while alerts will not turn on: the queue, texts, the rota. */
+function whatToDo(user) {
+  return h("div", { id: "alerts-help" },
+    h("p", {}, "Until alerts are on, urgent concerns only show in the queue: keep this screen open " +
+      "(it refreshes by itself every 30 seconds), or make sure another manager on call has alerts working."),
+    can(user, MANAGE_ROTA) ? h("p", {}, h("a", { href: "/on-call" }, "On call: get alert texts to your mobile instead")) : null);
+}
+
+/**
+ * "Turn on alerts": says what it is doing while the browser asks and subscribes, stops
+ * waiting after TURN_ON_TIMEOUT_MS with what to do instead, and still shows "On" if the
+ * browser finishes later.
+ */
+async function turnOnWithProgress(card, user) {
+  const button = card.querySelector("#alerts-toggle");
+  button.disabled = true;
+  button.setAttribute("aria-busy", "true");
+  button.textContent = "Turning on alerts…";
+  const status = h("p", { class: "alerts-progress", id: "alerts-progress", role: "status" },
+    "Asking this browser to allow notifications…");
+  button.before(status);
+  const progress = (text) => replace(status, text);
+  let timer;
+  const timedOut = new Promise((resolve) => { timer = setTimeout(() => resolve("timeout"), TURN_ON_TIMEOUT_MS); });
+  const work = turnOn(progress);
+  let outcome;
+  try {
+    outcome = await Promise.race([work, timedOut]);
+  } catch (err) {
+    outcome = { error: err instanceof api.NetworkError ? "You are offline: alerts need a connection to turn on."
+      : `Alerts did not turn on: ${err.message}` };
+  } finally {
+    clearTimeout(timer);
+  }
+  if (outcome === "timeout") {
+    outcome = { error: `Alerts did not turn on: this browser has not finished after ${TURN_ON_TIMEOUT_MS / 1000} seconds ` +
+      "(its push service did not answer, or the question about notifications is still open). " +
+      "Try again on a stronger connection." };
+    // Should the browser finish after all, the card says so then.
+    work.then((late) => {
+      if (!late?.error && card.isConnected) draw(card, user, null, "Alerts turned on after all.").catch(() => {});
+    }, () => {});
+  }
+  const { error = null, said = null } = outcome || {};
+  await draw(card, user, error, null, error ? whatToDo(user) : null);
+  announce(error || said || card.querySelector("#alerts-state")?.textContent || "");
+  (card.querySelector("#alerts-toggle") || card.querySelector("h2"))?.focus();
+}
+
+async function turnOn(progress = () => {}) {
   // The permission prompt comes from this tap (a user gesture), as browsers require.
   const permission = await Notification.requestPermission();
   if (permission === "denied") return null; // drawn as "Blocked", with how to undo it
   if (permission !== "granted") return { error: "Alerts stay off: notifications were not allowed." };
+  progress("Setting up alerts with this browser's push service and SafeVisit…");
   await subscribeAndPost();
   return { said: "Alerts are on for this phone." };
 }

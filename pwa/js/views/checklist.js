@@ -86,9 +86,13 @@ export async function render(main, ctx) {
     else answers[questionId] = value;
     const field = fields.get(questionId);
     if (!field.invalid) field.showError("");
+    // The answer is on its way to the phone's storage before the recommendations are worked
+    // out again: a tab closed straight after typing still keeps it, and the status says so.
+    saved.textContent = "Saving on this phone…";
+    const saving = store.saveAnswer(draft.id, questionId, value);
     update();
     try {
-      await store.saveAnswer(draft.id, questionId, value);
+      await saving;
     } catch (error) {
       saveError.textContent = store.storageProblem(error);
       saved.textContent = "Not saved";

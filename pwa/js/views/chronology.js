@@ -35,7 +35,7 @@ export async function render(main, ctx) {
   const references = new Map(data.concerns.map((c, i) => [c.id, `Concern ${i + 1}`]));
   const connection = h("div", {});
   replace(main, h("div", { class: "page" },
-    h("p", {}, h("a", { href: "/queue" }, "Back to the queue")),
+    h("p", {}, h("a", { href: "/queue", class: "back-link" }, "Back to the queue")),
     h("h1", {}, `Chronology ${data.case_reference}`),
     connection,
     h("section", { class: "card", "aria-labelledby": "chrono-concerns" },

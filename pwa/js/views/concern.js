@@ -7,7 +7,7 @@ import * as api from "../api.js";
 import { can, MANAGE_CONCERNS } from "../capabilities.js";
 import { announce, h, replace, when } from "../dom.js";
 import { Status } from "../names.js";
-import { urgencyBadge } from "./actions.js";
+import { conditionLine, urgencyBadge } from "./actions.js";
 import { callLine } from "./duty-desk.js";
 import {
   actionBase, actionForm, assignCard, closeCard, decisionCard, drawRefusal, emptyDrafts, refusalOf,
@@ -16,7 +16,7 @@ import {
   actionStateLine, answerRows, chronologyPath, gapsSection, loadConcern, madeUnder,
   procedureFor, statusBadge, watchConnection,
 } from "./desk-parts.js";
-import { errorSummary } from "./form-errors.js";
+import { errorSummary, keepFocusInView } from "./form-errors.js";
 import { citations } from "./questions.js";
 import { restrictionCard } from "./restriction.js";
 
@@ -31,10 +31,11 @@ export async function render(main, ctx) {
   const connection = h("div", {});
   const body = h("div", {});
   replace(main, h("div", { class: "page" },
-    h("p", {}, h("a", { href: "/queue" }, "Back to the queue")),
+    h("p", {}, h("a", { href: "/queue", class: "back-link" }, "Back to the queue")),
     h("h1", {}, `Concern ${concern.case_reference}`),
     connection, body));
   ctx.onLeave(watchConnection(connection));
+  ctx.onLeave(keepFocusInView(main));
 
   const manager = can(ctx.user, MANAGE_CONCERNS);
   if (manager) page.people = await api.assignees(id).then((r) => r.people).catch(() => null);
@@ -145,6 +146,7 @@ function trackedItem(page, action, editable, step) {
   return h("li", { class: `action action-${action.urgency}`, "data-action": action.action },
     h("div", { class: "action-head" }, urgencyBadge(action.urgency),
       h("h3", { class: "action-title", id: `${base}-title` }, action.title)),
+    conditionLine(action),
     stateLine,
     action.note ? h("p", { class: "prewrap" }, `${action.state === "not_needed" ? "Why not needed" : "Note"}: ${action.note}`) : null,
     h("ul", { class: "reasons" }, action.reasons.map((r) => h("li", {}, r.why))),

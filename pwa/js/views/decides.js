@@ -61,6 +61,18 @@ export function reviewWords(document) {
   return `Signed off by ${review.reviewed_by}${review.role ? `, ${review.role}` : ""}${review.date ? `, on ${review.date}` : ""}.`;
 }
 
+// Whom each rule is about, in the same words as backend/procedures/explain.py.
+const ABOUT = {
+  child: "the young person visited",
+  adult: "the adult of concern, and the children that adult can reach",
+  other_child: "another child: the child in an image",
+  other_children: "the other children in the adult's household",
+};
+const UNKNOWNS = "One principle for what is not known: if every possible answer to an unanswered question " +
+  "would bring an action, not answering brings it too, shown with the condition it rests on " +
+  "and with that question first in what is still to answer. A young person whose age is not " +
+  "known is treated as a child.";
+
 function restsOn(ids, paragraphs) {
   return h("ul", { class: "rests-on" }, ids.map((pid) => h("li", {},
     h("a", { href: `/procedure#${pid}` }, `¶${paragraphs[pid].number}`), ` ${paragraphs[pid].summary}`)));
@@ -83,6 +95,11 @@ export async function render(main) {
     "data-rule": rule.id, "aria-labelledby": `rule-${rule.id}-title` },
   h("h3", { id: `rule-${rule.id}-title` }, `${i + 1}. ${rule.why}`, " ", sourceLabel(rule.source || "chapter")),
   h("p", { class: "muted" }, `${SOURCE[rule.source || "chapter"]} · rule ${rule.id}`),
+  rule.about ? h("p", { class: "rule-about" }, h("strong", {}, "About: "), `${ABOUT[rule.about]}.`) : null,
+  rule.images ? h("p", { class: "rule-images" }, h("strong", {}, "Images: "), `${rule.images}.`) : null,
+  rule.age_reason ? h("p", {}, h("strong", {}, "Reads the young person's age because: "), rule.age_reason) : null,
+  rule.needs_known ? h("p", {}, h("strong", {}, "Only when answered: "),
+    rule.needs_known.map((q) => `“${questions.get(q).label}”`).join(", "), `. ${rule.needs_known_reason}`) : null,
   h("p", {}, "Recommends, when:"),
   h("ul", { class: "condition" }, conditionWords(rule.when, questions)),
   h("p", {}, "Actions:"),
@@ -109,6 +126,7 @@ export async function render(main) {
     h("p", { class: "muted" }, `${document.title}, ${procedure.versionLabel(document)} (${document.updated}).`),
     h("p", { class: "review", id: "review" }, h("strong", {}, "Review: "), reviewWords(document)),
     h("p", {}, "SafeVisit recommends; the professional decides and records why. A question that is not answered is never read as “no”: when its answer would change a recommendation already in play, SafeVisit asks for it at the top of the recommendations."),
+    procedure.questions(document).some((q) => q.unknown) ? h("p", { id: "unknowns" }, UNKNOWNS) : null,
     document.changes?.length ? h("section", { "aria-labelledby": "changes-title" },
       h("h2", { id: "changes-title" }, "What changed in this revision"),
       h("ul", {}, document.changes.map((c) => h("li", {}, c)))) : null,

@@ -91,3 +91,19 @@ export function serverErrors(error, inputs, offline) {
   if (!found.length) return [{ message: error.message }, ...unplaced.map((message) => ({ message }))];
   return [...found, ...unplaced.map((message) => ({ message }))];
 }
+
+/**
+ * Keeps a focused control clear of the fixed bars (WCAG 2.2 SC 2.4.11): the browser does not
+ * always scroll a tall control that is partly in view (a textarea behind the tab bar); this
+ * scrolls it the rest of the way, within the root's scroll-padding. Returns a remover.
+ */
+export function keepFocusInView(root) {
+  const onFocus = (event) => {
+    const r = event.target.getBoundingClientRect();
+    const top = document.querySelector(".topbar")?.getBoundingClientRect().bottom ?? 0;
+    const bottom = document.querySelector(".tabbar:not([hidden])")?.getBoundingClientRect().top ?? window.innerHeight;
+    if (r.top < top || r.bottom > bottom) event.target.scrollIntoView({ block: "nearest" });
+  };
+  root.addEventListener("focusin", onFocus);
+  return () => root.removeEventListener("focusin", onFocus);
+}

@@ -174,11 +174,12 @@ async function signOut(ctx) {
   // reading or writing it then, so sending stops first.
   await sync.halt();
   await store.idle();
+  let atOrganisation = null;
   try {
     // While the session still stands: remove this browser's push subscription (best effort).
     await alerts.beforeSignOut();
     await api.ensureCsrf();
-    await api.logout();
+    atOrganisation = (await api.logout())?.organisation_sign_out_url;
   } catch (error) {
     if (error.status !== 401) {
       announce(`Could not sign out: ${error.message}`);
@@ -187,5 +188,8 @@ async function signOut(ctx) {
     }
   }
   await ctx.wipe();
-  await ctx.navigate("/login", { replace: true });
+  // Signed in with the organisation: sign out there too, or the next "Sign in with your
+  // organisation" on this phone would let the previous person straight back in.
+  if (atOrganisation) window.location.assign(atOrganisation);
+  else await ctx.navigate("/login", { replace: true });
 }

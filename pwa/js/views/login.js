@@ -68,9 +68,23 @@ async function offerOrganisation(container) {
   const session = await api.session().catch(() => null);
   if (!session?.organisation_sign_in) return;
   container.hidden = false;
-  replace(container, h("p", { class: "muted" }, "Staff of an organisation that uses SafeVisit:"),
-    h("a", { class: "btn btn-block btn-secondary", href: "/auth/oidc/login", target: "_self" },
-      "Sign in with your organisation"));
+  const start = h("button", { type: "button", class: "btn btn-block btn-secondary" }, "Sign in with your organisation");
+  const problem = h("div", { class: "form-error", role: "alert", hidden: true });
+  // Started by a POST with the CSRF token: a link from elsewhere cannot start (or end) anything.
+  start.addEventListener("click", async () => {
+    start.disabled = true;
+    problem.hidden = true;
+    try {
+      await api.ensureCsrf();
+      const { authorization_url: next } = await api.startOrganisationSignIn();
+      window.location.assign(next);
+    } catch (error) {
+      problem.textContent = error.message || "Your organisation's sign-in could not be started. Try again.";
+      problem.hidden = false;
+      start.disabled = false;
+    }
+  });
+  replace(container, h("p", { class: "muted" }, "Staff of an organisation that uses SafeVisit:"), start, problem);
 }
 
 /** After the right password: the second step when the server asks for one, then the session. */

@@ -88,7 +88,7 @@ export async function render(main, ctx) {
   const cited = (ids) => ids.filter((p) => paragraphs[p]).map((p) => h("li", {},
     h("strong", {}, `¶${paragraphs[p].number} `), paragraphs[p].summary));
   replace(main, h("div", { class: "page pack" },
-    h("p", { class: "no-print" }, h("a", { href: `/concerns/${encodeURIComponent(id)}` }, "Back to the concern")),
+    h("p", { class: "no-print" }, h("a", { href: `/concerns/${encodeURIComponent(id)}`, class: "back-link" }, "Back to the concern")),
     h("p", { class: "pack-marking" }, MARKING),
     h("h1", {}, `Strategy Meeting pack: ${concern.case_reference}`),
     printed,

@@ -1,12 +1,15 @@
 // The duty manager's queue, read from GET /api/queue: open concerns, most urgent and newest
 // first, with filters and pages. It refreshes when a push arrives while it is open and every
-// 30 seconds while it is visible.
+// 30 seconds while it is visible. The concerns come first, in view on opening at 2 a.m.; the
+// warnings (alerts that may reach nobody, this phone's alerts, the rota) come after them,
+// compact, with a one-line pointer at the top when alerts may reach nobody.
 import * as api from "../api.js";
 import { ALL_TEAMS, can, MANAGE_ROTA, RECEIVE_ALERTS } from "../capabilities.js";
 import { announce, h, replace } from "../dom.js";
 import { QUEUE_STATUSES, URGENCIES, URGENCY_LABEL } from "../names.js";
 import { urgencyBadge } from "./actions.js";
 import { alertsCard } from "./alerts-card.js";
+import { drawAlertingWarning } from "./alerting-warning.js";
 import { age, OFFLINE_TEXT, STATUS, statusBadge, watchConnection } from "./desk-parts.js";
 
 const REFRESH_MS = 30_000;
@@ -17,8 +20,12 @@ export async function render(main, ctx) {
   const view = { items: [], next: null };
   const connection = h("div", {});
   const summary = h("p", { class: "muted", id: "queue-counts", "aria-live": "polite" });
-  // A warning when nobody an alert goes to now has an alert channel known to work.
+  // A warning when nobody an alert goes to now has an alert channel known to work;
+  // a line at the top points to it.
   const coverage = h("div", { id: "coverage" });
+  const pointer = h("div", { id: "coverage-pointer" });
+  // No alert worker seen lately: said first, above everything else on the page.
+  const alertingBox = h("div", { id: "alerting-warning" });
   const list = h("div", { id: "queue-list" });
   const more = h("div", {});
   // Admins choose the team; the server lists the teams with the first page.
@@ -49,7 +56,7 @@ export async function render(main, ctx) {
     }
     view.items = data.concerns;
     view.next = data.next;
-    await drawCoverage(coverage);
+    await Promise.all([drawCoverage(coverage, pointer), drawAlertingWarning(alertingBox)]);
     if (teamSelect && teamSelect.options.length === 1) {
       teamSelect.append(...data.teams.map((t) => h("option", { value: String(t.id) }, t.name)));
     }
@@ -96,11 +103,10 @@ export async function render(main, ctx) {
   if (left) return;
   replace(main, h("div", { class: "page" },
     h("h1", {}, "Concern queue"),
+    alertingBox,
     connection,
     summary,
-    coverage,
-    card,
-    can(ctx.user, MANAGE_ROTA) ? h("p", {}, h("a", { href: "/on-call", id: "on-call-link" }, "On call: rota and text alerts")) : null,
+    pointer,
     h("details", { class: "card filters" },
       h("summary", {}, "Filter the queue"),
       h("div", { class: "field" }, h("label", { for: "filter-status" }, "Status"),
@@ -116,7 +122,11 @@ export async function render(main, ctx) {
       checkbox("filter-overdue", "With overdue actions", onFilter("overdue")),
       checkbox("filter-mine", "Assigned to me", onFilter("mine"))),
     list,
-    more));
+    more,
+    h("div", { class: "queue-below" },
+      coverage,
+      card,
+      can(ctx.user, MANAGE_ROTA) ? h("p", {}, h("a", { href: "/on-call", id: "on-call-link", class: "back-link" }, "On call: rota and text alerts")) : null)));
 
   ctx.onLeave(watchConnection(connection));
   const refresh = () => {
@@ -134,7 +144,7 @@ export async function render(main, ctx) {
   });
 }
 
-async function drawCoverage(box) {
+async function drawCoverage(box, pointer) {
   let teams;
   try {
     ({ teams } = await api.pushCoverage());
@@ -142,14 +152,20 @@ async function drawCoverage(box) {
     return; // offline or refused: the queue itself says so; keep the last warning shown
   }
   const uncovered = teams.filter((t) => !t.covered);
-  replace(box, uncovered.length ? h("section", { class: "notice notice-danger", role: "alert", id: "coverage-warning",
-    "aria-labelledby": "coverage-title" },
+  replace(pointer, uncovered.length ? h("p", { class: "queue-warning-line" },
+    h("a", { href: "#coverage-warning", onclick: (event) => {
+      event.preventDefault();
+      const warning = document.getElementById("coverage-warning");
+      warning?.scrollIntoView({ block: "start" });
+      warning?.focus({ preventScroll: true });
+    } }, "Urgent alerts may reach nobody: see why, below the concerns")) : null);
+  replace(box, uncovered.length ? h("section", { class: "notice notice-danger coverage-compact", role: "alert",
+    id: "coverage-warning", tabindex: "-1", "aria-labelledby": "coverage-title" },
   h("h2", { id: "coverage-title" }, "Urgent alerts may reach nobody"),
   h("ul", {}, uncovered.map((t) => h("li", { "data-team": t.id },
     t.on_duty ? `${t.name} team: none of the ${t.on_duty} manager${t.on_duty === 1 ? "" : "s"} an alert goes to now ` +
       "has an alert channel known to work." : `${t.name} team: no manager can be alerted.`))),
-  h("p", {}, "A channel works once an alert or a test alert has reached it recently. " +
-    "On the phone that should get alerts: turn alerts on, then “Send me a test alert” and tap the notification."))
+  h("p", {}, "To fix: on the phone that should get alerts, turn them on, send a test alert and tap it."))
     : null);
 }
 

@@ -6,6 +6,7 @@
 import * as api from "../api.js";
 import { ALL_TEAMS, can, RECEIVE_ALERTS } from "../capabilities.js";
 import { announce, confirmDialog, h, replace } from "../dom.js";
+import { clearErrors, describe, errorLine, errorSummary, showErrors } from "./form-errors.js";
 import { mobileCard } from "./mobile-card.js";
 
 const STEP_TEXT = {
@@ -39,8 +40,10 @@ export async function render(main, ctx) {
     h("h2", { id: "on-call-now-title" }, "On call now"), h("p", { class: "muted" }, "Loading…"));
   const chainPart = h("section", { class: "card", id: "escalation-chain", "aria-labelledby": "chain-title" });
   const shiftsPart = h("section", { class: "card", id: "rota-shifts", "aria-labelledby": "shifts-title" });
-  const errors = h("div", { id: "rota-errors", role: "alert" });
-  const state = { rota: null };
+  // The add-shift form is drawn once per rota and kept while the server refuses it, so what
+  // was typed stays; the refusal shows at its top (every problem) and beside each field.
+  const errors = errorSummary("rota-errors");
+  const state = { rota: null, form: null };
 
   const format = () => new Intl.DateTimeFormat("en-GB", {
     timeZone: state.rota.team.time_zone, weekday: "short", day: "numeric", month: "short",
@@ -60,10 +63,13 @@ export async function render(main, ctx) {
       h("p", { id: "on-call-alerted" }, "An urgent alert now goes to: ", h("strong", {}, names(now.alerted) || "nobody")),
       now.fallback ? h("p", { class: "notice", id: "on-call-fallback" },
         "Nobody is on call or on duty, so alerts go to every manager of the team.") : null);
+    // Texts only when this server sends them: no promise of a text that would never come.
     replace(chainPart,
       h("h2", { id: "chain-title" }, "If nobody acknowledges"),
       h("ol", {}, rota.escalation.map((s) => h("li", {},
-        `After ${s.minutes} minutes: ${STEP_TEXT[s.step] || s.step}${s.sms ? ", also by text message" : ""}.`))),
+        `After ${s.minutes} minutes: ${STEP_TEXT[s.step] || s.step}${s.sms && rota.sms_enabled ? ", also by text message" : ""}.`))),
+      rota.sms_enabled === false ? h("p", { class: "muted", id: "chain-no-sms" },
+        "Text messages are off on this server: every step is a push alert only.") : null,
       h("p", { class: "muted" }, "Acknowledging the concern at any point stops the rest."));
     replace(shiftsPart,
       h("h2", { id: "shifts-title" }, `Shifts (${rota.team.name}, ${rota.team.time_zone} time)`),
@@ -73,22 +79,28 @@ export async function render(main, ctx) {
         h("button", { type: "button", class: "btn btn-secondary", "aria-label": `Remove shift ${index + 1}`,
           onclick: () => remove(index) }, "Remove"))))
         : h("p", { id: "shift-list-empty" }, "No shifts planned."),
-      addForm());
+      state.form ||= addForm());
   };
 
   const person = (id, withNone) => h("select", { id, name: id },
     withNone ? h("option", { value: "" }, "None") : null,
     state.rota.managers.map((m) => h("option", { value: String(m.id) }, m.name)));
 
+  const shiftField = (id, label, input) => {
+    describe(input, id);
+    return h("div", { class: "field" }, h("label", { for: id }, label), errorLine(id), input);
+  };
+  const formInputs = () => ["shift-start", "shift-end", "shift-primary", "shift-secondary"]
+    .map((id) => document.getElementById(id));
+
   const addForm = () => {
     const form = h("form", { id: "shift-form", novalidate: true, onsubmit: (event) => { event.preventDefault(); add(form); } },
       h("h3", {}, "Add a shift"),
-      h("div", { class: "field" }, h("label", { for: "shift-start" }, "Starts"),
-        h("input", { id: "shift-start", name: "start", type: "datetime-local", required: true })),
-      h("div", { class: "field" }, h("label", { for: "shift-end" }, "Ends"),
-        h("input", { id: "shift-end", name: "end", type: "datetime-local", required: true })),
-      h("div", { class: "field" }, h("label", { for: "shift-primary" }, "Primary"), person("shift-primary", false)),
-      h("div", { class: "field" }, h("label", { for: "shift-secondary" }, "Secondary"), person("shift-secondary", true)),
+      errors,
+      shiftField("shift-start", "Starts", h("input", { id: "shift-start", name: "start", type: "datetime-local", required: true })),
+      shiftField("shift-end", "Ends", h("input", { id: "shift-end", name: "end", type: "datetime-local", required: true })),
+      shiftField("shift-primary", "Primary", person("shift-primary", false)),
+      shiftField("shift-secondary", "Secondary", person("shift-secondary", true)),
       h("button", { type: "submit", class: "btn", id: "shift-add" }, "Add shift"));
     return form;
   };
@@ -98,8 +110,8 @@ export async function render(main, ctx) {
   const asSent = (s) => ({ start: s.start, end: s.end, primary: s.primary.id,
     secondary: s.secondary ? s.secondary.id : null });
 
-  const save = async (shifts, { said, newIndex = null }) => {
-    replace(errors);
+  const save = async (shifts, { said, newIndex = null, added = false }) => {
+    clearErrors(errors, formInputs());
     try {
       await api.ensureCsrf();
       state.rota = await api.putRota(teamId, shifts);
@@ -107,23 +119,29 @@ export async function render(main, ctx) {
       showError(error, newIndex);
       return false;
     }
+    if (added) state.form = null; // the new shift is saved: a fresh, empty form (else keep what is typed)
     draw();
     announce(said);
     return true;
   };
 
+  // Every problem at once: the new shift's beside its fields, an existing shift's by its number.
   const showError = (error, newIndex) => {
     if (error instanceof api.NetworkError) {
-      replace(errors, h("p", { class: "form-error" }, "You are offline. Changing the rota needs a connection."));
+      showErrors(errors, [{ message: "You are offline. Changing the rota needs a connection." }], { title: "Not saved" });
       return;
     }
+    const ids = { start: "shift-start", end: "shift-end", primary: "shift-primary", secondary: "shift-secondary" };
     const items = Object.entries(error.fields || {}).map(([field, messages]) => {
       const match = field.match(/^shifts\.(\d+)\.(\w+)$/);
-      const which = match ? (Number(match[1]) === newIndex ? "The new shift" : `Shift ${Number(match[1]) + 1}`) : field;
-      return h("li", {}, `${which}${match ? ` (${match[2]})` : ""}: ${messages.join(" ")}`);
+      if (match && Number(match[1]) === newIndex && ids[match[2]]) {
+        return { input: document.getElementById(ids[match[2]]), message: `The new shift: ${messages.join(" ")}` };
+      }
+      const which = match ? `Shift ${Number(match[1]) + 1}` : field;
+      return { message: `${which}${match ? ` (${match[2]})` : ""}: ${messages.join(" ")}` };
     });
-    replace(errors, h("div", { class: "form-error" }, h("p", {}, error.message), items.length ? h("ul", { class: "field-errors" }, items) : null));
-    announce(error.message);
+    showErrors(errors, items.length ? items : [{ message: error.message }],
+      { title: items.length ? error.message : "There is a problem", inputs: formInputs() });
   };
 
   const add = async (form) => {
@@ -131,13 +149,16 @@ export async function render(main, ctx) {
     const start = data.get("start");
     const end = data.get("end");
     if (!start || !end) {
-      showError({ message: "Give the start and the end of the shift.", fields: {} });
+      const missing = [];
+      if (!start) missing.push({ input: form.querySelector("#shift-start"), message: "Give the start of the shift." });
+      if (!end) missing.push({ input: form.querySelector("#shift-end"), message: "Give the end of the shift." });
+      showErrors(errors, missing, { inputs: formInputs() });
       return;
     }
     const shift = { start, end, primary: Number(data.get("shift-primary")),
       secondary: data.get("shift-secondary") ? Number(data.get("shift-secondary")) : null };
     const shifts = state.rota.shifts.map(asSent).concat([shift]);
-    if (await save(shifts, { said: "Shift added.", newIndex: shifts.length - 1 })) {
+    if (await save(shifts, { said: "Shift added.", newIndex: shifts.length - 1, added: true })) {
       document.getElementById("shifts-title")?.focus?.();
     }
   };
@@ -152,7 +173,6 @@ export async function render(main, ctx) {
   replace(main, h("div", { class: "page" },
     h("h1", {}, "On call"),
     picker,
-    errors,
     nowPart,
     shiftsPart,
     chainPart,

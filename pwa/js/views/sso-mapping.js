@@ -4,6 +4,7 @@
 import * as api from "../api.js";
 import { announce, confirmDialog, h, replace, uid } from "../dom.js";
 import { roleName } from "../names.js";
+import { clearErrors, describe, errorLine, errorSummary, serverErrors, showErrors } from "./form-errors.js";
 
 export async function render(main, ctx) {
   const data = await api.ssoMapping();
@@ -71,17 +72,20 @@ function addForm({ title, claim, field, label, options, reload }) {
   const valueId = uid("sso-value");
   const targetId = uid("sso-target");
   const errorId = uid("sso-error");
-  const error = h("div", { class: "form-error", role: "alert", id: errorId });
+  const error = errorSummary(errorId);
   const value = h("input", { id: valueId, name: "value", required: true, autocomplete: "off", spellcheck: "false" });
   const target = h("select", { id: targetId, name: field, required: true },
     options.map(([id, name]) => h("option", { value: id }, name)));
+  describe(value);
+  describe(target);
+  const inputs = { value, [field]: target };
   const submit = h("button", { type: "submit", class: "btn" }, "Add");
   async function onsubmit(event) {
     event.preventDefault();
-    error.textContent = "";
+    clearErrors(error, [value, target]);
     if (!value.value.trim()) {
-      error.textContent = "Enter the claim value exactly as your organisation sends it.";
-      value.focus();
+      showErrors(error, [{ input: value, message: "Enter the claim value exactly as your organisation sends it." }],
+        { inputs: [value, target] });
       return;
     }
     submit.disabled = true;
@@ -92,16 +96,16 @@ function addForm({ title, claim, field, label, options, reload }) {
       await api.addSsoMapping(body);
       await reload(`Mapped ${body.value}.`);
     } catch (err) {
-      error.textContent = err instanceof api.NetworkError
-        ? "You are offline. Changing single sign-on needs a connection."
-        : [err.message, ...Object.values(err.fields || {}).flat()].join(" ");
+      const placed = Object.keys(err.fields || {}).some((name) => inputs[name]);
+      showErrors(error, serverErrors(err, inputs, "You are offline. Changing single sign-on needs a connection."),
+        { title: placed ? err.message : "There is a problem", inputs: [value, target] });
       submit.disabled = false;
     }
   }
   return h("form", { class: "card form", onsubmit, novalidate: true, "aria-describedby": errorId },
     h("h2", {}, title),
     error,
-    h("div", { class: "field" }, h("label", { for: valueId }, "Claim value"), value),
-    h("div", { class: "field" }, h("label", { for: targetId }, label), target),
+    h("div", { class: "field" }, h("label", { for: valueId }, "Claim value"), errorLine(valueId), value),
+    h("div", { class: "field" }, h("label", { for: targetId }, label), errorLine(targetId), target),
     submit);
 }
