@@ -1,5 +1,4 @@
 """`flask push init|worker|escalate`: the VAPID key, the alert worker, escalation by hand."""
-import logging
 import signal
 
 import click
