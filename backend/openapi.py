@@ -2,12 +2,14 @@
 view's declaration (backend/api.py). Nothing about an endpoint is written here."""
 import re
 
-from apispec import APISpec
+from apispec import APISpec, BasePlugin
 from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Blueprint, Flask, current_app
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 
 from .api import Csv, Declaration, declaration_of
+from .fields import TEXT_PATTERN
+from .requests import ROW_ID_MAX
 
 bp = Blueprint("openapi", __name__)
 
@@ -63,8 +65,10 @@ def _path(rule: str, declared: Declaration) -> tuple[str, list[dict]]:
     """Flask's /a/<int:b> as OpenAPI's /a/{b}, with b's parameter."""
     parameters = []
     for converter, name in PARAMETER.findall(rule):
-        parameter = {"name": name, "in": "path", "required": True,
-                     "schema": {"type": "integer" if converter == "int" else "string"}}
+        # An id past a row id's range names nothing: 404 (requests.RowIdConverter).
+        schema = ({"type": "integer", "minimum": 1, "maximum": ROW_ID_MAX} if converter == "int"
+                  else {"type": "string"})
+        parameter = {"name": name, "in": "path", "required": True, "schema": schema}
         parameters.append({**parameter, **declared.path.get(name, {})})
     return PARAMETER.sub(r"{\2}", rule), parameters
 
@@ -76,14 +80,57 @@ def undeclared(app: Flask) -> list[str]:
             and declaration_of(app.view_functions[rule.endpoint]) is None]
 
 
+def _what_the_server_checks(self, field, ret, **kwargs) -> dict:
+    """Limits the server enforces that apispec does not carry over from marshmallow by itself."""
+    extra = {}
+    if field.dump_only:
+        return extra
+    if isinstance(field, fields.String) and not {"pattern", "enum"} & set(ret):
+        extra["pattern"] = TEXT_PATTERN  # storable text; see TEXT in the document's description
+    if isinstance(field, fields.Dict):
+        # apispec gives an object's Length as maxLength, which JSON Schema ignores on objects.
+        for length in (v for v in field.validators if isinstance(v, validate.Length)):
+            ret.pop("minLength", None), ret.pop("maxLength", None)
+            if length.min is not None:
+                extra["minProperties"] = length.min
+            if length.max is not None:
+                extra["maxProperties"] = length.max
+        if field.key_field is not None:
+            names = self.field2property(field.key_field)
+            if names.get("pattern") == TEXT_PATTERN and ("minLength" in names or "maxLength" in names):
+                # The length in the pattern too: generators of keys (schemathesis) read the
+                # pattern of propertyNames and not its minLength.
+                low, high = names.get("minLength", 0), names.get("maxLength", "")
+                names["pattern"] = f"{TEXT_PATTERN[:-2]}{{{low},{high}}}$"
+            extra["propertyNames"] = names
+    return extra
+
+
+class SchemaRules(BasePlugin):
+    """A schema's own rules the fields cannot carry (e.g. {"minProperties": 1}), from its
+    `openapi` class attribute; added after the marshmallow plugin has written the schema."""
+
+    def schema_helper(self, name, definition, **kwargs):
+        schema = kwargs.get("schema")
+        return dict(getattr(schema, "openapi", {})) if schema is not None else None
+
+
+TEXT = ("Every string the API reads is storable text: no NUL (each says so with the pattern "
+        f"{TEXT_PATTERN} unless it has a narrower one) and no lone UTF-16 surrogate (a \\ud800-"
+        "\\udfff escape that is not half of a pair), which has no UTF-8 form; either is refused "
+        "with 422 in a body, and a NUL in the address with 400.")
+
+
 def build(app: Flask) -> dict:
+    plugin = MarshmallowPlugin()
     spec = APISpec(title="SafeVisit API", version="1", openapi_version="3.0.3",
-                   plugins=[MarshmallowPlugin()],
+                   plugins=[plugin, SchemaRules()],
                    info={"description": "Every error has the shape of ErrorSchema. State-changing "
                                         "requests need the X-CSRFToken header from /api/auth/session. "
                                         "Requests about concerns, answers, people and the audit trail also "
                                         "need X-SafeVisit-Device, the device_key of the login answer "
-                                        "(else 401 device_locked)."})
+                                        "(else 401 device_locked). " + TEXT})
+    plugin.converter.add_attribute_function(_what_the_server_checks)
     spec.components.schema("Error", schema=ErrorSchema)
     missing = undeclared(app)
     if missing:

@@ -38,10 +38,23 @@ def _day(word: str) -> int:
     raise ValueError(f"{word!r} is not a day (mon, tue, … sun, or the full name)")
 
 
+def _letters(word: str) -> str:
+    return "".join(f"[{c.upper()}{c}]" for c in word)
+
+
+# Days as typed, any case, spaces around the commas and hyphens, blank to clear: DAYS_TYPED says
+# it as one regex for the OpenAPI document (no inline flags: not every regex engine has them).
+_DAY = "(?:" + "|".join(f"{_letters(short)}(?:{_letters(full.lower()[3:])})?"
+                        for short, full in zip(DAY_NAMES, DAY_WORDS)) + ")"
+_SPAN = f"{_DAY}(?: *- *{_DAY})?"
+DAYS_TYPED = f"^\\s*(?:{_SPAN}(?: *, *{_SPAN})*)?\\s*$"
+CLOCK_TYPED = "^\\s*(?:(?:[01]?[0-9]|2[0-3]):[0-5][0-9])?\\s*$"
+
+
 def parse_days(text: str) -> str:
     """"mon-fri", "mon,wed,fri", "sat-sun" → ISO weekday digits, e.g. "12345"."""
     days: set[int] = set()
-    for part in text.lower().replace(" ", "").split(","):
+    for part in re.sub(r" *([,-]) *", r"\1", text.strip().lower()).split(","):
         ends = part.split("-")
         if len(ends) > 2:
             raise ValueError(f"{part!r} is not a day or a range of days (e.g. mon-fri)")

@@ -1,6 +1,8 @@
 """Request and response bodies of the auth API."""
 from marshmallow import Schema, fields, validate
 
+from ..fields import StrictBool
+
 
 class TeamSchema(Schema):
     id = fields.Int(dump_only=True)
@@ -41,7 +43,7 @@ class AccountSchema(PersonSchema):
 
 class UserSchema(AccountSchema):
     team = fields.Nested(TeamContactSchema, dump_only=True)
-    on_duty = fields.Bool(dump_only=True)
+    on_duty = StrictBool(dump_only=True)
     capabilities = fields.Method("_capabilities", dump_only=True, metadata={
         "description": "What this user may do (backend/accounts/capabilities.py); the PWA reads it."})
 
@@ -60,7 +62,7 @@ class SessionSchema(Schema):
     csrf_token = fields.Str(dump_only=True)
     ended = fields.Str(dump_only=True, allow_none=True, metadata={
         "description": "Why this request's session stopped counting: session_ended or account_deactivated."})
-    organisation_sign_in = fields.Bool(dump_only=True, metadata={
+    organisation_sign_in = StrictBool(dump_only=True, metadata={
         "description": "Session answer only: whether the sign-in screen offers \"Sign in with your "
                        "organisation\" (OpenID Connect, backend/sso/)."})
     device_key = fields.Str(dump_only=True, metadata={
@@ -103,7 +105,7 @@ class RedeemedSchema(Schema):
 
 
 class OkSchema(Schema):
-    ok = fields.Bool(dump_only=True)
+    ok = StrictBool(dump_only=True)
 
 
 class LogoutSchema(OkSchema):

@@ -13,15 +13,19 @@ bp = Blueprint("teams_cli", __name__, cli_group="teams")
 
 # A UK number as people write it: digits, spaces, an optional leading +, brackets, hyphens.
 PHONE = re.compile(r"^\+?[0-9][0-9 ()-]{4,24}[0-9]$")
+# The same as typed (any spaces, blank to clear), with at least three digits, as one regex
+# without lookaheads so that the OpenAPI document can state it: the middle's first digit comes
+# after i of the other characters, for each i the 4-24 characters allow.
+_MIDDLE = "|".join(f"[()\\s-]{{{i}}}[0-9][0-9()\\s-]{{{max(0, 3 - i)},{23 - i}}}" for i in range(24))
+TYPED_PHONE = f"^\\s*(?:\\+?[0-9](?:{_MIDDLE})[0-9])?\\s*$"
 
 
 def check_phone(value: str | None) -> str | None:
     if value is None or value.strip() == "":
         return None
-    value = " ".join(value.split())
-    if not PHONE.match(value) or len(re.sub(r"\D", "", value)) < 3:
-        raise ValueError(f"{value!r} is not a phone number (digits, spaces, + ( ) - only)")
-    return value
+    if not re.fullmatch(TYPED_PHONE, value):
+        raise ValueError(f"{' '.join(value.split())!r} is not a phone number (digits, spaces, + ( ) - only)")
+    return " ".join(value.split())
 
 
 def _team(name: str) -> Team:

@@ -1,16 +1,19 @@
 """Request and response bodies of /api/admin and /api/team."""
 import datetime as dt
+from zoneinfo import available_timezones
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from ..accounts.models import Role
 from ..accounts.schemas import AccountSchema, TeamSchema
-from ..accounts.team_phones import check_phone
-from ..fields import UtcDateTime
+from ..accounts.office_hours import CLOCK_TYPED, DAYS_TYPED
+from ..accounts.team_phones import TYPED_PHONE, check_phone
+from ..fields import Day, FullMatch, QueryFlag, StrictBool, UtcDateTime
 
 ROLES = [r.value for r in Role]
 ID = validate.Range(min=1, max=2**31 - 1)
 DAYS = validate.Range(min=dt.date(2000, 1, 1), max=dt.date(2999, 12, 31))
+YEARS_2000_TO_2999 = "^2[0-9]{3}-[0-9]{2}-[0-9]{2}$"  # DAYS, as the document can state it
 
 
 def _phone(value):
@@ -23,7 +26,7 @@ def _phone(value):
 
 
 class AdminPersonSchema(AccountSchema):
-    active = fields.Bool(dump_only=True)
+    active = StrictBool(dump_only=True)
     two_step = fields.Method("_two_step", dump_only=True, metadata={
         "description": "Whether they sign in with an authenticator code too."})
     organisation_sign_in = fields.Method("_organisation", dump_only=True, metadata={
@@ -42,7 +45,7 @@ class AdminPersonSchema(AccountSchema):
 class PersonListArgsSchema(Schema):
     q = fields.Str(validate=validate.Length(max=80), metadata={"description": "Part of a username or name."})
     team = fields.Int(validate=ID)
-    active = fields.Bool()
+    active = QueryFlag(metadata={"description": "Only active (true) or deactivated (false) people."})
 
 
 class PersonListSchema(Schema):
@@ -50,7 +53,7 @@ class PersonListSchema(Schema):
 
 
 class PersonCreateSchema(Schema):
-    username = fields.Str(required=True, validate=validate.Regexp(
+    username = fields.Str(required=True, validate=FullMatch(
         r"^[A-Za-z0-9._-]{1,40}$", error="Use 1 to 40 letters, digits, dots, hyphens or underscores."))
     display_name = fields.Str(required=True, validate=validate.Length(min=1, max=80))
     role = fields.Str(required=True, validate=validate.OneOf(ROLES))
@@ -58,6 +61,7 @@ class PersonCreateSchema(Schema):
 
 
 class PersonUpdateSchema(Schema):
+    openapi = {"minProperties": 1}  # see _something
     display_name = fields.Str(validate=validate.Length(min=1, max=80))
     role = fields.Str(validate=validate.OneOf(ROLES))
     team_id = fields.Int(validate=ID)
@@ -90,19 +94,30 @@ class AdminTeamListSchema(Schema):
     teams = fields.List(fields.Nested(AdminTeamSchema), dump_only=True)
 
 
+# A name with something in it besides spaces (and, as all text, no NUL).
+NAME = "^[^\\u0000]*[^\\u0000\\s][^\\u0000]*$"
+PHONE = {"pattern": TYPED_PHONE, "description": "Digits, spaces, + ( ) -, at least three digits; "
+                                                 "empty or null: cleared."}
+
+
 class TeamUpdateSchema(Schema):
     """Absent: unchanged; empty or null: cleared (the numbers and office hours)."""
-    name = fields.Str(validate=validate.Length(min=1, max=80))
-    duty_phone = fields.Str(allow_none=True, validate=[validate.Length(max=30), _phone])
-    out_of_hours_phone = fields.Str(allow_none=True, validate=[validate.Length(max=30), _phone])
+    name = fields.Str(validate=validate.Length(min=1, max=80), metadata={"pattern": NAME})
+    duty_phone = fields.Str(allow_none=True, validate=[validate.Length(max=30), _phone], metadata=PHONE)
+    out_of_hours_phone = fields.Str(allow_none=True, validate=[validate.Length(max=30), _phone], metadata=PHONE)
     office_hours = fields.Str(allow_none=True, validate=validate.Length(max=80))
     # When the duty desk answers, which decides the number a phone offers (backend/accounts/
     # office_hours.py): the three together, or office_days empty/null to have no set hours.
     office_days = fields.Str(allow_none=True, validate=validate.Length(max=40), metadata={
-        "description": '"mon-fri", "mon,wed,fri", "sat-sun"…; empty or null: no set hours.'})
-    office_opens = fields.Str(allow_none=True, validate=validate.Length(max=5), metadata={"description": "HH:MM"})
-    office_closes = fields.Str(allow_none=True, validate=validate.Length(max=5), metadata={"description": "HH:MM"})
-    time_zone = fields.Str(validate=validate.Length(min=1, max=64), metadata={
+        "description": '"mon-fri", "mon,wed,fri", "sat-sun"…; empty or null: no set hours.',
+        "pattern": DAYS_TYPED})
+    office_opens = fields.Str(allow_none=True, validate=validate.Length(max=5),
+                              metadata={"description": "HH:MM", "pattern": CLOCK_TYPED})
+    office_closes = fields.Str(allow_none=True, validate=validate.Length(max=5),
+                               metadata={"description": "HH:MM", "pattern": CLOCK_TYPED})
+    # Exactly a name the server's time zone database lists (no spaces around it).
+    time_zone = fields.Str(validate=validate.OneOf(sorted(available_timezones()), error=(
+        "Not a time zone (use an IANA name such as Europe/London).")), metadata={
         "description": "IANA name; the office hours and the on-call rota are wall-clock times there."})
 
     @validates_schema
@@ -112,16 +127,17 @@ class TeamUpdateSchema(Schema):
 
 
 class TeamCreateSchema(TeamUpdateSchema):
-    name = fields.Str(required=True, validate=validate.Length(min=1, max=80))
+    name = fields.Str(required=True, validate=validate.Length(min=1, max=80), metadata={"pattern": NAME})
 
 
 class AuditArgsSchema(Schema):
     person = fields.Str(validate=validate.Length(min=1, max=40), metadata={
         "description": "A username: what they did, and what was done to their account."})
-    concern = fields.Str(validate=validate.Regexp(r"^[A-Za-z0-9_-]{1,64}$"), metadata={
+    concern = fields.Str(validate=FullMatch(r"^[A-Za-z0-9_-]{1,64}$"), metadata={
         "description": "A concern id: events about it, and list reads that disclosed it."})
-    from_ = fields.Date(data_key="from", validate=DAYS, metadata={"description": "First day (UTC), inclusive."})
-    to = fields.Date(validate=DAYS, metadata={"description": "Last day (UTC), inclusive."})
+    from_ = Day(data_key="from", validate=DAYS, metadata={"description": "First day (UTC), inclusive.",
+                                                        "pattern": YEARS_2000_TO_2999})
+    to = Day(validate=DAYS, metadata={"description": "Last day (UTC), inclusive.", "pattern": YEARS_2000_TO_2999})
     before = fields.Int(validate=ID, metadata={"description": "Page back from this event id."})
     limit = fields.Int(load_default=50, validate=validate.Range(min=1, max=200))
 

@@ -2,7 +2,7 @@
 from marshmallow import Schema, fields, validate
 
 from ..accounts.schemas import TeamSchema
-from ..fields import UtcDateTime
+from ..fields import StrictBool, UtcDateTime
 from .models import JOB_KINDS
 from .states import JobStatus
 
@@ -49,14 +49,14 @@ class TestAckSchema(Schema):
 
 
 class TestAckResultSchema(Schema):
-    ok = fields.Bool(dump_only=True)
+    ok = StrictBool(dump_only=True)
     subscription_id = fields.Int(dump_only=True, allow_none=True)
 
 
 class CoverageTeamSchema(TeamSchema):
     on_duty = fields.Int(dump_only=True, metadata={"description": "Managers an alert goes to now."})
     reachable = fields.Int(dump_only=True, metadata={"description": "Of those, how many have a working channel."})
-    covered = fields.Bool(dump_only=True, metadata={"description": "At least one of them has a working channel."})
+    covered = StrictBool(dump_only=True, metadata={"description": "At least one of them has a working channel."})
 
 
 class CoverageSchema(Schema):

@@ -13,7 +13,7 @@ from marshmallow import Schema, ValidationError, fields, post_load, validate, va
 
 from ..accounts.team_phones import PHONE
 from ..clock import utcnow
-from ..fields import UtcDateTime
+from ..fields import FullMatch, UtcDateTime
 
 DESKS = ("duty", "out_of_hours")
 # A phone's clock can be a little ahead of the server's; more than this is not a real call time.

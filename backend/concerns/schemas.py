@@ -3,7 +3,7 @@ from marshmallow import Schema, fields, missing, validate
 
 from ..accounts.schemas import PersonSchema, TeamSchema
 from ..clock import utcnow
-from ..fields import UtcDateTime
+from ..fields import FullMatch, QueryFlag, StrictBool, UtcDateTime
 from ..procedures.schemas import RecommendedActionSchema, answers_field
 from ..urgency import ORDER
 from .author_view import AuthorConcernSchema, author_status
@@ -93,7 +93,7 @@ class ConcernSchema(Schema):
                        "submission; confirmed when the author chose to submit without them."})
     duty_call = fields.Dict(dump_only=True, allow_none=True, metadata={
         "description": "{phoned_at, desk, number, spoke_to}: the worker phoned the duty desk; null if not."})
-    restricted = fields.Bool(dump_only=True, metadata={
+    restricted = StrictBool(dump_only=True, metadata={
         "description": "An allegation, or marked so: opening it needs a recorded reason (POST .../access)."})
     label = fields.Str(dump_only=True, metadata={
         "description": "Only on a restricted concern not opened: \"Restricted concern\" (then only "
@@ -133,7 +133,7 @@ class ConcernListArgsSchema(Schema):
 class ConcernListSchema(Schema):
     concerns = fields.List(fields.Nested(ConcernSchema), dump_only=True)
     cursor = fields.Int(dump_only=True, metadata={"description": "Send back as ?since= next time."})
-    more = fields.Bool(dump_only=True, metadata={"description": "Another page is waiting: ask again now."})
+    more = StrictBool(dump_only=True, metadata={"description": "Another page is waiting: ask again now."})
 
 
 class RevisionSchema(Schema):
@@ -156,7 +156,7 @@ class AcknowledgeSchema(Schema):
 
 class DecisionSchema(Schema):
     decision = fields.Str(required=True, validate=validate.Length(min=1, max=8000))
-    close = fields.Bool(load_default=False, metadata={
+    close = StrictBool(load_default=False, metadata={
         "description": "Also close the concern, with the decision as its outcome (as POST .../close)."})
 
 
@@ -185,11 +185,12 @@ class QueueArgsSchema(Schema):
     status = fields.Str(validate=validate.OneOf([s.value for s in Status if s != Status.DRAFT]),
                         metadata={"description": "Default: every open status."})
     urgency = fields.Str(validate=validate.OneOf(URGENCIES))
-    unacknowledged = fields.Bool()
-    overdue = fields.Bool(metadata={"description": "Only concerns with an action past its due time."})
+    unacknowledged = QueryFlag()
+    overdue = QueryFlag(metadata={"description": "Only concerns with an action past its due time."})
     assigned_to = fields.Int(validate=validate.Range(min=1, max=2**31 - 1))
     team = fields.Int(validate=validate.Range(min=1, max=2**31 - 1), metadata={"description": "Admins only."})
-    after = fields.Str(validate=validate.Length(min=1, max=200),
+    after = fields.Str(validate=[validate.Length(min=1, max=200), FullMatch(r"^[A-Za-z0-9_-]+$", error=(
+        "Not a valid page marker."))],
                        metadata={"description": "The `next` of the previous page."})
     limit = fields.Int(load_default=25, validate=validate.Range(min=1, max=100))
 
@@ -207,8 +208,8 @@ class QueueItemSchema(Schema):
     actions_to_do = fields.Int(dump_only=True)
     actions_overdue = fields.Int(dump_only=True)
     next_due_at = UtcDateTime(dump_only=True, allow_none=True)
-    phoned = fields.Bool(dump_only=True, metadata={"description": "The worker has phoned the duty desk."})
-    restricted = fields.Bool(dump_only=True, metadata={
+    phoned = StrictBool(dump_only=True, metadata={"description": "The worker has phoned the duty desk."})
+    restricted = StrictBool(dump_only=True, metadata={
         "description": "Present only on a restricted concern not opened: then only id, status, "
                        "urgency and times are given, with label \"Restricted concern\"."})
     label = fields.Str(dump_only=True)

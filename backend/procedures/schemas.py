@@ -1,6 +1,7 @@
 """Request and response bodies of the procedure API."""
 from marshmallow import Schema, fields, validate
 
+from ..fields import TEXT_PATTERN
 from ..urgency import ORDER
 
 
@@ -18,9 +19,14 @@ class ProcedureListSchema(Schema):
 
 # An answer is a string, number, boolean, list of option values or null; the
 # checklist template of the procedure version decides which (see answers.py).
+_TEXT = {"type": "string", "pattern": TEXT_PATTERN}
+ANSWER = {"nullable": True, "anyOf": [_TEXT, {"type": "number"}, {"type": "boolean"},
+                                      {"type": "array", "items": _TEXT}]}
+
+
 def answers_field(**kwargs) -> fields.Dict:
     return fields.Dict(keys=fields.Str(validate=validate.Length(min=1, max=80)),
-                       values=fields.Raw(allow_none=True),
+                       values=fields.Raw(allow_none=True, metadata=ANSWER),
                        validate=validate.Length(max=200), **kwargs)
 
 

@@ -1,12 +1,13 @@
 """Request and response bodies of the push API."""
 import base64
 import binascii
+import re
 import time
 
 from cryptography.hazmat.primitives.asymmetric import ec
 from marshmallow import Schema, ValidationError, fields, validate
 
-from ..fields import UtcDateTime
+from ..fields import StrictBool, UtcDateTime
 from . import health
 
 ENDPOINT = validate.Length(min=12, max=1024)
@@ -20,7 +21,7 @@ def _not_expired(value: int | None) -> None:
 
 
 def _b64url(value: str) -> bytes:
-    if not value or not all(c.isalnum() or c in "-_=" for c in value):
+    if re.fullmatch(r"[A-Za-z0-9_-]+={0,2}", value) is None:
         raise ValidationError("Must be base64url.")
     try:
         return base64.urlsafe_b64decode(value.rstrip("=") + "=" * (-len(value.rstrip("=")) % 4))
@@ -44,15 +45,20 @@ def _auth(value: str) -> None:
 
 
 class KeysSchema(Schema):
-    p256dh = fields.Str(required=True, validate=[validate.Length(max=100), _p256dh])
-    auth = fields.Str(required=True, validate=[validate.Length(max=40), _auth])
+    # Base64url of 65 bytes starting 0x04 ("B" then A-P), and of 16 bytes; that the key is a
+    # point on the curve only the server can check.
+    p256dh = fields.Str(required=True, validate=[validate.Length(max=100), _p256dh],
+                        metadata={"pattern": "^B[A-P][A-Za-z0-9_-]{85}={0,2}$"})
+    auth = fields.Str(required=True, validate=[validate.Length(max=40), _auth],
+                      metadata={"pattern": "^[A-Za-z0-9_-]{22}={0,2}$"})
 
 
 class SubscribeSchema(Schema):
     """`PushSubscription.toJSON()` as the browser gives it, plus an optional device label."""
     endpoint = fields.Str(required=True, validate=ENDPOINT)
     expiration_time = fields.Int(data_key="expirationTime", allow_none=True, load_default=None,
-                                 strict=True, validate=_not_expired)
+                                 strict=True, validate=[validate.Range(max=YEAR_2200_MS - 1),
+                                                        _not_expired])
     keys = fields.Nested(KeysSchema, required=True)
     device_label = fields.Str(load_default="", validate=validate.Length(max=80))
     replaces = fields.Str(validate=ENDPOINT, metadata={
@@ -93,4 +99,4 @@ class PublicKeySchema(Schema):
 
 
 class DutySchema(Schema):
-    on_duty = fields.Bool(required=True)
+    on_duty = StrictBool(required=True)

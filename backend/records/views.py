@@ -11,7 +11,7 @@ from ..clock import utcnow
 from ..concerns.models import Concern
 from ..errors import ApiError
 from ..extensions import db
-from ..fields import UtcDateTime
+from ..fields import StrictBool, UtcDateTime
 from .models import LegalHold
 
 bp = Blueprint("records", __name__, url_prefix="/api/admin/concerns")
@@ -24,7 +24,7 @@ class HoldRequestSchema(Schema):
 
 class HoldSchema(Schema):
     concern_id = fields.Str(dump_only=True)
-    held = fields.Bool(dump_only=True)
+    held = StrictBool(dump_only=True)
     reason = fields.Str(dump_only=True, allow_none=True)
     placed_at = UtcDateTime(dump_only=True, allow_none=True)
 

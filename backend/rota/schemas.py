@@ -1,8 +1,11 @@
 """Request and response bodies of the rota API."""
-from marshmallow import Schema, ValidationError, fields, validate
+import datetime as dt
+import re
+
+from marshmallow import Schema, fields, validate
 
 from ..accounts.schemas import TeamSchema
-from ..fields import UtcDateTime
+from ..fields import StrictBool, UtcDateTime
 
 MAX_SHIFTS = 400  # a year of daily shifts and then some; a body is checked whole
 
@@ -12,18 +15,45 @@ LOCAL_TIME = ("the team's local time, as typed (\"2027-03-28T09:00\"); or with t
               "hour is meant")
 
 
-def _plausible(value) -> None:
-    # Far from the years a rota is about, offsets would carry a time past what datetime holds.
-    if not 2000 <= value.year <= 2200:
-        raise ValidationError("Must be a date between the years 2000 and 2200.")
+# The one form a shift's time takes, calendar included, so the document can state it whole:
+# datetime.fromisoformat alone also took week dates ("2027-W13-1"), "20270328T0900", a space for
+# the T, seconds of offset. Years 2000 to 2200: far from the years a rota is about, offsets would
+# carry a time past what datetime holds. No lookaheads, so every regex engine can check it.
+_YEAR = "(?:20[0-9]{2}|21[0-9]{2}|2200)"
+_LEAP_YEAR = "(?:20(?:[02468][048]|[13579][26])|21(?:0[48]|[2468][048]|[13579][26]))"
+_MONTH_DAY = ("(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)"
+              "|(?:0[13578]|1[02])-31)")
+_CLOCK = "(?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9](?:\\.[0-9]{1,6})?)?"
+_OFFSET = "(?:Z|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])?"
+WALL_CLOCK = f"^(?:{_YEAR}-{_MONTH_DAY}|{_LEAP_YEAR}-02-29)T{_CLOCK}{_OFFSET}$"
+
+
+class WallClockTime(fields.String):
+    """A shift's start or end as WALL_CLOCK states it, loaded as a datetime (naive: the team's
+    local time; with an offset: which of a repeated hour is meant)."""
+
+    default_error_messages = {"form": "Must be a date and time from 2000 to 2200 as "
+                                      "YYYY-MM-DDTHH:MM, optionally with :SS and an offset."}
+
+    def __init__(self, **kwargs):
+        super().__init__(metadata={"description": LOCAL_TIME, "pattern": WALL_CLOCK}, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs) -> dt.datetime:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if re.fullmatch(WALL_CLOCK, text) is None:
+            raise self.make_error("form")
+        return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+ID = validate.Range(min=1, max=2**31 - 1)
 
 
 class ShiftInSchema(Schema):
     """Times are local to the team's time zone (backend/rota/times.py for daylight saving)."""
-    start = fields.DateTime(required=True, validate=_plausible, metadata={"description": LOCAL_TIME})
-    end = fields.DateTime(required=True, validate=_plausible, metadata={"description": LOCAL_TIME})
-    primary = fields.Int(required=True, strict=True)
-    secondary = fields.Int(load_default=None, allow_none=True, strict=True)
+    start = WallClockTime(required=True)
+    end = WallClockTime(required=True)
+    primary = fields.Int(required=True, strict=True, validate=ID)
+    secondary = fields.Int(load_default=None, allow_none=True, strict=True, validate=ID)
 
 
 class RotaInSchema(Schema):
@@ -53,14 +83,14 @@ class OnCallSchema(Schema):
         "description": "managers on duty by their own switch (the override)"})
     alerted = fields.List(fields.Nested(RotaPersonSchema), dump_only=True, metadata={
         "description": "who an urgent concern's alert goes to now"})
-    fallback = fields.Bool(dump_only=True, metadata={
+    fallback = StrictBool(dump_only=True, metadata={
         "description": "nobody is on call or on duty: alerts go to every manager of the team"})
 
 
 class EscalationStepSchema(Schema):
     step = fields.Str(dump_only=True)
     minutes = fields.Float(dump_only=True)
-    sms = fields.Bool(dump_only=True, metadata={"description": "this step also texts (false while SMS is off)"})
+    sms = StrictBool(dump_only=True, metadata={"description": "this step also texts (false while SMS is off)"})
 
 
 class RotaTeamSchema(TeamSchema):
@@ -73,4 +103,4 @@ class RotaSchema(Schema):
     shifts = fields.List(fields.Nested(ShiftOutSchema), dump_only=True)
     managers = fields.List(fields.Nested(RotaPersonSchema), dump_only=True)
     escalation = fields.List(fields.Nested(EscalationStepSchema), dump_only=True)
-    sms_enabled = fields.Bool(dump_only=True, metadata={"description": "SMS alerts are set up on this server"})
+    sms_enabled = StrictBool(dump_only=True, metadata={"description": "SMS alerts are set up on this server"})

@@ -2,7 +2,10 @@
 import re
 
 # 07xxx xxxxxx, +44 7xxx xxxxxx or 0044 7xxx…: spaces, brackets and hyphens allowed.
-_UK_MOBILE = re.compile(r"^(?:\+44|0044|0)7\d{9}$")
+_UK_MOBILE = re.compile(r"^(?:\+44|0044|0)7[0-9]{9}$")  # [0-9]: \d would take any script's digits
+# The same rule on the number as typed, for the OpenAPI document.
+_GAP = r"[\s()-]*"
+PATTERN = (f"^{_GAP}(?:\\+{_GAP}4{_GAP}4|0{_GAP}0{_GAP}4{_GAP}4|0){_GAP}7(?:{_GAP}[0-9]){{9}}{_GAP}$")
 
 
 def normalise(typed: str) -> str | None:

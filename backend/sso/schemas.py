@@ -3,6 +3,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from ..accounts.models import Role
 from ..accounts.schemas import TeamSchema
+from ..fields import StrictBool
 
 ROLES = [r.value for r in Role]
 MAX_ID = 2**31 - 1  # ids are 32-bit in PostgreSQL; a larger one names nothing
@@ -30,7 +31,7 @@ class SsoMappingSchema(Schema):
 
 
 class SsoMappingListSchema(Schema):
-    configured = fields.Bool(dump_only=True, metadata={"description": "Whether single sign-on is switched on."})
+    configured = StrictBool(dump_only=True, metadata={"description": "Whether single sign-on is switched on."})
     issuer = fields.Str(dump_only=True, allow_none=True)
     role_claim = fields.Str(dump_only=True, allow_none=True)
     team_claim = fields.Str(dump_only=True, allow_none=True)
