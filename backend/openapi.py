@@ -66,8 +66,9 @@ def _path(rule: str, declared: Declaration) -> tuple[str, list[dict]]:
     parameters = []
     for converter, name in PARAMETER.findall(rule):
         # An id past a row id's range names nothing: 404 (requests.RowIdConverter).
+        # A NUL in the address is a 400 (requests.refuse_nul_in_url).
         schema = ({"type": "integer", "minimum": 1, "maximum": ROW_ID_MAX} if converter == "int"
-                  else {"type": "string"})
+                  else {"type": "string", "pattern": TEXT_PATTERN})
         parameter = {"name": name, "in": "path", "required": True, "schema": schema}
         parameters.append({**parameter, **declared.path.get(name, {})})
     return PARAMETER.sub(r"{\2}", rule), parameters

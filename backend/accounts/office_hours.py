@@ -19,7 +19,7 @@ CLOCK = re.compile(r"^([01][0-9]|2[0-3]):([0-5][0-9])$")
 
 
 def check_time_zone(name: str) -> str:
-    name = name.strip()
+    # Exactly as listed (no spaces around it): the OpenAPI document gives the list as an enum.
     # available_timezones() rather than ZoneInfo(name) alone: ZoneInfo also opens paths
     # such as "../etc", and accepts legacy aliases the browser's Intl may not know.
     if name not in available_timezones():

@@ -27,7 +27,11 @@ ANSWER = {"nullable": True, "anyOf": [_TEXT, {"type": "number"}, {"type": "boole
 def answers_field(**kwargs) -> fields.Dict:
     return fields.Dict(keys=fields.Str(validate=validate.Length(min=1, max=80)),
                        values=fields.Raw(allow_none=True, metadata=ANSWER),
-                       validate=validate.Length(max=200), **kwargs)
+                       validate=validate.Length(max=200), metadata={"description": (
+                           "Question id to answer. The ids, and what each takes (its type, bounds "
+                           "and options), are those of the procedure version's checklist (GET "
+                           "/api/procedures/{slug}/versions/{version}); any other id is a 422.")},
+                       **kwargs)
 
 
 class EvaluateRequestSchema(Schema):

@@ -59,8 +59,7 @@ def add_mapping():
 
 @bp.delete("/<int:mapping_id>")
 @declare("Remove a claim mapping (admin)",
-         answers=OkSchema, errors=[403, 404], device_key=True,
-         path={"mapping_id": {"schema": {"type": "integer", "minimum": 0}}})
+         answers=OkSchema, errors=[403, 404], device_key=True)
 def remove_mapping(mapping_id: int):
     admin = require(MANAGE_SSO)
     row = db.session.get(SsoMapping, mapping_id) if mapping_id <= MAX_ID else None
