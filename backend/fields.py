@@ -71,3 +71,19 @@ class Day(fields.Date):
         if not isinstance(value, str) or re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value) is None:
             raise self.make_error("invalid", input=value, obj_type=self.OBJ_TYPE)
         return super()._deserialize(value, attr, data, **kwargs)
+
+
+class Reason(fields.Str):
+    """Why someone takes an audited step (opening a restricted concern, a legal hold): kept
+    with who and when, so it is trimmed and must say something (3 to 2,000 characters)."""
+
+    # At least three characters once trimmed, as the document can state it.
+    PATTERN = "^\\s*[^\\s\\u0000][^\\u0000]+[^\\s\\u0000]\\s*$"
+
+    def __init__(self, **kwargs):
+        metadata = {**kwargs.pop("metadata", {}), "pattern": self.PATTERN}
+        super().__init__(required=True, validate=validate.Length(
+            min=3, max=2000, error="Write the reason (3 to 2,000 characters)."), metadata=metadata, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return super()._deserialize(value, attr, data, **kwargs).strip()

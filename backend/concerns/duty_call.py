@@ -27,7 +27,7 @@ class DutyCallSchema(Schema):
     phoned_at = UtcDateTime(required=True, metadata={"description": "When the call was made (RFC 3339, with zone)."})
     desk = fields.Str(required=True, validate=validate.OneOf(DESKS), metadata={
         "description": "duty: the duty desk (office hours); out_of_hours: the Emergency Duty Team."})
-    number = fields.Str(load_default=None, allow_none=True, validate=[validate.Length(max=30), validate.Regexp(
+    number = fields.Str(load_default=None, allow_none=True, validate=[validate.Length(max=30), FullMatch(
         PHONE, error="Must be a phone number (digits, spaces, + ( ) - only).")])
     spoke_to = fields.Str(required=True, validate=validate.Length(min=1, max=120), metadata={
         "description": "Whom the worker spoke to (a name or role at the desk)."})

@@ -1,23 +1,22 @@
 """Restricted concerns over HTTP: open one with a reason; mark one restricted, or lift it."""
 from flask import Blueprint
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, fields
 
 from .. import api
 from ..accounts import capabilities
 from ..api import declare
-from ..errors import ApiError
 from ..extensions import db
-from ..fields import UtcDateTime
+from ..fields import Reason, UtcDateTime
 from . import restriction
-from .access import get_readable, get_visible
+from .access import get_visible
+from .managed import answered, managed
 from .schemas import ConcernSchema
 
 bp = Blueprint("restriction", __name__, url_prefix="/api/concerns")
 
 
 class RestrictionReasonSchema(Schema):
-    reason = fields.Str(required=True, validate=validate.Length(min=3, max=2000), metadata={
-        "description": "Why: kept in the audit log with who and when."})
+    reason = Reason(metadata={"description": "Why: kept in the audit log with who and when."})
 
 
 class AccessSchema(Schema):
@@ -26,11 +25,10 @@ class AccessSchema(Schema):
     concern = fields.Nested(ConcernSchema, dump_only=True)
 
 
-def _reason() -> str:
-    reason = api.body()["reason"].strip()
-    if len(reason) < 3:
-        raise ApiError(422, "Say why.", fields={"reason": ["Write the reason."]})
-    return reason
+def _restriction_step(concern_id: str, step):
+    user, concern = managed(concern_id)
+    step(user, concern, api.body()["reason"])
+    return answered(concern)
 
 
 @bp.post("/<concern_id>/access")
@@ -40,8 +38,7 @@ def open_restricted(concern_id: str):
     """A duty manager or admin who may see the concern records why they need to open it."""
     user = capabilities.require(capabilities.READ_QUEUE)
     concern = get_visible(user, concern_id)
-    reason = _reason()
-    access = restriction.grant(user, concern, reason)
+    access = restriction.grant(user, concern, api.body()["reason"])
     db.session.commit()
     return AccessSchema().dump({"granted_at": access.granted_at, "reason": access.reason, "concern": concern})
 
@@ -50,21 +47,11 @@ def open_restricted(concern_id: str):
 @declare("Mark a concern restricted, with the reason (duty manager; audited)",
          body=RestrictionReasonSchema, answers=ConcernSchema, errors=[403, 404, 409], device_key=True)
 def mark_restricted(concern_id: str):
-    user = capabilities.require(capabilities.MANAGE_CONCERNS)
-    concern = get_readable(user, concern_id)
-    reason = _reason()
-    restriction.mark(user, concern, reason)
-    db.session.commit()
-    return ConcernSchema().dump(concern)
+    return _restriction_step(concern_id, restriction.mark)
 
 
 @bp.delete("/<concern_id>/restrict")
 @declare("Lift a restriction, with the reason (duty manager; audited)",
          body=RestrictionReasonSchema, answers=ConcernSchema, errors=[403, 404, 409], device_key=True)
 def lift_restriction(concern_id: str):
-    user = capabilities.require(capabilities.MANAGE_CONCERNS)
-    concern = get_readable(user, concern_id)
-    reason = _reason()
-    restriction.lift(user, concern, reason)
-    db.session.commit()
-    return ConcernSchema().dump(concern)
+    return _restriction_step(concern_id, restriction.lift)

@@ -4,15 +4,16 @@ from marshmallow import Schema, fields, missing, validate
 from ..accounts.schemas import PersonSchema, TeamSchema
 from ..clock import utcnow
 from ..fields import FullMatch, QueryFlag, StrictBool, UtcDateTime
-from ..procedures.schemas import RecommendedActionSchema, answers_field
+from ..procedures.schemas import answers_field
 from ..urgency import ORDER
 from .author_view import AuthorConcernSchema, author_status
+from .concern_core import ConcernCoreSchema
 from .duty_call import DutyCallSchema
 from .status import DEVICE_STATUSES, ActionState, Status
 
 URGENCIES = [level.value for level in ORDER]
 
-CASE_REFERENCE = validate.Regexp(
+CASE_REFERENCE = FullMatch(
     r"^[A-Za-z0-9][A-Za-z0-9 /_.-]{0,39}$",
     error="Use letters, digits, spaces and / _ . - only (at most 40): a case reference, never a name.")
 
@@ -62,37 +63,17 @@ class TrackedActionSchema(Schema):
         return action.state == "to_do" and action.due_at <= utcnow()
 
 
-class ConcernSchema(Schema):
-    id = fields.Str(dump_only=True)
-    case_reference = fields.Str(dump_only=True)
-    procedure = fields.Str(dump_only=True)
-    procedure_version = fields.Str(dump_only=True)
-    answers = fields.Dict(dump_only=True)
-    notes = fields.Str(dump_only=True)
+class ConcernSchema(ConcernCoreSchema):
+    """A concern as the duty desk reads it: the core and the manager's work on it."""
     status = fields.Str(dump_only=True)
-    urgency = fields.Str(dump_only=True, allow_none=True)
-    actions = fields.List(fields.Nested(RecommendedActionSchema), dump_only=True)
-    author = fields.Nested(PersonSchema, dump_only=True)
-    team = fields.Nested(TeamSchema, dump_only=True)
-    version = fields.Int(dump_only=True)
-    created_at = UtcDateTime(dump_only=True)
-    updated_at = UtcDateTime(dump_only=True)
-    submitted_at = UtcDateTime(dump_only=True, allow_none=True)
-    acknowledged_at = UtcDateTime(dump_only=True, allow_none=True)
     acknowledged_by = fields.Nested(PersonSchema, dump_only=True, allow_none=True)
     decision = fields.Str(dump_only=True, allow_none=True)
     assigned_to = fields.Nested(PersonSchema, dump_only=True, allow_none=True)
     assigned_at = UtcDateTime(dump_only=True, allow_none=True)
     outcome = fields.Str(dump_only=True, allow_none=True)
-    closed_at = UtcDateTime(dump_only=True, allow_none=True)
     closed_by = fields.Nested(PersonSchema, dump_only=True, allow_none=True)
     tracked_actions = fields.List(fields.Nested(TrackedActionSchema), dump_only=True, metadata={
         "description": "The recommendations made at submission, each followed to done or not needed."})
-    submitted_without = fields.List(fields.Dict(), dump_only=True, allow_none=True, metadata={
-        "description": "[{question, label, because, confirmed}]: decisive questions unanswered at "
-                       "submission; confirmed when the author chose to submit without them."})
-    duty_call = fields.Dict(dump_only=True, allow_none=True, metadata={
-        "description": "{phoned_at, desk, number, spoke_to}: the worker phoned the duty desk; null if not."})
     restricted = StrictBool(dump_only=True, metadata={
         "description": "An allegation, or marked so: opening it needs a recorded reason (POST .../access)."})
     label = fields.Str(dump_only=True, metadata={

@@ -17,6 +17,7 @@ from . import chronology, events, lifecycle
 from .lifecycle import Status
 from . import queue as desk_queue
 from .access import get_readable, visible_to
+from .managed import answered, managed
 from .restriction import opened_by, may_read
 from .author_view import (AuthorConcernSchema, AuthorHistorySchema, author_revisions,
                           reads_as_author)
@@ -133,30 +134,20 @@ def concern_history(concern_id: str):
     return HistorySchema().dump({"revisions": revisions})
 
 
-def _managed(concern_id: str):
-    user = capabilities.require(capabilities.MANAGE_CONCERNS)
-    return user, get_readable(user, concern_id)
-
-
-def _done(concern: Concern):
-    db.session.commit()
-    return ConcernSchema().dump(concern)
-
-
 @bp.post("/concerns/<concern_id>/acknowledge")
 @declare("Acknowledge (duty manager)",
          body=AcknowledgeSchema, answers=ConcernSchema, errors=[403, 404, 409], device_key=True)
 def acknowledge(concern_id: str):
-    user, concern = _managed(concern_id)
+    user, concern = managed(concern_id)
     body = api.body()
-    return _done(lifecycle.acknowledge(user, concern, body.get("note", "")))
+    return answered(lifecycle.acknowledge(user, concern, body.get("note", "")))
 
 
 @bp.get("/concerns/<concern_id>/assignees")
 @declare("Who may take the concern on (duty manager)",
          answers=AssigneesSchema, errors=[403, 404], device_key=True)
 def assignees(concern_id: str):
-    user, concern = _managed(concern_id)
+    user, concern = managed(concern_id)
     return AssigneesSchema().dump({"people": lifecycle.assignees(concern)})
 
 
@@ -164,9 +155,9 @@ def assignees(concern_id: str):
 @declare("Assign or hand over (duty manager)",
          body=AssignSchema, answers=ConcernSchema, errors=[403, 404, 409], device_key=True)
 def assign(concern_id: str):
-    user, concern = _managed(concern_id)
+    user, concern = managed(concern_id)
     body = api.body()
-    return _done(lifecycle.assign(user, concern, body["user"]))
+    return answered(lifecycle.assign(user, concern, body["user"]))
 
 
 @bp.patch("/concerns/<concern_id>/actions/<action>")
@@ -174,10 +165,10 @@ def assign(concern_id: str):
          body=ActionUpdateSchema, answers=ConcernSchema, errors=[403, 404, 409], device_key=True,
          path={"action": {"description": "The recommended action's id, as in tracked_actions."}})
 def update_action(concern_id: str, action: str):
-    user, concern = _managed(concern_id)
+    user, concern = managed(concern_id)
     body = api.body()
     lifecycle.update_action(user, concern, action, body["state"], body["note"], body["reference"])
-    return _done(concern)
+    return answered(concern)
 
 
 @bp.post("/concerns/<concern_id>/decision")
@@ -186,21 +177,21 @@ def update_action(concern_id: str, action: str):
 def decide(concern_id: str):
     # The decision note, kept from before the lifecycle; `close` goes through close() and
     # its checks, with the decision as the outcome.
-    user, concern = _managed(concern_id)
+    user, concern = managed(concern_id)
     body = api.body()
     concern = lifecycle.decide(user, concern, body["decision"])
     if body["close"]:
         concern = lifecycle.close(user, concern, body["decision"])
-    return _done(concern)
+    return answered(concern)
 
 
 @bp.post("/concerns/<concern_id>/close")
 @declare("Close with an outcome (duty manager)",
          body=CloseSchema, answers=ConcernSchema, errors=[403, 404, 409], device_key=True)
 def close(concern_id: str):
-    user, concern = _managed(concern_id)
+    user, concern = managed(concern_id)
     body = api.body()
-    return _done(lifecycle.close(user, concern, body["outcome"]))
+    return answered(lifecycle.close(user, concern, body["outcome"]))
 
 
 @bp.post("/concerns/<concern_id>/pack-prints")

@@ -1,6 +1,6 @@
 """`/api/admin/concerns/<id>/legal-hold`: a concern held from the retention purge (admins)."""
 from flask import Blueprint
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, fields
 from sqlalchemy import select
 
 from .. import api
@@ -11,15 +11,14 @@ from ..clock import utcnow
 from ..concerns.models import Concern
 from ..errors import ApiError
 from ..extensions import db
-from ..fields import StrictBool, UtcDateTime
+from ..fields import Reason, StrictBool, UtcDateTime
 from .models import LegalHold
 
 bp = Blueprint("records", __name__, url_prefix="/api/admin/concerns")
 
 
 class HoldRequestSchema(Schema):
-    reason = fields.Str(required=True, validate=validate.Length(min=3, max=2000), metadata={
-        "description": "Why (litigation, an inquiry, a complaint): kept in the audit log."})
+    reason = Reason(metadata={"description": "Why (litigation, an inquiry, a complaint): kept in the audit log."})
 
 
 class HoldSchema(Schema):
@@ -29,29 +28,24 @@ class HoldSchema(Schema):
     placed_at = UtcDateTime(dump_only=True, allow_none=True)
 
 
-def _concern(concern_id: str) -> Concern:
+def _request(concern_id: str):
+    """(the admin, the concern, its hold or None, the reason given): 403 for anyone but an
+    admin, 404 for no such concern, 422 without a reason."""
+    admin = require(MANAGE_PEOPLE)
     # Only the id is touched: a hold reads nothing of the concern, restricted or not.
     concern = db.session.get(Concern, concern_id.lower())
     if concern is None:
         raise ApiError(404, "No such concern.")
-    return concern
-
-
-def _reason() -> str:
-    reason = api.body()["reason"].strip()
-    if len(reason) < 3:
-        raise ApiError(422, "Say why.", fields={"reason": ["Write the reason."]})
-    return reason
+    reason = api.body()["reason"]
+    return admin, concern, db.session.scalar(select(LegalHold).filter_by(concern_id=concern.id)), reason
 
 
 @bp.post("/<concern_id>/legal-hold")
 @declare("Place a concern under legal hold: never purged (admin; audited)",
          body=HoldRequestSchema, answers=HoldSchema, errors=[403, 404, 409], device_key=True)
 def place_hold(concern_id: str):
-    admin = require(MANAGE_PEOPLE)
-    concern = _concern(concern_id)
-    reason = _reason()
-    if db.session.scalar(select(LegalHold).filter_by(concern_id=concern.id)) is not None:
+    admin, concern, hold, reason = _request(concern_id)
+    if hold is not None:
         raise ApiError(409, "This concern is already under legal hold.", "already_held")
     hold = LegalHold(concern_id=concern.id, reason=reason, placed_at=utcnow(), placed_by_id=admin.id)
     db.session.add(hold)
@@ -65,10 +59,7 @@ def place_hold(concern_id: str):
 @declare("Lift a legal hold (admin; audited)",
          body=HoldRequestSchema, answers=HoldSchema, errors=[403, 404, 409], device_key=True)
 def lift_hold(concern_id: str):
-    admin = require(MANAGE_PEOPLE)
-    concern = _concern(concern_id)
-    reason = _reason()
-    hold = db.session.scalar(select(LegalHold).filter_by(concern_id=concern.id))
+    admin, concern, hold, reason = _request(concern_id)
     if hold is None:
         raise ApiError(409, "This concern is not under legal hold.", "not_held")
     db.session.delete(hold)
