@@ -7,6 +7,7 @@ from ..accounts.capabilities import MANAGE_PEOPLE, require
 from ..extensions import db
 from ..fields import UtcDateTime
 from .models import AuditEvent
+from .reads import filters_of, record_read
 
 bp = Blueprint("audit", __name__, url_prefix="/api/audit")
 
@@ -35,7 +36,7 @@ class AuditPageSchema(Schema):
 
 @bp.get("")
 def list_events():
-    require(MANAGE_PEOPLE)  # the audit log is the admin console's
+    admin = require(MANAGE_PEOPLE)  # the audit log is the admin console's
     args = AuditQueryArgsSchema().load(request.args.to_dict())
     query = select(AuditEvent).order_by(AuditEvent.id.desc()).limit(args["limit"])
     if "object_id" in args:
@@ -44,4 +45,8 @@ def list_events():
         query = query.where(AuditEvent.user_id == args["user_id"])
     if "before" in args:
         query = query.where(AuditEvent.id < args["before"])
-    return AuditPageSchema().dump({"events": db.session.scalars(query).all()})
+    page = AuditPageSchema().dump({"events": db.session.scalars(query).all()})
+    record_read("list", admin, filters_of(args, ("object_id", "user_id", "before", "limit")),
+                len(page["events"]))
+    db.session.commit()
+    return page
