@@ -16,6 +16,7 @@ import time
 
 from flask import current_app
 from limits import parse_many
+from marshmallow import ValidationError
 
 from ..errors import ApiError
 from ..extensions import limiter
@@ -60,7 +61,10 @@ class Allowance:
 
 
 def _is_failure(error: Exception) -> bool:
-    # A wrong password or code is a 401; a malformed body (422) checked nothing.
+    # A wrong password or code is a 401; a malformed body (422, from json_body or from the
+    # schema's own validators) checked nothing.
+    if isinstance(error, ValidationError):
+        return False
     return not isinstance(error, ApiError) or error.status == 401
 
 
