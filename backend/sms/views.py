@@ -19,7 +19,7 @@ from ..errors import ApiError
 from ..extensions import db
 from ..procedures.models import utcnow
 from ..requests import json_body
-from . import notify
+from . import limits, notify
 from .models import MobileNumber
 from .numbers import masked, normalise
 from .schemas import MobileSchema, MobileSetSchema, MobileVerifySchema
@@ -37,7 +37,7 @@ openapi.EXTRA_OPERATIONS.extend([
     ("post", "/api/sms/mobile", "Set the number and text it a 6-digit code", MobileSetSchema, None,
      MobileSchema, [], _BODY_ERRORS + [409, 429, 503]),
     ("post", "/api/sms/mobile/verify", "Verify the number with the code it received",
-     MobileVerifySchema, None, MobileSchema, [], _BODY_ERRORS + [409]),
+     MobileVerifySchema, None, MobileSchema, [], _BODY_ERRORS + [409, 429]),
     ("delete", "/api/sms/mobile", "Remove the number (no more alert texts)", None, None, OkSchema,
      [], [401, 403, 404]),
 ])
@@ -66,6 +66,7 @@ def get_mobile():
 
 @bp.post("/mobile")
 @personal
+@limits.codes_sent
 def set_mobile():
     user = require(RECEIVE_ALERTS)
     body = json_body(MobileSetSchema())
@@ -113,6 +114,7 @@ def set_mobile():
 
 @bp.post("/mobile/verify")
 @personal
+@limits.codes_tried
 def verify_mobile():
     user = require(RECEIVE_ALERTS)
     body = json_body(MobileVerifySchema())
