@@ -1,17 +1,25 @@
 """Journeys at phone size for the smaller identity fixes: a common password refused on the
 setup-code screen with the reason beside the field; an admin's reads of the audit log (the
-console's search and export, and the raw trail) showing up in the log with their filters."""
+console's search and export, and the raw trail) showing up in the log with their filters; a
+manager verifying a mobile number meets the day's caps on codes texted and codes tried, said
+in words on the card (a server of its own with small caps, SMS to the local Notify stand-in)."""
+import datetime as dt
 import json
 import re
 
+import pytest
 from playwright.sync_api import expect
+from sqlalchemy import select
 
 from backend.accounts import common_passwords, setup_codes
 from backend.accounts.models import User
 from backend.accounts.service import create_user
 from backend.extensions import db
+from backend.sms.models import MobileNumber
+from tests.notify_support import NotifyReceiver, sms_config
 
-from .conftest import PASSCODE, PASSWORD, screenshot, serious_violations, sign_in, wait_for_offline_ready
+from .conftest import (PASSCODE, PASSWORD, PHONE, LiveServer, screenshot, serious_violations, sign_in,
+                       wait_for_offline_ready)
 from .test_admin_console import open_console, redeem
 
 
@@ -63,3 +71,66 @@ def test_an_admins_reads_of_the_audit_log_are_in_the_log(page):
     assert set(detail) == {"limit", "count"} and detail["limit"] == 3
     expect(listed).not_to_contain_text(re.compile("login|sync"))
     screenshot(page, "admin-audit-reads")
+
+
+@pytest.fixture(scope="module")
+def notify_stand_in():
+    server = NotifyReceiver()
+    yield server
+    server.close()
+
+
+@pytest.fixture(scope="module")
+def sms_server(tmp_path_factory, notify_stand_in):
+    server = LiveServer(tmp_path_factory.mktemp("e2e-sms-caps") / "sms.sqlite3",
+                        SMS_CODES_SENT_LIMIT="2 per day", SMS_CODE_GUESS_LIMIT="3 per day",
+                        **sms_config(notify_stand_in.url))
+    yield server
+    server.stop()
+
+
+def _past_the_minute(server):
+    # The card asks a minute between texts; the journey is not made to wait for it.
+    with server.app.app_context():
+        for row in db.session.scalars(select(MobileNumber)):
+            row.code_sent_at -= dt.timedelta(minutes=2)
+        db.session.commit()
+
+
+def test_a_manager_meets_the_days_caps_on_texted_codes_and_guesses(browser, sms_server, notify_stand_in,
+                                                                   page_errors):
+    context = browser.new_context(base_url=sms_server.url, **PHONE)
+    try:
+        page = page_errors.attach(context.new_page())
+        sign_in(page, "manager")
+        page.get_by_role("link", name="Open the concern queue").click()
+        page.get_by_role("link", name="On call: rota and text alerts").click()
+        card = page.locator("#mobile")
+        expect(card.locator("#mobile-state")).to_be_visible()
+        code_box = card.get_by_label(re.compile("The 6-digit code sent to"))
+        for number in ("07700 900555", "07700 900556"):
+            card.get_by_label(re.compile("mobile number", re.I)).fill(number)
+            card.get_by_role("button", name="Text me a code").click()
+            expect(card.locator("#mobile-state")).to_contain_text(f"Not verified yet: +44 7••• ••• {number[-3:]}")
+            _past_the_minute(sms_server)
+        card.get_by_label(re.compile("mobile number", re.I)).fill("07700 900557")
+        card.get_by_role("button", name="Text me a code").click()
+        error = card.locator("#mobile-error")
+        expect(error).to_contain_text("No more codes can be texted for this account today: the limit is 2 per day. "
+                                      "Try again in about 24 hours.")
+        screenshot(page, "mobile-codes-cap")
+        assert serious_violations(page) == []
+        assert len(notify_stand_in.received) == 2
+        code = notify_stand_in.codes()[-1]
+        for guess in [c for c in ("000000", "111111", "222222", "333333") if c != code][:3]:
+            code_box.fill(guess)
+            card.get_by_role("button", name="Verify").click()
+            expect(error).to_contain_text("That code is not right")
+        code_box.fill(code)
+        card.get_by_role("button", name="Verify").click()
+        expect(error).to_contain_text("Too many codes have been tried for this account today: the limit is "
+                                      "3 per day. Try again in about 24 hours.")
+        expect(card.locator("#mobile-state")).to_contain_text("Not verified yet")
+        screenshot(page, "mobile-guesses-cap")
+    finally:
+        context.close()
