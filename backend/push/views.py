@@ -14,7 +14,7 @@ from ..errors import ApiError
 from ..extensions import db
 from ..procedures.models import utcnow
 from ..requests import json_body
-from . import channels, endpoints, keys
+from . import channels, endpoints, keys, test_acks
 from .models import AlertJob, PushSubscription
 from .schemas import (CoverageSchema, DutySchema, JobListArgsSchema, JobListSchema,
                       PublicKeySchema, SubscribeSchema, SubscriptionListSchema,
@@ -44,7 +44,7 @@ openapi.EXTRA_OPERATIONS.extend([
     ("post", "/api/push/test-alerts", "Send me a test alert (to each of my subscriptions)",
      TestAlertRequestSchema, None, TestAlertSchema, [], _BODY_ERRORS + [409]),
     ("post", "/api/push/test-alerts/ack", "A test alert's notification was acted on: the channel works",
-     TestAckSchema, None, TestAckResultSchema, [], _BODY_ERRORS + [404]),
+     TestAckSchema, None, TestAckResultSchema, [], _BODY_ERRORS + [404, 409]),
     ("get", "/api/push/coverage", "Whether someone on duty now has a working alert channel, per team",
      None, None, CoverageSchema, [], [401, 403]),
 ])
@@ -197,10 +197,11 @@ def send_test_alert():
 @bp.post("/test-alerts/ack")
 def acknowledge_test_alert():
     # Called by the service worker (cookie and CSRF token, no device key): it carries no
-    # personal data, and the token only ever marks the caller's own channel.
+    # personal data, and the token only ever marks the caller's own channel (test_acks.py).
     user = require(RECEIVE_ALERTS)
     body = json_body(TestAckSchema())
-    subscription_id = channels.confirm_test(user, body["token"], current_app.config["SECRET_KEY"])
+    subscription_id = test_acks.acknowledge(user, body["token"], body["endpoint"],
+                                            current_app.config["SECRET_KEY"])
     db.session.commit()
     return TestAckResultSchema().dump({"ok": True, "subscription_id": subscription_id})
 

@@ -109,22 +109,26 @@ self.addEventListener("push", (event) => {
 /**
  * A test alert's notification was acted on: tell the server (with the session cookie and its
  * CSRF token, as postSubscription does: the worker never holds the device key), then show the
- * Alerts card. Resolves to whether the server recorded it.
+ * Alerts card. The acknowledgement names this browser's own subscription: the server accepts a
+ * test's token only from the subscription it was sent to. Resolves to whether the server
+ * recorded it.
  */
 async function confirmTest(data) {
   let confirmed = false;
   if (data && typeof data.test === "string" && TEST_TOKEN.test(data.test)) {
     try {
+      const subscription = await self.registration.pushManager.getSubscription();
+      if (!subscription) throw new Error("no push subscription in this browser");
       const session = await fetch("/api/auth/session", { credentials: "same-origin", cache: "no-store",
         headers: { Accept: "application/json" } }).then((r) => r.json());
       const response = await fetch("/api/push/test-alerts/ack", {
         method: "POST", credentials: "same-origin",
         headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": session.csrf_token },
-        body: JSON.stringify({ token: data.test }),
+        body: JSON.stringify({ token: data.test, endpoint: subscription.endpoint }),
       });
       confirmed = response.ok;
     } catch (error) {
-      confirmed = false; // offline or signed out: the card still shows the channel untested
+      confirmed = false; // offline, signed out or unsubscribed: the card still shows the channel untested
     }
   }
   await openConcern({ concern: null });

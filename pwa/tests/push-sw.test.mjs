@@ -187,7 +187,8 @@ test("an alert the worker already phoned in says so, and only when the flag is e
 });
 
 test("a test alert shows its own notification; a tap posts its token back and opens the queue", async () => {
-  const sw = worker({ fetches: { "/api/auth/session": { body: { user: { id: 3 }, csrf_token: "csrf-1" } } } });
+  const sw = worker({ subscription: { endpoint: "https://fcm.googleapis.com/fcm/send/this-phone" },
+    fetches: { "/api/auth/session": { body: { user: { id: 3 }, csrf_token: "csrf-1" } } } });
   await sw.fire("push", { data: payload({ v: 1, kind: "test", test: "42.abcDEF_-1", title: "SafeVisit test alert" }) });
   const [shown] = sw.shown;
   assert.equal(shown.title, "SafeVisit test alert");
@@ -198,7 +199,16 @@ test("a test alert shows its own notification; a tap posts its token back and op
   const ack = sw.requests.find((r) => r.url === "/api/push/test-alerts/ack");
   assert.equal(ack.method, "POST");
   assert.equal(ack.headers["X-CSRFToken"], "csrf-1");
-  assert.deepEqual(JSON.parse(ack.body), { token: "42.abcDEF_-1" });
+  // With this browser's own endpoint: the server accepts the token only from where it was sent.
+  assert.deepEqual(JSON.parse(ack.body), { token: "42.abcDEF_-1", endpoint: "https://fcm.googleapis.com/fcm/send/this-phone" });
+  assert.deepEqual(sw.opened, ["/queue"]);
+});
+
+test("with no subscription in this browser a test alert's tap posts nothing and still opens the queue", async () => {
+  const sw = worker({ fetches: { "/api/auth/session": { body: { user: { id: 3 }, csrf_token: "csrf-1" } } } });
+  await sw.fire("push", { data: payload({ v: 1, kind: "test", test: "42.abcDEF_-1", title: "SafeVisit test alert" }) });
+  assert.equal(await sw.scope.confirmTest(sw.shown[0].data), false);
+  assert.equal(sw.requests.length, 0);
   assert.deepEqual(sw.opened, ["/queue"]);
 });
 
