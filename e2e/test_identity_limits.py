@@ -2,10 +2,13 @@
 setup-code screen with the reason beside the field; an admin's reads of the audit log (the
 console's search and export, and the raw trail) showing up in the log with their filters; a
 manager verifying a mobile number meets the day's caps on codes texted and codes tried, said
-in words on the card (a server of its own with small caps, SMS to the local Notify stand-in)."""
+in words on the card (a server of its own with small caps, SMS to the local Notify stand-in);
+a link to a concern with ?acknowledge=1 opens it with the Acknowledge button offered, and only
+the manager's tap acknowledges."""
 import datetime as dt
 import json
 import re
+import uuid
 
 import pytest
 from playwright.sync_api import expect
@@ -16,10 +19,14 @@ from backend.accounts.models import User
 from backend.accounts.service import create_user
 from backend.extensions import db
 from backend.sms.models import MobileNumber
+from backend.audit.models import AuditEvent
+from backend.concerns.models import Concern
+from tests.conftest import ApiClient
 from tests.notify_support import NotifyReceiver, sms_config
+from tests.push_support import urgent_change
 
 from .conftest import (PASSCODE, PASSWORD, PHONE, LiveServer, screenshot, serious_violations, sign_in,
-                       wait_for_offline_ready)
+                       unlock, wait_for_offline_ready)
 from .test_admin_console import open_console, redeem
 
 
@@ -134,3 +141,38 @@ def test_a_manager_meets_the_days_caps_on_texted_codes_and_guesses(browser, sms_
         screenshot(page, "mobile-guesses-cap")
     finally:
         context.close()
+
+
+def test_a_link_with_acknowledge_opens_the_concern_and_only_the_tap_acknowledges(live_server, page):
+    concern_id = str(uuid.uuid4())
+    worker = ApiClient(live_server.app.test_client())
+    assert worker.login("worker", PASSWORD).status_code == 200
+    answer = worker.post("/api/sync", {"changes": [urgent_change(concern_id, "CR-LINK-ACK")]})
+    assert answer.json["results"][0]["result"] == "applied"
+    sign_in(page, "manager")
+    # A link from anywhere (a message, another site): a full load, so the lock comes first.
+    page.goto(f"/concerns/{concern_id}?acknowledge=1")
+    unlock(page)
+    expect(page.get_by_role("heading", level=1, name="Concern CR-LINK-ACK")).to_be_visible()
+    prompt = page.locator("#acknowledge-prompt")
+    expect(prompt).to_have_text("You opened this from an alert. It is not acknowledged until you tap Acknowledge.")
+    button = page.get_by_role("button", name="Acknowledge", exact=True)
+    expect(button).to_be_in_viewport()
+    expect(button).to_have_attribute("aria-describedby", "acknowledge-prompt")
+    assert page.url.endswith(f"/concerns/{concern_id}")  # the hint is not kept for a reload
+    with live_server.app.app_context():
+        assert db.session.get(Concern, concern_id).acknowledged_at is None
+        assert db.session.scalar(select(AuditEvent).filter_by(action="acknowledge", object_id=concern_id)) is None
+        db.session.commit()
+    screenshot(page, "concern-acknowledge-offered")
+    assert serious_violations(page) == []
+    # Reloaded (the hint gone), still nothing acknowledged and no prompt.
+    page.reload()
+    unlock(page)
+    expect(page.get_by_role("heading", level=1, name="Concern CR-LINK-ACK")).to_be_visible()
+    expect(page.locator("#acknowledge-prompt")).to_have_count(0)
+    page.get_by_role("button", name="Acknowledge", exact=True).click()
+    expect(page.locator("#concern-status")).to_contain_text(re.compile(r"Acknowledged [^.]* by Morgan Manager"))
+    with live_server.app.app_context():
+        assert db.session.get(Concern, concern_id).acknowledged_at is not None
+        db.session.commit()

@@ -3,8 +3,9 @@
  * - `push`: always shows a notification (the subscription promised userVisibleOnly, and a
  *   browser that sees a silent push may revoke it). The text is generic: the payload holds
  *   only an opaque concern id, so nothing about a child appears on a lock screen.
- * - `notificationclick`: brings SafeVisit forward on that concern (its Acknowledge action
- *   also has the page acknowledge it, one tap). An open window is told to
+ * - `notificationclick`: brings SafeVisit forward on that concern (its "Open to acknowledge"
+ *   action opens it with the Acknowledge button ready: opening never acknowledges, the
+ *   manager's tap on the page does). An open window is told to
  *   route there in place (a full navigation would reload the page and drop the unlocked data
  *   key); with none open a new window opens on the concern. Either way the app's passcode
  *   lock stands in front of it, and the concern shows once it is unlocked.
@@ -74,8 +75,8 @@ async function showAlert(data) {
     icon: "/icons/icon-192.png",
     badge: "/icons/icon-192.png",
     data: { concern },
-    // One tap acknowledges: the app opens on the concern and acknowledges it (after the lock).
-    actions: concern ? [{ action: "acknowledge", title: "Acknowledge" }] : [],
+    // Straight to the concern's Acknowledge button (after the lock); the tap there acknowledges.
+    actions: concern ? [{ action: "acknowledge", title: "Open to acknowledge" }] : [],
   });
   // An open queue or concern page refreshes (worker-messages.js passes this on).
   for (const client of await self.clients.matchAll({ type: "window" })) {
@@ -85,7 +86,8 @@ async function showAlert(data) {
 
 /**
  * Focus an open SafeVisit window and route it to the concern, or open a new one there.
- * `action` "acknowledge" (the notification's button) asks the page to acknowledge it too.
+ * `action` "acknowledge" (the notification's button) asks the page to offer its Acknowledge
+ * button first; the page never acknowledges by itself.
  */
 async function openConcern(data, action) {
   let path = concernPath(data && data.concern);

@@ -75,17 +75,17 @@ test("every push shows one generic notification per concern, urgent ones staying
   assert.match(escalation.body, /Nobody has acknowledged it yet/);
 });
 
-test("an alert offers Acknowledge and tells open windows so their lists refresh", async () => {
+test("an alert offers Open to acknowledge and tells open windows so their lists refresh", async () => {
   const app = windowClient(`${ORIGIN}/queue`);
   const sw = worker({ windows: [app] });
   await sw.fire("push", { data: payload({ v: 1, kind: "alert", concern: "c0ffee-1", urgency: "urgent", team: 1 }) });
-  assert.deepEqual(structuredClone(sw.shown[0].actions), [{ action: "acknowledge", title: "Acknowledge" }]);
+  assert.deepEqual(structuredClone(sw.shown[0].actions), [{ action: "acknowledge", title: "Open to acknowledge" }]);
   assert.deepEqual(app.messages, [{ type: "alert", concern: "c0ffee-1" }]);
   await sw.fire("push", { data: null });
   assert.deepEqual(structuredClone(sw.shown[1].actions), []); // nothing to acknowledge without a concern
 });
 
-test("the Acknowledge action opens the concern to acknowledge it; never for a bad id", async () => {
+test("the Open to acknowledge action opens the concern with its button offered; never for a bad id", async () => {
   const app = windowClient(`${ORIGIN}/`);
   const sw = worker({ windows: [app] });
   await sw.fire("notificationclick", { action: "acknowledge", notification: { data: { concern: "abc-123" }, close() {} } });
