@@ -17,8 +17,9 @@ from sqlalchemy import func, select
 
 from backend.audit.models import AuditEvent
 from backend.extensions import db
-from backend.push.models import AlertJob, PushSubscription
-from backend.push.worker import drain_once
+from backend.alerts.models import AlertJob
+from backend.alerts.worker import drain_once
+from backend.push.models import PushSubscription
 
 from .conftest import PHONE, screenshot, serious_violations, sign_in
 from .test_duty_desk_offline import deliver

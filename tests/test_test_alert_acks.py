@@ -8,9 +8,11 @@ from sqlalchemy import select
 
 from backend.audit.models import AuditEvent
 from backend.extensions import db
-from backend.push import health, test_acks
-from backend.push.models import AlertJob, PushSubscription
-from backend.push.worker import drain_once
+from backend.alerts import confirmations
+from backend.alerts.models import AlertJob
+from backend.alerts.worker import drain_once
+from backend.push import health
+from backend.push.models import PushSubscription
 from tests.conftest import ApiClient, DEMO_PASSWORD
 from tests.push_support import push_app, receiver, signed_in  # noqa: F401
 
@@ -98,7 +100,7 @@ def test_a_token_is_bound_to_the_subscription_it_was_sent_to(push_app, receiver,
     # The phone's token posted by the laptop (its own endpoint), or with no or a made-up endpoint.
     for wrong in (endpoint(receiver, "laptop"), endpoint(receiver, "phone") + "x", "https://fcm.googleapis.com/x"):
         response = manager.post(ACK, {"token": by_name["phone"], "endpoint": wrong})
-        assert response.status_code == 404 and response.json["error"]["message"] == test_acks.NOT_FOUND
+        assert response.status_code == 404 and response.json["error"]["message"] == confirmations.NOT_FOUND
     missing = manager.post(ACK, {"token": by_name["phone"]})
     assert missing.status_code == 422 and "endpoint" in missing.json["error"]["fields"]
     assert confirmed_at(push_app, "phone") is None and confirmed_at(push_app, "laptop") is None
@@ -139,7 +141,7 @@ def test_only_a_sent_test_of_ones_own_is_accepted(push_app, receiver, signed_in)
 
 
 def test_a_token_expires_a_day_after_sending(push_app, receiver, signed_in):
-    assert test_acks.ACKNOWLEDGE_WITHIN == dt.timedelta(hours=24)
+    assert confirmations.ACKNOWLEDGE_WITHIN == dt.timedelta(hours=24)
     manager = signed_in("manager")
     manager.post("/api/push/subscriptions", receiver.subscription("phone"))
     [token] = send_test(push_app, receiver, manager)

@@ -17,8 +17,8 @@ would bring an action, not answering brings it too. Such an action carries a `co
 whose age is not known is treated as a child), and a rule may name questions it needs
 answered (`needs_known`, with the chapter's reason) when not knowing must never bring it.
 """
+from ..urgency import RANK as URGENCY_RANK
 
-URGENCY_RANK = {"routine": 0, "soon": 1, "urgent": 2, "immediate": 3}
 # Who a checklist is for (the author's role: backend/accounts/capabilities.py audience_of).
 AUDIENCES = ("professional", "carer")
 _AUDIENCE_VIEWS: dict[tuple[int, str], tuple[dict, dict]] = {}

@@ -22,14 +22,15 @@ import hmac
 from sqlalchemy import or_, update
 
 from ..audit.log import record
+from ..clock import utcnow
 from ..errors import ApiError
 from ..extensions import db
-from ..procedures.models import utcnow
-from . import health
-from .models import AlertJob, PushSubscription
+from ..push import health
+from ..push.models import PushSubscription
+from .models import AlertJob
+from .states import JobStatus
 
 ACKNOWLEDGE_WITHIN = dt.timedelta(hours=24)
-SENT = "sent"  # AlertJob.status of a job the push service accepted
 
 NOT_FOUND = "No such test alert."
 EXPIRED = "This test alert is more than a day old. Send a new one from the Alerts card."
@@ -49,7 +50,7 @@ def acknowledge(user, token: str, endpoint: str, secret: str) -> int:
         raise ApiError(404, NOT_FOUND)
     subscription = db.session.get(PushSubscription, job.subscription_id)
     # Unsent, or sent to another browser than the one answering: the same 404 as no job at all.
-    if (job.status != SENT or job.sent_at is None or subscription is None
+    if (job.status != JobStatus.SENT or job.sent_at is None or subscription is None
             or subscription.user_id != user.id or not _same(subscription.endpoint, endpoint)):
         raise ApiError(404, NOT_FOUND)
     now = utcnow()
