@@ -23,9 +23,11 @@ export function saveJson(data, name) {
   const blob = new Blob([JSON.stringify(data, null, 2)], { type: "application/json" });
   const url = URL.createObjectURL(blob);
   const link = h("a", { href: url, download: name, class: "visually-hidden" });
+  // In the document only for the click (some browsers download only from an attached link):
+  // a textless link left behind would be an empty link to a screen reader.
   document.body.append(link);
   link.click();
-  setTimeout(() => link.remove(), 1000);
+  link.remove();
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
