@@ -34,7 +34,8 @@ UNSTATABLE: dict[str, dict[str, str]] = {
         r"^Is not a point on P-256\.$": ("the document states the key's encoding and length; "
                                          "whether it is on the curve takes arithmetic, not a pattern"),
     },
-    "POST /api/admin/people": {r"^No such team\.$": DATABASE},
+    "POST /api/admin/people": {r"^No such team\.$": DATABASE,
+                               r"^Someone already has this username\.$": DATABASE + " (usernames are unique)"},
     "PATCH /api/admin/people/{person_id}": {r"^No such team\.$": DATABASE},
     "POST /api/admin/teams": {**TEAM_NAME, **TEAM_HOURS},
     "PATCH /api/admin/teams/{team_id}": {**TEAM_NAME, **TEAM_HOURS},
