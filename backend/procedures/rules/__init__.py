@@ -13,7 +13,7 @@ is false) are ignored, so hidden answers never drive a recommendation.
 One principle for what is not known: if every possible answer to an unanswered question
 would bring an action, not answering brings it too (unknowns.py).
 
-The parts, each beside its twin of the same name in pwa/js/rules/:
+The parts, each beside its twin of the same name in pwa/js/rules/ (this module's is pwa/js/rules.js):
 - audience.py: the document as a professional or a foster carer sees it;
 - conditions.py: whether a condition holds, its leaves, whether an answer points into it;
 - visibility.py: the questions shown for some answers, and the answers that count;
@@ -65,11 +65,11 @@ def evaluate(document: dict, answers: dict, *, with_needs: bool = True,
     considered = visible_answers(document, answers)  # once: every part reads the same answers
     fired_rules = fired(document, considered)
     found = collect(document, fired_rules)
-    brought = assumed(document, answers, considered, fired_rules, found)
-    for _, action in brought:
+    assumed_pairs = assumed(document, answers, considered, fired_rules, found)
+    for _, action in assumed_pairs:
         found[action["action"]] = action  # replaces a less urgent one, else joins at the end
     actions = finish(document, list(found.values()))
     urgency = actions[0]["urgency"] if actions else None
     return {"urgency": urgency, "actions": actions,
-            "needs": needs_of(document, answers, considered, brought) if with_needs else [],
+            "needs": needs_of(document, answers, considered, assumed_pairs) if with_needs else [],
             "scope": _scope(document, considered), "guidance": _guidance(document, considered)}

@@ -18,8 +18,8 @@ def needs(document: dict, answers: dict) -> list[dict]:
     names every action that answer could add, remove or make more urgent."""
     considered = visible_answers(document, answers)
     fired_before = fired(document, considered)
-    brought = assumed(document, answers, considered, fired_before, collect(document, fired_before))
-    return needs_of(document, answers, considered, brought)
+    assumed_pairs = assumed(document, answers, considered, fired_before, collect(document, fired_before))
+    return needs_of(document, answers, considered, assumed_pairs)
 
 
 def _lower_first(text: str) -> str:
@@ -69,15 +69,15 @@ def _decisive(document: dict, answers: dict, considered: dict, also: set) -> dic
     return found
 
 
-def needs_of(document: dict, answers: dict, considered: dict, brought: list) -> list[dict]:
-    """The needs for these answers, given what the unknowns principle brought (`brought`:
+def needs_of(document: dict, answers: dict, considered: dict, assumed_pairs: list) -> list[dict]:
+    """The needs for these answers, given what the unknowns principle brought (`assumed_pairs`:
     (question, action) pairs, see unknowns.assumed)."""
-    conditional = {q["id"] for q, _ in brought}
+    conditional = {q["id"] for q, _ in assumed_pairs}
     changed: dict[str, set] = {}
     for variant, variant_considered in variants(document, answers, considered):
         for qid, actions in _decisive(document, variant, variant_considered, conditional).items():
             changed.setdefault(qid, set()).update(actions)
-    for question, action in brought:
+    for question, action in assumed_pairs:
         changed.setdefault(question["id"], set()).add(action["action"])
     action_order = [a["id"] for a in document["actions"]]
     titles = {a["id"]: a["title"] for a in document["actions"]}
