@@ -5,8 +5,8 @@ import os
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import (config, database, errors, extensions, headers, navigation, operations, origin, push,
-               requests)
+from . import (alerts, concerns, config, database, errors, extensions, headers, navigation, operations, origin,
+               push, records, requests)
 from .accounts import device_lock
 
 
@@ -48,20 +48,15 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from . import health, openapi
     from .accounts import cli as users_cli, sign_in_views, team_phones, views as auth_views
-    from .admin import team_views, views as admin_views
-    from .audit import views as audit_views
-    from .concerns import restriction_views, views as concerns_views
+    from .admin import cli as admin_cli, team_views, trail_views, views as admin_views  # noqa: F401  (cli adds to `flask users`)
     from .procedures import cli as procedures_cli, views as procedures_views
     from .pwa import views as pwa_views
-    from .records import cli as records_cli, export_views, views as records_views
-    from .rota import views as rota_views
     from .sms import views as sms_views
     from .sso import admin_views as sso_admin_views, client as sso_client, views as sso_views
 
     app.register_blueprint(health.bp)
     app.register_blueprint(openapi.bp)
     app.register_blueprint(procedures_views.bp)
-    app.register_blueprint(procedures_views.rechecks_bp)
     app.register_blueprint(procedures_cli.bp)
     app.register_blueprint(auth_views.bp)
     app.register_blueprint(sign_in_views.bp)
@@ -69,19 +64,16 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(team_views.bp)
     app.register_blueprint(users_cli.bp)
     app.register_blueprint(team_phones.bp)
-    app.register_blueprint(concerns_views.bp)
-    app.register_blueprint(restriction_views.bp)
-    app.register_blueprint(records_views.bp)
-    app.register_blueprint(records_cli.bp)
-    app.register_blueprint(export_views.bp)
-    app.register_blueprint(audit_views.bp)
+    concerns.init_app(app)
+    records.init_app(app)
+    app.register_blueprint(trail_views.bp)
     app.register_blueprint(pwa_views.bp)
-    app.register_blueprint(rota_views.bp)
     app.register_blueprint(sms_views.bp)
     sso_client.init_app(app)
     app.register_blueprint(sso_views.bp)
     app.register_blueprint(sso_views.api_bp)
     app.register_blueprint(sso_admin_views.bp)
     push.init_app(app)
+    alerts.init_app(app)
     operations.init_app(app)
     return app

@@ -2,6 +2,8 @@
 import os
 from pathlib import Path
 
+from .urgency import Urgency
+
 DEV_SECRET = "dev-only-not-secret"
 REPO_ROOT = Path(__file__).resolve().parent.parent
 # The real push services' hosts; "*." entries match any subdomain.
@@ -33,16 +35,10 @@ def _due_hours(raw: str) -> dict[str, float]:
     for item in raw.split(","):
         name, _, value = item.partition("=")
         hours[name.strip()] = float(value)
-    missing = {"immediate", "urgent", "soon", "routine"} - set(hours)
+    missing = {level.value for level in Urgency} - set(hours)
     if missing:
         raise RuntimeError(f"SAFEVISIT_ACTION_DUE_HOURS lacks {', '.join(sorted(missing))}.")
     return hours
-
-
-def _retention(raw: str) -> str:
-    from .records.retention import schedule
-    schedule(raw)
-    return raw
 
 
 def from_environment(instance_path: str) -> dict:
@@ -96,7 +92,7 @@ def from_environment(instance_path: str) -> dict:
         "PUSH_ESCALATION_MINUTES": float(os.environ.get("SAFEVISIT_PUSH_ESCALATION_MINUTES", "15")),
         # A channel is "working" while its last delivery (or test acknowledgement) is this recent.
         "PUSH_HEALTHY_DAYS": float(os.environ.get("SAFEVISIT_PUSH_HEALTHY_DAYS", "7")),
-        # The escalation chain (backend/push/escalation_chain.py): step=minutes[+sms], in order.
+        # The escalation chain (backend/alerts/chain.py, checked when the app starts): step=minutes[+sms], in order.
         "ESCALATION_CHAIN": os.environ.get("SAFEVISIT_ESCALATION_CHAIN", "secondary=10+sms,team=20+sms,admins=30"),
         # SMS through GOV.UK Notify (backend/sms/): off unless the key and template are set.
         "NOTIFY_API_KEY": os.environ.get("SAFEVISIT_NOTIFY_API_KEY") or None,
@@ -107,7 +103,7 @@ def from_environment(instance_path: str) -> dict:
         "PUSH_SEND_TIMEOUT": float(os.environ.get("SAFEVISIT_PUSH_SEND_TIMEOUT", "10")),
         # Recommended actions (backend/concerns/lifecycle.py): hours after submission, by urgency.
         # Validated here, so a mistyped schedule stops the app rather than a night's purge.
-        "RETENTION": _retention(os.environ.get("SAFEVISIT_RETENTION", "")),
+        "RETENTION": os.environ.get("SAFEVISIT_RETENTION", ""),  # checked by records.init_app
         "ACTION_DUE_HOURS": _due_hours(os.environ.get("SAFEVISIT_ACTION_DUE_HOURS", ACTION_DUE_HOURS)),
         "PUSH_TTL": int(os.environ.get("SAFEVISIT_PUSH_TTL", str(24 * 3600))),
         # Operations (backend/operations/): an alert worker not seen for this long is taken
@@ -160,8 +156,6 @@ def check(config: dict) -> None:
                            f"{LONGEST_LOCK_MINUTES}, the longest lock the app offers.")
     if not 0 < config.get("SESSION_ABSOLUTE_HOURS", 12) <= 24 * 7:
         raise RuntimeError("SAFEVISIT_SESSION_ABSOLUTE_HOURS must be more than 0 and at most 168.")
-    from .push import escalation_chain
-    escalation_chain.of(config)  # a chain that does not parse stops the start, not the first alert
     if bool(config.get("NOTIFY_API_KEY")) != bool(config.get("NOTIFY_SMS_TEMPLATE_ID")):
         raise RuntimeError("Set both SAFEVISIT_NOTIFY_API_KEY and SAFEVISIT_NOTIFY_SMS_TEMPLATE_ID "
                            "(SMS on), or neither (SMS off).")

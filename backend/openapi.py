@@ -1,25 +1,24 @@
-"""`GET /api/openapi.json`: the OpenAPI document, generated from the marshmallow schemas."""
-from functools import lru_cache
+"""`GET /api/openapi.json`: the OpenAPI document, generated from the app's routes and each
+view's declaration (backend/api.py). Nothing about an endpoint is written here."""
+import re
 
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
-from flask import Blueprint
+from flask import Blueprint, Flask, current_app
 from marshmallow import Schema, fields
 
-from .accounts.schemas import (CodeSchema, EnrolmentSchema, LoginSchema, LogoutSchema, OkSchema, RedeemedSchema,
-                               RedeemSetupCodeSchema, SessionSchema)
-from .admin.schemas import (AdminAuditPageSchema, AuditArgsSchema, PersonCreateSchema, PersonListArgsSchema,
-                            PersonListSchema, AdminPersonSchema, PersonUpdateSchema, SetupCodeSchema,
-                            TeamCreateSchema, AdminTeamListSchema, TeamPeopleSchema, AdminTeamSchema, TeamUpdateSchema)
-from .audit.views import AuditPageSchema, AuditQueryArgsSchema
-from .concerns.schemas import (AcknowledgeSchema, ActionUpdateSchema, AssigneesSchema,
-                               AssignSchema, ChronologySchema, CloseSchema, ConcernListArgsSchema,
-                               ConcernListSchema, ConcernSchema, DecisionSchema, HistorySchema,
-                               PrintRecordSchema, PrintRequestSchema, QueueArgsSchema, QueueSchema,
-                               SyncRequestSchema, SyncResponseSchema)
-from .procedures.schemas import EvaluateRequestSchema, EvaluationSchema, ProcedureListSchema
+from .api import Csv, Declaration, declaration_of
 
 bp = Blueprint("openapi", __name__)
+
+# What every declaration implies without saying it: any request can be malformed (e.g. a NUL
+# in the query string) or meet a server fault; a body can be too large, not JSON or invalid;
+# a query can be invalid; the device key can be missing.
+ALWAYS = {400, 500}
+WITH_BODY = {400, 413, 415, 422}
+WITH_QUERY = {422}
+WITH_DEVICE_KEY = {401}
+PARAMETER = re.compile(r"<(?:(\w+):)?(\w+)>")
 
 
 class ErrorBodySchema(Schema):
@@ -35,98 +34,49 @@ class ErrorSchema(Schema):
     error = fields.Nested(ErrorBodySchema, required=True)
 
 
-class HealthSchema(Schema):
-    status = fields.Str(required=True)
+def _answer(answers) -> dict:
+    if answers is Csv:
+        return {"description": "OK", "content": {"text/csv": {"schema": {"type": "string"}}}}
+    return {"description": "OK", "content": {"application/json": {
+        "schema": answers if answers else {"type": "object"}}}}
 
 
-SLUG = {"name": "slug", "in": "path", "required": True, "schema": {"type": "string"},
-        "example": "child-abuse-and-the-internet"}
-VERSION = {"name": "version", "in": "path", "required": True, "schema": {"type": "string"}}
-CONCERN_ID = {"name": "concern_id", "in": "path", "required": True, "schema": {"type": "string"}}
-ACTION = {"name": "action", "in": "path", "required": True, "schema": {"type": "string"},
-          "description": "The recommended action's id, as in tracked_actions."}
-CASE_REFERENCE = {"name": "case_reference", "in": "path", "required": True, "schema": {"type": "string"}}
-CHANGE = [400, 401, 403, 404, 409, 413, 415, 422]
-class Csv:
-    """Marks an operation whose answer is a CSV file, not JSON."""
-
-
-PERSON_ID = {"name": "person_id", "in": "path", "required": True, "schema": {"type": "integer"}}
-TEAM_ID = {"name": "team_id", "in": "path", "required": True, "schema": {"type": "integer"}}
-SIGN_IN_STEP = [400, 401, 403, 413, 415, 422, 429]
-
-# (method, path, summary, request body schema, query args schema, 2xx schema, path params, error statuses)
-OPERATIONS = [
-    ("get", "/api/health", "Liveness and database check", None, None, HealthSchema, [], [503]),
-    ("get", "/api/procedures", "Procedures and their versions", None, None, ProcedureListSchema, [], []),
-    ("get", "/api/procedures/{slug}", "The current version's document (ETag, gzip)", None, None, None, [SLUG], [404]),
-    ("get", "/api/procedures/{slug}/versions/{version}", "One version's document", None, None, None, [SLUG, VERSION], [404]),
-    ("post", "/api/procedures/{slug}/evaluate", "Recommended actions for answers", EvaluateRequestSchema, None, EvaluationSchema, [SLUG], [400, 404, 413, 415, 422]),
-    ("get", "/api/auth/session", "The signed-in user and a CSRF token", None, None, SessionSchema, [], []),
-    ("post", "/api/auth/login", "Sign in", LoginSchema, None, SessionSchema, [], [400, 401, 403, 413, 415, 422, 429]),
-    ("post", "/api/auth/logout", "Sign out everywhere (and at the organisation, when signed in there)", None, None, LogoutSchema, [], [401, 403]),
-    ("post", "/api/sync", "Send a batch of concern changes", SyncRequestSchema, None, SyncResponseSchema, [], [400, 401, 403, 413, 415, 422]),
-    ("get", "/api/concerns", "Concerns changed since a cursor (to a carer or worker, as AuthorConcernSchema)", None, ConcernListArgsSchema, ConcernListSchema, [], [401, 422]),
-    ("get", "/api/concerns/{concern_id}", "One concern (to its author, as AuthorConcernSchema: what they sent and its progress)", None, None, ConcernSchema, [CONCERN_ID], [401, 403, 404]),
-    ("get", "/api/concerns/{concern_id}/history", "Every revision of a concern (to its author: their own, and progress)", None, None, HistorySchema, [CONCERN_ID], [401, 403, 404]),
-    ("post", "/api/concerns/{concern_id}/acknowledge", "Acknowledge (duty manager)", AcknowledgeSchema, None, ConcernSchema, [CONCERN_ID], [400, 401, 403, 404, 409, 413, 415, 422]),
-    ("post", "/api/concerns/{concern_id}/decision", "Record the decision note (duty manager)", DecisionSchema, None, ConcernSchema, [CONCERN_ID], CHANGE),
-    ("get", "/api/concerns/{concern_id}/assignees", "Who may take the concern on (duty manager)", None, None, AssigneesSchema, [CONCERN_ID], [401, 403, 404]),
-    ("post", "/api/concerns/{concern_id}/assign", "Assign or hand over (duty manager)", AssignSchema, None, ConcernSchema, [CONCERN_ID], CHANGE),
-    ("patch", "/api/concerns/{concern_id}/actions/{action}", "A recommended action done or not needed (duty manager)", ActionUpdateSchema, None, ConcernSchema, [CONCERN_ID, ACTION], CHANGE),
-    ("post", "/api/concerns/{concern_id}/close", "Close with an outcome (duty manager)", CloseSchema, None, ConcernSchema, [CONCERN_ID], CHANGE),
-    ("post", "/api/concerns/{concern_id}/pack-prints", "Record a print of the meeting pack, before it prints", PrintRequestSchema, None, PrintRecordSchema, [CONCERN_ID], [400, 401, 403, 404, 413, 415, 422]),
-    ("get", "/api/queue", "Open concerns, most urgent and newest first (managers, admins)", None, QueueArgsSchema, QueueSchema, [], [401, 403, 422]),
-    ("get", "/api/cases/{case_reference}/chronology", "Everything that happened about one case reference", None, None, ChronologySchema, [CASE_REFERENCE], [401, 403, 404]),
-    ("get", "/api/audit", "The audit trail (admin)", None, AuditQueryArgsSchema, AuditPageSchema, [], [401, 403, 422]),
-    # Setup codes and the second factor.
-    ("post", "/api/auth/setup-code", "Set a new password with a one-time setup code", RedeemSetupCodeSchema, None, RedeemedSchema, [], SIGN_IN_STEP),
-    ("post", "/api/auth/two-step/verify", "Finish signing in with an authenticator or recovery code", CodeSchema, None, SessionSchema, [], SIGN_IN_STEP),
-    ("post", "/api/auth/two-step/enrolment", "Start setting up an authenticator (a new TOTP secret)", None, None, EnrolmentSchema, [], [401, 403, 409]),
-    ("post", "/api/auth/two-step/enrolment/confirm", "Confirm the authenticator with its first code; recovery codes", CodeSchema, None, SessionSchema, [], SIGN_IN_STEP),
-    # The admin console: admins only, with the device key.
-    ("get", "/api/admin/people", "People (admin)", None, PersonListArgsSchema, PersonListSchema, [], [401, 403, 422]),
-    ("post", "/api/admin/people", "Create a local account; its setup code, shown once (admin)", PersonCreateSchema, None, SetupCodeSchema, [], CHANGE),
-    ("get", "/api/admin/people/{person_id}", "One person (admin)", None, None, AdminPersonSchema, [PERSON_ID], [401, 403, 404]),
-    ("patch", "/api/admin/people/{person_id}", "Change name, role or team (admin)", PersonUpdateSchema, None, AdminPersonSchema, [PERSON_ID], CHANGE),
-    ("post", "/api/admin/people/{person_id}/deactivate", "Deactivate: sessions end, device keys go, the phone wipes (admin)", None, None, AdminPersonSchema, [PERSON_ID], CHANGE),
-    ("post", "/api/admin/people/{person_id}/reactivate", "Reactivate: they can sign in again; what the deactivation ended stays ended (admin)", None, None, AdminPersonSchema, [PERSON_ID], CHANGE),
-    ("post", "/api/admin/people/{person_id}/end-sessions", "End every session of a person (admin)", None, None, AdminPersonSchema, [PERSON_ID], CHANGE),
-    ("post", "/api/admin/people/{person_id}/setup-code", "A new setup code, shown once (admin)", None, None, SetupCodeSchema, [PERSON_ID], CHANGE),
-    ("post", "/api/admin/people/{person_id}/second-factor/reset", "Remove a lost authenticator (admin)", None, None, AdminPersonSchema, [PERSON_ID], CHANGE),
-    ("post", "/api/admin/people/{person_id}/unlink-organisation", "Unlink from single sign-on: a local account, set up with a setup code (admin)", None, None, AdminPersonSchema, [PERSON_ID], CHANGE),
-    ("get", "/api/admin/teams", "Teams (admin)", None, None, AdminTeamListSchema, [], [401, 403]),
-    ("post", "/api/admin/teams", "Create a team (admin)", TeamCreateSchema, None, AdminTeamSchema, [], CHANGE),
-    ("get", "/api/admin/teams/{team_id}", "One team (admin)", None, None, AdminTeamSchema, [TEAM_ID], [401, 403, 404]),
-    ("patch", "/api/admin/teams/{team_id}", "Rename; duty desk and out-of-hours numbers (admin)", TeamUpdateSchema, None, AdminTeamSchema, [TEAM_ID], CHANGE),
-    ("get", "/api/admin/audit", "The audit log by person, concern and date (admin; audited)", None, AuditArgsSchema, AdminAuditPageSchema, [], [401, 403, 422]),
-    ("get", "/api/admin/audit.csv", "The same as CSV, formulas neutralised (admin; audited)", None, AuditArgsSchema, Csv, [], [401, 403, 422]),
-    # A duty manager's own team.
-    ("get", "/api/team/people", "Carers and field workers of my team (duty manager)", None, None, TeamPeopleSchema, [], [401, 403]),
-    ("post", "/api/team/people/{person_id}/setup-code", "A setup code for one of them, shown once (duty manager)", None, None, SetupCodeSchema, [PERSON_ID], CHANGE),
-]
-
-EXTRA_OPERATIONS: list = []  # other features append theirs (same tuple shape) at import time
-
-
-def _operation(summary, body, query, ok, params, errors) -> dict:
-    responses = {"200": {"description": "OK", "content": {"text/csv": {"schema": {"type": "string"}}}}
-                 if ok is Csv else
-                 {"description": "OK", "content": {"application/json": {"schema": ok}}}
-                 if ok else {"description": "OK", "content": {"application/json": {"schema": {"type": "object"}}}}}
-    # Any request can be malformed (e.g. a NUL in the query string) or meet a server fault.
-    for status in sorted(set(errors) | {400, 500}):
+def _operation(declared: Declaration, parameters: list[dict]) -> dict:
+    errors = set(declared.errors) | ALWAYS
+    errors |= WITH_BODY if declared.body else set()
+    errors |= WITH_QUERY if declared.query else set()
+    errors |= WITH_DEVICE_KEY if declared.device_key else set()
+    responses = {"200": _answer(declared.answers)}
+    for status in sorted(errors):
         responses[str(status)] = {"description": "Error", "content": {"application/json": {"schema": ErrorSchema}}}
-    operation = {"summary": summary, "responses": responses, "parameters": list(params)}
-    if query:
-        operation["parameters"].append({"in": "query", "schema": query})
-    if body:
-        operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": body}}}
+    operation = {"summary": declared.summary, "responses": responses, "parameters": parameters}
+    if declared.device_key:
+        operation["description"] = "Needs the device key (X-SafeVisit-Device)."
+    if declared.query:
+        operation["parameters"].append({"in": "query", "schema": declared.query})
+    if declared.body:
+        operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": declared.body}}}
     return operation
 
 
-@lru_cache(maxsize=1)
-def build() -> dict:
+def _path(rule: str, declared: Declaration) -> tuple[str, list[dict]]:
+    """Flask's /a/<int:b> as OpenAPI's /a/{b}, with b's parameter."""
+    parameters = []
+    for converter, name in PARAMETER.findall(rule):
+        parameter = {"name": name, "in": "path", "required": True,
+                     "schema": {"type": "integer" if converter == "int" else "string"}}
+        parameters.append({**parameter, **declared.path.get(name, {})})
+    return PARAMETER.sub(r"{\2}", rule), parameters
+
+
+def undeclared(app: Flask) -> list[str]:
+    """/api routes whose view declares nothing (the document itself aside)."""
+    return [rule.endpoint for rule in app.url_map.iter_rules()
+            if rule.rule.startswith("/api/") and rule.endpoint != "openapi.openapi_document"
+            and declaration_of(app.view_functions[rule.endpoint]) is None]
+
+
+def build(app: Flask) -> dict:
     spec = APISpec(title="SafeVisit API", version="1", openapi_version="3.0.3",
                    plugins=[MarshmallowPlugin()],
                    info={"description": "Every error has the shape of ErrorSchema. State-changing "
@@ -135,9 +85,17 @@ def build() -> dict:
                                         "need X-SafeVisit-Device, the device_key of the login answer "
                                         "(else 401 device_locked)."})
     spec.components.schema("Error", schema=ErrorSchema)
+    missing = undeclared(app)
+    if missing:
+        raise RuntimeError("API routes without a declaration (backend/api.py): " + ", ".join(missing))
     paths: dict[str, dict] = {}
-    for method, path, summary, body, query, ok, params, errors in OPERATIONS + EXTRA_OPERATIONS:
-        paths.setdefault(path, {})[method] = _operation(summary, body, query, ok, params, errors)
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
+        if not rule.rule.startswith("/api/") or rule.endpoint == "openapi.openapi_document":
+            continue
+        declared = declaration_of(app.view_functions[rule.endpoint])
+        path, parameters = _path(rule.rule, declared)
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            paths.setdefault(path, {})[method.lower()] = _operation(declared, [dict(p) for p in parameters])
     for path, operations in paths.items():
         spec.path(path=path, operations=operations)
     return spec.to_dict()
@@ -145,4 +103,7 @@ def build() -> dict:
 
 @bp.get("/api/openapi.json")
 def openapi_document():
-    return build()
+    app = current_app._get_current_object()
+    if "openapi" not in app.extensions:  # built once per app: routes do not change after start
+        app.extensions["openapi"] = build(app)
+    return app.extensions["openapi"]

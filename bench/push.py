@@ -142,7 +142,7 @@ def main():
 def run(args):
 
     from backend.push import keys
-    from backend.push.worker import Worker
+    from backend.alerts.worker import Worker
 
     parent, child = multiprocessing.get_context("spawn").Pipe()
     process = multiprocessing.get_context("spawn").Process(

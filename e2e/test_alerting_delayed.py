@@ -10,7 +10,7 @@ from sqlalchemy import delete
 
 from backend.extensions import db
 from backend.push.heartbeats import WorkerHeartbeat
-from backend.procedures.models import utcnow
+from backend.clock import utcnow
 
 from .conftest import PHONE, screenshot, sign_in
 from .test_outbox_and_queue import fill_grooming_concern

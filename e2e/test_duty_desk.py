@@ -17,10 +17,10 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 from sqlalchemy import select
 
+from backend.alerts.models import AlertJob, Escalation
+from backend.alerts.worker import Worker, drain_once
 from backend.audit.models import AuditEvent
 from backend.extensions import db
-from backend.push.models import AlertJob, Escalation
-from backend.push.worker import Worker, drain_once
 
 from .conftest import PHONE, screenshot, serious_violations, sign_in
 from .test_push_alerts import (live_server, manager_page, notifications, receiver,  # noqa: F401 (fixtures)

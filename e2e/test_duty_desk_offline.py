@@ -15,10 +15,10 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
+from backend.alerts.worker import drain_once
 from backend.concerns.models import Concern
 from backend.extensions import db
 from backend.push.models import PushSubscription
-from backend.push.worker import drain_once
 
 from .conftest import PHONE, screenshot, serious_violations, sign_in, unlock
 from .test_push_alerts import (live_server, manager_page, notifications, receiver,  # noqa: F401 (fixtures)

@@ -29,9 +29,9 @@ from playwright.sync_api import expect
 from sqlalchemy import delete, select
 
 from backend.accounts.models import User
+from backend.alerts.worker import drain_once
 from backend.extensions import db
 from backend.push.models import PushSubscription
-from backend.push.worker import drain_once
 from tests.conftest import ApiClient
 from tests.push_support import Receiver, urgent_change
 from tests.waiting import wait_until

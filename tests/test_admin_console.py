@@ -1,4 +1,4 @@
-"""Issue 13, item 4: the admin console's API. Only admins (MANAGE_PEOPLE) reach /api/admin, with
+"""The admin console's API. Only admins (MANAGE_PEOPLE) reach /api/admin, with
 the device key; every input is validated; people get setup codes, never passwords; deactivation
 ends sessions and revokes device keys; the audit log is searchable and exported as safe CSV."""
 import csv
@@ -290,7 +290,7 @@ def test_teams_are_created_renamed_and_given_their_numbers(app, device):
 
 
 def test_an_admin_sets_the_office_hours_that_choose_the_number_a_phone_offers(app, device):
-    """Issue 14: the out-of-hours number outside the team's office hours, which are configurable
+    """The out-of-hours number outside the team's office hours, which are configurable
     (set by admins). The phone chooses with these (pwa/js/office-hours.js), so they reach it."""
     admin = device("admin")
     _, north = ids(app)

@@ -10,8 +10,8 @@ from backend import create_app
 from backend.audit.models import AuditEvent
 from backend.concerns.models import Concern
 from backend.extensions import db
-from backend.push.models import AlertJob
-from backend.push.worker import Worker
+from backend.alerts.models import AlertJob
+from backend.alerts.worker import Worker
 from tests.conftest import DEMO_PASSWORD, ApiClient, base_config
 from tests.push_support import push_app, receiver, signed_in, urgent_change  # noqa: F401 (fixtures)
 

@@ -6,10 +6,11 @@ import uuid
 from sqlalchemy import select
 
 from backend.accounts.models import User
+from backend.alerts.models import AlertJob
+from backend.alerts.worker import drain_once
 from backend.extensions import db
 from backend.push import health
-from backend.push.models import AlertJob, PushSubscription
-from backend.push.worker import drain_once
+from backend.push.models import PushSubscription
 from tests.push_support import push_app, receiver, signed_in, urgent_change  # noqa: F401
 
 

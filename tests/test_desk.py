@@ -5,10 +5,10 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
+from backend.alerts.models import AlertJob
 from backend.audit.models import AuditEvent
 from backend.concerns.models import Concern
 from backend.extensions import db
-from backend.push.models import AlertJob
 from tests.test_sync import change, sync
 
 URGENT = {"case_reference": "CR-D1", "concern_specific_child": True}

@@ -6,9 +6,9 @@ import uuid
 import pytest
 from sqlalchemy import func, select
 
+from backend.alerts.worker import drain_once
 from backend.concerns.models import Concern, ConcernRevision
 from backend.extensions import db
-from backend.push.worker import drain_once
 from tests.push_support import push_app, receiver, signed_in, urgent_change  # noqa: F401
 
 

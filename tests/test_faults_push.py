@@ -5,9 +5,9 @@ import uuid
 
 from sqlalchemy import select
 
+from backend.alerts.models import AlertJob
+from backend.alerts.worker import Worker
 from backend.extensions import db
-from backend.push.models import AlertJob
-from backend.push.worker import Worker
 from tests.waiting import wait_until
 from tests.push_support import receiver, push_app, signed_in, urgent_change  # noqa: F401 (fixtures)
 

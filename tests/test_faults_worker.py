@@ -11,7 +11,7 @@ import uuid
 from sqlalchemy import select
 
 from backend.extensions import db
-from backend.push.models import AlertJob
+from backend.alerts.models import AlertJob
 from tests.push_support import push_app, receiver, signed_in, urgent_change  # noqa: F401 (fixtures)
 from tests.waiting import wait_until
 from tests.worker_process import WorkerProcess

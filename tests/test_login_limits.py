@@ -1,4 +1,4 @@
-"""Issue 12, item 3: nobody can lock a named manager out. Failures count per account and
+"""Nobody can lock a named manager out. Failures count per account and
 address; a browser that signed in to the account before has its own allowance; a guesser
 spread over many addresses is slowed account-wide, but never the manager's known browsers."""
 from tests.conftest import DEMO_PASSWORD, ApiClient

@@ -4,7 +4,7 @@ import uuid
 
 from prometheus_client.parser import text_string_to_metric_families
 
-from backend.push.worker import Worker
+from backend.alerts.worker import Worker
 from tests.push_support import push_app, receiver, signed_in, urgent_change  # noqa: F401 (fixtures)
 
 TOKEN = "metrics-token-for-the-tests-0123456789"

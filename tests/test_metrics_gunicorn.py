@@ -33,10 +33,18 @@ def test_every_process_counts_into_one_scrape(app, tmp_path):
             # A connection of its own each time: the requests spread over the processes.
             return requests.get(server.url + "/api/health", headers={"Connection": "close"}, timeout=30).status_code
 
+        def writers() -> int:
+            # Each process that counted a request wrote its own file (one per kind of metric).
+            return len({path.name.rsplit("_", 1)[1] for path in metrics_dir.glob("counter_*.db")})
+
+        # Which process accepts a connection is the kernel's choice: on a loaded machine one
+        # process can take a whole burst. Send bursts until at least two have served some.
+        sent = 0
         with ThreadPoolExecutor(max_workers=6) as pool:
-            assert set(pool.map(one, range(60))) == {200}
-        assert health_requests(server.url) - before == 60
-        # Several processes wrote samples (one file each per kind of metric).
-        assert len({path.name.rsplit("_", 1)[1] for path in metrics_dir.glob("counter_*.db")}) >= 2
+            while sent < 600 and (sent == 0 or writers() < 2):
+                assert set(pool.map(one, range(60))) == {200}
+                sent += 60
+        assert writers() >= 2
+        assert health_requests(server.url) - before == sent
     finally:
         server.stop()

@@ -12,9 +12,9 @@ import uuid
 
 from sqlalchemy import select
 
+from backend.alerts.models import AlertJob
+from backend.alerts.worker import drain_once
 from backend.extensions import db
-from backend.push.models import AlertJob
-from backend.push.worker import drain_once
 from tests.conftest import DEMO_PASSWORD
 from tests.push_support import push_app, receiver, signed_in, urgent_change, verify_vapid  # noqa: F401
 

@@ -8,12 +8,12 @@ import uuid
 
 from sqlalchemy import select
 
+from backend.alerts.models import AlertJob, Escalation
+from backend.alerts.worker import Worker, drain_once
 from backend.audit.models import AuditEvent
+from backend.clock import utcnow
 from backend.concerns.models import Concern
 from backend.extensions import db
-from backend.procedures.models import utcnow
-from backend.push.models import AlertJob, Escalation
-from backend.push.worker import Worker, drain_once
 from tests.push_support import push_app, receiver, signed_in, urgent_change  # noqa: F401
 from tests.rota_support import ids, local, put_rota, shift, team_id
 
@@ -179,7 +179,7 @@ def test_a_chain_that_does_not_parse_stops_the_start():
     import pytest
 
     from backend import create_app
-    from backend.push.escalation_chain import Step, parse
+    from backend.alerts.chain import Step, parse
     from tests.conftest import base_config
     assert parse("secondary=5+sms,admins=60") == (Step("secondary", 5, True), Step("admins", 60, False))
     for bad in ("team=20,secondary=10", "secondary=10,secondary=20", "boss=5", "team=ten",

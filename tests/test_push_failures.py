@@ -11,13 +11,14 @@ import uuid
 
 from sqlalchemy import select
 
+from backend.alerts.models import AlertJob
+from backend.alerts.worker import drain_once
 from backend.audit.models import AuditEvent
+from backend.clock import utcnow
 from backend.extensions import db
-from backend.procedures.models import utcnow
 from backend.push import delivery, keys
-from backend.push.models import AlertJob, PushSubscription
+from backend.push.models import PushSubscription
 from backend.push.transport import PushSession
-from backend.push.worker import drain_once
 from tests.push_support import push_app, receiver, signed_in, urgent_change  # noqa: F401
 from tests.waiting import wait_until
 
@@ -133,7 +134,7 @@ def test_a_receiver_that_never_answers_fails_within_the_timeout_and_the_worker_g
 
 
 def test_a_crashed_workers_claim_is_taken_over_when_its_lease_lapses(push_app, receiver, signed_in):
-    from backend.push import queue
+    from backend.alerts.channels import webpush as queue
     alert(push_app, receiver, signed_in, "orphan")
     now = utcnow()
     with push_app.app_context():

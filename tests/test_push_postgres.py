@@ -13,10 +13,11 @@ from sqlalchemy import func, select, text
 
 from backend import create_app
 from backend.accounts.models import User
+from backend.alerts import wakeup
+from backend.alerts.models import AlertJob
+from backend.alerts.worker import Worker
 from backend.extensions import db
-from backend.push.models import AlertJob, PushSubscription
-from backend.push import wakeup
-from backend.push.worker import Worker
+from backend.push.models import PushSubscription
 from tests.conftest import TEST_DATABASE_URL, base_config
 from tests.push_support import push_app, receiver, signed_in, urgent_change  # noqa: F401
 from tests.waiting import wait_until
@@ -110,7 +111,7 @@ def _listening_backends(app) -> list[int]:
 
 def test_a_notification_lost_while_the_worker_reconnects_is_caught_by_the_fallback_poll(
         push_app, receiver, signed_in, monkeypatch):
-    """Issue 15: the worker's LISTEN connection is cut and cannot come back (PostgreSQL
+    """The worker's LISTEN connection is cut and cannot come back (PostgreSQL
     refusing it), so the NOTIFY of the next alert reaches nobody. The worker's slow
     poll still finds the job; the alert arrives, once, and the worker listens again after."""
     manager, device = signed_in("manager"), signed_in("worker")

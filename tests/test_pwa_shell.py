@@ -135,7 +135,7 @@ def _collapse(parts: list[str]) -> list[str]:
 
 
 def test_what_the_first_screen_needs_is_fetched_at_once_and_pages_load_when_opened(client):
-    """Issue 15: index.html preloads exactly the modules app.js needs before its first screen
+    """Index.html preloads exactly the modules app.js needs before its first screen
     (so they are fetched together, not level by level), and no page of the app is among them:
     each page's module is imported when first routed to."""
     needed, todo = set(), ["/js/app.js"]

@@ -8,8 +8,8 @@ from sqlalchemy import text, update
 from backend import create_app
 from backend.extensions import db
 from backend.push.heartbeats import WorkerHeartbeat
-from backend.procedures.models import utcnow
-from backend.push.worker import Worker
+from backend.clock import utcnow
+from backend.alerts.worker import Worker
 from tests.conftest import base_config
 from tests.push_support import push_app, receiver, signed_in, urgent_change  # noqa: F401 (fixtures)
 

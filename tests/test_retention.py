@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import func, select, update
 
 from backend.audit.models import AuditEvent
+from backend.clock import utcnow
 from backend.concerns.models import Concern, ConcernRevision
 from backend.extensions import db
-from backend.procedures.models import utcnow
 from backend.records import purge, retention
 from backend.records.models import LegalHold, Tombstone
 from tests.conftest import TEST_DATABASE_URL
@@ -72,10 +72,11 @@ def test_durations_and_schedule():
 
 
 def test_a_bad_schedule_stops_the_app(monkeypatch, tmp_path):
-    from backend.config import from_environment
+    from backend import create_app
+    from tests.conftest import base_config
     monkeypatch.setenv("SAFEVISIT_RETENTION", "closed_concerns=six years")
     with pytest.raises(retention.ScheduleError):
-        from_environment(str(tmp_path))
+        create_app(base_config("sqlite://"))
 
 
 def test_dry_run_lists_and_changes_nothing(app, runner, aged):

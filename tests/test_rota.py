@@ -6,12 +6,12 @@ import uuid
 from sqlalchemy import func, select
 
 from backend.accounts.models import Team
+from backend.alerts.models import Escalation
+from backend.alerts.recipients import duty_managers
+from backend.alerts.worker import Worker
 from backend.audit.models import AuditEvent
 from backend.concerns.models import Concern
 from backend.extensions import db
-from backend.push.alerts import duty_managers
-from backend.push.models import Escalation
-from backend.push.worker import Worker
 from backend.rota.models import Shift
 from tests.push_support import push_app, receiver, signed_in, urgent_change  # noqa: F401
 from tests.rota_support import ids, put_rota, shift, team_id

@@ -1,4 +1,4 @@
-"""Issue 13, item 6: TOTP with one-time recovery codes for local manager and admin accounts,
+"""TOTP with one-time recovery codes for local manager and admin accounts,
 required when SAFEVISIT_REQUIRE_MFA is on. The password alone gives no session and no device
 key; a wrong code is refused and rate-limited; a code is never accepted twice; a recovery code
 works once."""

@@ -1,4 +1,4 @@
-"""Issue 13, item 5: carers get back in. A duty manager issues a one-time setup code to a carer
+"""Carers get back in. A duty manager issues a one-time setup code to a carer
 or worker of their own team (shown once, valid for a day, single use, stored hashed, audited);
 the person sets a new password with it; redemption is rate-limited like a login."""
 import datetime as dt

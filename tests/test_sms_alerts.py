@@ -13,13 +13,14 @@ import uuid
 
 from sqlalchemy import select
 
+from backend.alerts.models import SmsJob
+from backend.alerts.worker import Worker, drain_once, sms_once
 from backend.audit.models import AuditEvent
+from backend.clock import utcnow
 from backend.concerns.models import Concern
 from backend.extensions import db
-from backend.procedures.models import utcnow
 from backend.push.delivery import TITLE
-from backend.push.worker import Worker, drain_once, sms_once
-from backend.sms.models import MobileNumber, SmsJob
+from backend.sms.models import MobileNumber
 from tests.notify_support import (PUBLIC_URL, SERVICE_ID, TEMPLATE_ID, notify, sms_app,  # noqa: F401
                                   sms_signed_in, verify_mobile)
 from tests.push_support import push_app, receiver, signed_in, urgent_change  # noqa: F401

@@ -1,4 +1,4 @@
-"""Issue 13, items 1 and 2 over HTTP: the claim mapping API (admins only, validated, audited),
+"""The claim mapping API (admins only, validated, audited),
 the one-time hand-off of a sign-in to the app, the claims-to-role rules, and back-channel
 logout checked against a real provider's keys (oidc-provider, started here; see
 tests/oidc_provider.py). The whole redirect sign-in is in e2e/test_single_sign_on.py."""

@@ -45,7 +45,7 @@ def test_a_new_concern_is_applied_at_version_1(device):
 
 
 def test_an_applied_change_is_answered_with_its_version_not_the_concern_sent_back(device):
-    """Issue 15: the device has what it sent. Answers and notes do not travel back over the air
+    """The device has what it sent. Answers and notes do not travel back over the air
     (minimum data); only a conflict carries the server's copy, for the author to reconcile."""
     worker = device("worker")
     created, = sync(worker, change(notes="said on the phone"))
@@ -184,7 +184,7 @@ def statements_of(app, send) -> list[str]:
 
 
 def test_a_batch_of_new_concerns_is_written_in_one_insert_per_table(app, device):
-    """Issue 15: a statement per concern per table made a sync cost twice a health check. The
+    """A statement per concern per table made a sync cost twice a health check. The
     batch's concerns go in one INSERT, their revisions in another, their audit rows in a third,
     and their recommended actions in a fourth, whatever mix of drafts and submissions it holds
     (concerns of different shapes once went in one INSERT per shape)."""
@@ -214,7 +214,7 @@ def test_a_batch_of_new_concerns_is_written_in_one_insert_per_table(app, device)
 
 
 def test_a_batch_of_new_concerns_reads_the_user_and_device_key_together_and_no_history(app, device):
-    """Issue 15: a sync of new concerns reads the signed-in user with the device key's hash in one
+    """A sync of new concerns reads the signed-in user with the device key's hash in one
     statement, and looks for earlier changes only of concerns that exist (none here: a change id
     used before is still caught, by the unique index; test_access.py)."""
     worker = device("worker")

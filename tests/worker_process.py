@@ -34,7 +34,7 @@ class WorkerProcess:
 
 def main():
     from backend import create_app
-    from backend.push.worker import Worker
+    from backend.alerts.worker import Worker
 
     options = json.loads(os.environ["SAFEVISIT_TEST_WORKER_OPTIONS"])
     app = create_app(json.loads(os.environ["SAFEVISIT_TEST_WORKER_CONFIG"]))

@@ -51,6 +51,17 @@ def has(user: User, capability: str) -> bool:
     return capability in capabilities_of(user)
 
 
+def team_scope(user: User) -> int | None:
+    """The one team whose concerns, people, rota and re-checks `user` works with; None when
+    they work with every team (ALL_TEAMS). Every team filter on the server starts here."""
+    return None if has(user, ALL_TEAMS) else user.team_id
+
+
+def in_scope(user: User, team_id: int) -> bool:
+    scope = team_scope(user)
+    return scope is None or scope == team_id
+
+
 def audience_of(user: User | None) -> str:
     """Whose checklist this user writes: "carer" or "professional" (the evaluators' audience)."""
     return "carer" if user is not None and has(user, CARER_CHECKLIST) else "professional"

@@ -1,4 +1,5 @@
-"""`flask users create|deactivate|seed-demo|setup-code|reset-second-factor|unlink-organisation`."""
+"""`flask users create|deactivate|seed-demo|setup-code` (the console's steps on one person,
+`reset-second-factor` and `unlink-organisation`, are added to the same group by admin/cli.py)."""
 import os
 
 import click
@@ -52,7 +53,7 @@ def seed_demo_command():
         click.echo(f"  {username:<9} {role:<13} team {team}")
 
 
-def _person(username: str):
+def person_named(username: str):
     from sqlalchemy import select
 
     from .models import User
@@ -71,7 +72,7 @@ def setup_code_command(username):
     """Issue a setup code (shown once) for USERNAME, an admin included."""
     from . import setup_codes
     from ..errors import ApiError
-    user = _person(username)
+    user = person_named(username)
     if not user.active:
         raise click.ClickException(f"{username} is deactivated")
     try:
@@ -80,29 +81,3 @@ def setup_code_command(username):
         raise click.ClickException(err.message) from None
     db.session.commit()
     click.echo(f"setup code for {user.username}: {code} (until {expires_at:%Y-%m-%d %H:%M} UTC)")
-
-
-@bp.cli.command("reset-second-factor")
-@click.argument("username")
-def reset_second_factor_command(username):
-    """Remove USERNAME's authenticator and end their sessions: the next sign-in enrols again."""
-    from ..admin.people import reset_second_factor
-    user = _person(username)
-    reset_second_factor(user, user)
-    db.session.commit()
-    click.echo(f"{user.username}'s authenticator is removed and their sessions are ended")
-
-
-@bp.cli.command("unlink-organisation")
-@click.argument("username")
-def unlink_command(username):
-    """Make USERNAME a local account (no single sign-on); a setup code comes next."""
-    from ..admin.people import unlink_from_provider
-    from ..errors import ApiError
-    user = _person(username)
-    try:
-        unlink_from_provider(user, user)
-    except ApiError as err:
-        raise click.ClickException(err.message) from None
-    db.session.commit()
-    click.echo(f"{user.username} is unlinked from single sign-on; issue a setup code next")

@@ -1,4 +1,5 @@
-"""Credentials besides the password: one-time setup codes and the TOTP second factor.
+"""Credentials besides the password: one-time setup codes, the TOTP second factor, and the
+link to an identity at the organisation's provider (single sign-on).
 
 Setup codes and recovery codes are kept only as SHA-256 digests: each is at least 60 random
 bits, single use and (setup codes) short-lived, so a plain hash is enough and a copy of
@@ -7,11 +8,11 @@ compute the same codes as the authenticator app (SECURITY.md says so).
 """
 import datetime as dt
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from ..clock import utcnow
 from ..extensions import db
-from ..procedures.models import utcnow
 
 
 class SetupCode(db.Model):
@@ -48,3 +49,16 @@ class RecoveryCode(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     code_hash: Mapped[str] = mapped_column(String(64), unique=True)
     used_at: Mapped[dt.datetime | None]
+
+
+class SsoIdentity(db.Model):
+    """A SafeVisit user is this (issuer, subject) at the provider: never matched by email,
+    which a provider may let people change or reuse."""
+    __tablename__ = "sso_identities"
+    __table_args__ = (UniqueConstraint("issuer", "subject"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
+    issuer: Mapped[str] = mapped_column(String(300))
+    subject: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -1,9 +1,11 @@
-"""The one place that decides which requests need the device key, and checks it.
+"""The one place that checks the device key, on the requests whose endpoint declares it.
 
-Whole blueprints opt in by name (PERSONAL_BLUEPRINTS), so a route another feature adds to
-one of them is covered without a line of its own; a single view elsewhere opts in with
-@personal. tests/test_device_lock.py lists every /api route and fails on one that nobody has
-classified, so a new blueprint cannot slip through unnoticed. SECURITY.md lists both sides.
+An endpoint says it needs the key in its declaration (backend/api.py, `device_key=True`):
+concerns and answers, the audit trail, re-checks (concern ids and case references), the admin
+console and a manager's team (people and credentials), phone numbers, the rota, the single
+sign-on mapping. tests/test_device_lock.py lists every /api route and fails on one that nobody
+has classified, and on a route of the concerns, audit, re-check, admin or team blueprints that
+does not need the key, so a new route cannot slip through unnoticed. SECURITY.md lists both sides.
 
 The same hook keeps the idle lifetime honest: the session cookie is re-issued (its signed
 timestamp renewed) only on a request that carries the right key — that is, from an unlocked
@@ -16,26 +18,12 @@ from ..errors import ApiError
 from . import device_keys
 from .sessions import current_user_and_key
 
-# Concerns and answers (sync, lists, reads, history, decisions, and whatever else is added to
-# the blueprint), and the audit trail (who read which concern, from where).
-# procedure_rechecks lists concerns (ids, case references) a new rules revision would change.
-# admin (the console: people, teams, the audit log) and team_people (a manager's carers and
-# workers, and their setup codes) name people and hand out credentials.
-PERSONAL_BLUEPRINTS = frozenset({"concerns", "restriction", "audit", "procedure_rechecks", "admin",
-                                 "team_people"})
-
-
-def personal(view):
-    """A view outside those blueprints that shows or changes personal data (e.g. people)."""
-    view.needs_device_key = True
-    return view
-
 
 def needs_key() -> bool:
     if request.url_rule is None:  # 404 and 405 stay what they are
         return False
     view = current_app.view_functions.get(request.endpoint)
-    return request.blueprint in PERSONAL_BLUEPRINTS or getattr(view, "needs_device_key", False)
+    return getattr(view, "needs_device_key", False)
 
 
 def init_app(app: Flask) -> None:

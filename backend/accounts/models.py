@@ -5,8 +5,8 @@ import enum
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..clock import utcnow
 from ..extensions import db
-from ..procedures.models import utcnow
 
 
 class Role(str, enum.Enum):

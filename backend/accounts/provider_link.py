@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from ..errors import ApiError
 from ..extensions import db
+from .credential_models import SsoIdentity
 from .models import User
 
 SIGNS_IN_AT_PROVIDER = ("{name} signs in with the organisation's account, so SafeVisit keeps no password "
@@ -17,7 +18,6 @@ SIGNS_IN_AT_PROVIDER = ("{name} signs in with the organisation's account, so Saf
 
 
 def linked_to_provider(user: User) -> bool:
-    from ..sso.models import SsoIdentity  # the sso package builds on accounts, not the reverse
     return db.session.scalar(select(SsoIdentity.id).filter_by(user_id=user.id)) is not None
 
 

@@ -7,6 +7,13 @@ class TeamSchema(Schema):
     name = fields.Str(dump_only=True)
 
 
+class PersonSchema(Schema):
+    """A person as every other answer names them."""
+    id = fields.Int(dump_only=True)
+    username = fields.Str(dump_only=True)
+    display_name = fields.Str(dump_only=True)
+
+
 class TeamContactSchema(TeamSchema):
     """The signed-in user's own team: with the numbers the phone keeps for immediate danger."""
     duty_phone = fields.Str(dump_only=True, allow_none=True)
@@ -20,26 +27,27 @@ class TeamContactSchema(TeamSchema):
     time_zone = fields.Str(dump_only=True, metadata={"description": "IANA time zone of the team."})
 
 
-class UserSchema(Schema):
-    id = fields.Int(dump_only=True)
-    username = fields.Str(dump_only=True)
-    display_name = fields.Str(dump_only=True)
+class AccountSchema(PersonSchema):
+    """A person with their role and team, as their own session and the admin console show them."""
     role = fields.Str(dump_only=True)
+    team = fields.Nested(TeamSchema, dump_only=True)
+    two_step = fields.Method("_two_step", dump_only=True, metadata={
+        "description": "Whether this person signs in with an authenticator code (TOTP) too."})
+
+    def _two_step(self, user) -> bool:
+        from .second_factor import enrolled  # schemas stay importable without models
+        return enrolled(user)
+
+
+class UserSchema(AccountSchema):
     team = fields.Nested(TeamContactSchema, dump_only=True)
     on_duty = fields.Bool(dump_only=True)
     capabilities = fields.Method("_capabilities", dump_only=True, metadata={
         "description": "What this user may do (backend/accounts/capabilities.py); the PWA reads it."})
 
-    two_step = fields.Method("_two_step", dump_only=True, metadata={
-        "description": "Whether this person signs in with an authenticator code (TOTP) too."})
-
     def _capabilities(self, user) -> list[str]:
-        from .capabilities import capabilities_of  # schemas stay importable without models
+        from .capabilities import capabilities_of
         return capabilities_of(user)
-
-    def _two_step(self, user) -> bool:
-        from .second_factor import enrolled
-        return enrolled(user)
 
 
 class LoginSchema(Schema):

@@ -18,9 +18,9 @@ import pyotp
 from flask import current_app, session
 from sqlalchemy import delete, or_, select, update
 
+from ..clock import utcnow
 from ..errors import ApiError
 from ..extensions import db
-from ..procedures.models import utcnow
 from . import device_keys
 from .capabilities import TWO_STEP_SIGN_IN, has
 from .credential_models import RecoveryCode, TotpFactor

@@ -14,9 +14,9 @@ import secrets
 from sqlalchemy import delete, select, update
 
 from ..audit.log import record
+from ..clock import utcnow
 from ..errors import ApiError
 from ..extensions import db
-from ..procedures.models import utcnow
 from .credential_models import SetupCode
 from .models import User
 from .provider_link import refuse_if_linked

@@ -3,10 +3,11 @@
 from flask import Blueprint, current_app, request
 from flask_wtf.csrf import generate_csrf
 
+from .. import api
+from ..api import declare
 from ..audit.log import record
 from ..errors import ApiError
 from ..extensions import db, limiter
-from ..requests import json_body
 from . import attempts, login_limits, second_factor, setup_codes
 from .capabilities import TWO_STEP_SIGN_IN, has
 from .schemas import CodeSchema, EnrolmentSchema, RedeemedSchema, RedeemSetupCodeSchema, SessionSchema
@@ -31,8 +32,10 @@ def _address() -> str:
 @attempts.counted(
     attempts.Allowance("LOGIN_LIMIT_PER_ACCOUNT", lambda: f"setup-code:{login_limits.account()}:{_address()}"),
     attempts.Allowance("LOGIN_LIMIT_ACCOUNT_WIDE", lambda: f"setup-code-account:{login_limits.account()}"))
+@declare("Set a new password with a one-time setup code",
+         body=RedeemSetupCodeSchema, answers=RedeemedSchema, errors=[401, 403, 429])
 def redeem_setup_code():
-    body = json_body(RedeemSetupCodeSchema())
+    body = api.body()
     try:
         user = setup_codes.redeem(body["username"], body["code"], body["password"])
     except ApiError:
@@ -64,6 +67,7 @@ def _limited(view):
 
 
 def _refuse(user) -> None:
+    db.session.rollback()  # nothing the wrong code's step began is kept; only the refusal
     record("second_factor_refused", "user", str(user.id), user=user)
     db.session.commit()
     raise ApiError(401, WRONG_CODE, "invalid_code")
@@ -71,12 +75,13 @@ def _refuse(user) -> None:
 
 @bp.post("/two-step/verify")
 @_limited
+@declare("Finish signing in with an authenticator or recovery code",
+         body=CodeSchema, answers=SessionSchema, errors=[401, 403, 429])
 def verify_second_factor():
-    body = json_body(CodeSchema())
+    code = api.body()["code"]
     user = second_factor.require_pending(second_factor.CODE)
-    used = second_factor.verify(user, body["code"])
+    used = second_factor.verify(user, code)
     if used is None:
-        db.session.rollback()
         _refuse(user)
     return complete_sign_in(user, detail={"second_factor": used})
 
@@ -98,6 +103,8 @@ def _enrolling_user():
 
 
 @bp.post("/two-step/enrolment")
+@declare("Start setting up an authenticator (a new TOTP secret)",
+         answers=EnrolmentSchema, errors=[401, 403, 409])
 def begin_enrolment():
     user, _ = _enrolling_user()
     secret, uri = second_factor.begin_enrolment(user)
@@ -107,12 +114,13 @@ def begin_enrolment():
 
 @bp.post("/two-step/enrolment/confirm")
 @_limited
+@declare("Confirm the authenticator with its first code; recovery codes",
+         body=CodeSchema, answers=SessionSchema, errors=[401, 403, 429])
 def confirm_enrolment():
-    body = json_body(CodeSchema())
+    body = api.body()
     user, signing_in = _enrolling_user()
     codes = second_factor.confirm_enrolment(user, body["code"].strip())
     if codes is None:
-        db.session.rollback()
         _refuse(user)
     record("enrol_second_factor", "user", str(user.id), user=user)
     if signing_in:

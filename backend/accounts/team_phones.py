@@ -42,6 +42,16 @@ def set_phones(name: str, duty: str | None, out_of_hours: str | None, office_hou
     return team
 
 
+def _committed(change, *args) -> Team:
+    """Run a command's change and commit it; a value it refuses is the command's error."""
+    try:
+        row = change(*args)
+    except ValueError as err:
+        raise click.ClickException(str(err)) from None
+    db.session.commit()
+    return row
+
+
 @bp.cli.command("set-phones")
 @click.argument("team")
 @click.option("--duty", help="Duty desk number, in office hours. An empty string clears it.")
@@ -49,11 +59,7 @@ def set_phones(name: str, duty: str | None, out_of_hours: str | None, office_hou
 @click.option("--office-hours", help='When the duty desk answers, e.g. "Monday to Friday, 9am to 5pm".')
 def set_phones_command(team, duty, out_of_hours, office_hours):
     """Set the numbers a team's phones show (and keep offline) when a child is in danger."""
-    try:
-        row = set_phones(team, duty, out_of_hours, office_hours)
-    except ValueError as err:
-        raise click.ClickException(str(err)) from None
-    db.session.commit()
+    row = _committed(set_phones, team, duty, out_of_hours, office_hours)
     click.echo(f"team {row.name}: duty desk {row.duty_phone or '(none)'}, "
                f"out of hours {row.out_of_hours_phone or '(none)'}, office hours {row.office_hours or '(none)'}")
 
@@ -84,11 +90,7 @@ def set_office_hours(name: str, days: str | None, opens: str | None, closes: str
 @click.option("--clear", is_flag=True, help="No office hours: the phone shows both numbers.")
 def set_office_hours_command(team, days, opens, closes, time_zone, clear):
     """Set when the duty desk answers; outside these hours phones offer the out-of-hours number."""
-    try:
-        row = set_office_hours(team, days, opens, closes, time_zone, clear)
-    except ValueError as err:
-        raise click.ClickException(str(err)) from None
-    db.session.commit()
+    row = _committed(set_office_hours, team, days, opens, closes, time_zone, clear)
     hours = (office_hours.describe(row.office_days, row.office_opens, row.office_closes)
              if row.office_days else "(none)")
     click.echo(f"team {row.name}: office hours {hours}, time zone {row.time_zone}")

@@ -3,11 +3,12 @@ from flask import Blueprint, current_app, session
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import select
 
+from .. import api
+from ..api import declare
 from ..audit.log import record
 from ..errors import ApiError
 from ..extensions import db, limiter
-from ..requests import json_body
-from . import attempts, login_limits, second_factor
+from . import attempts, events, login_limits, second_factor
 from .models import User
 from .provider_link import linked_to_provider
 from .passwords import dummy_verify, verify_password
@@ -18,6 +19,7 @@ bp = Blueprint("auth", __name__, url_prefix="/api/auth")
 
 
 @bp.get("/session")
+@declare("The signed-in user and a CSRF token", answers=SessionSchema)
 def get_session():
     ended = None
     try:
@@ -50,8 +52,9 @@ def _refuse_password():
     attempts.Allowance("LOGIN_LIMIT_PER_ACCOUNT", login_limits.failure_key),
     attempts.Allowance("LOGIN_LIMIT_ACCOUNT_WIDE", login_limits.account_key,
                        exempt_when=login_limits.is_known_browser))
+@declare("Sign in", body=LoginSchema, answers=SessionSchema, errors=[401, 403, 429])
 def login():
-    body = json_body(LoginSchema())
+    body = api.body()
     user = db.session.scalar(select(User).filter_by(username=body["username"].strip().lower()))
     if user is None or not user.active or linked_to_provider(user):
         # The same time as a real check, so timing tells apart no kind of account; and a
@@ -83,10 +86,11 @@ def complete_sign_in(user: User, detail: dict | None = None, recovery_codes: lis
 
 
 @bp.post("/logout")
+@declare("Sign out everywhere", answers=LogoutSchema, errors=[401, 403])
 def logout():
     user = require_user()
-    from ..sso import sign_out  # single sign-on builds on accounts, not the reverse
-    at_provider = sign_out.url()
+    # Read before the session is cleared (single sign-on keeps the ID token in it).
+    at_provider = next((url for _, url in events.signing_out.send(user) if url), None)
     end_all_sessions(user)
     record("logout", "user", str(user.id), user=user)
     db.session.commit()

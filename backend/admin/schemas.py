@@ -4,6 +4,7 @@ import datetime as dt
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from ..accounts.models import Role
+from ..accounts.schemas import AccountSchema, TeamSchema
 from ..accounts.team_phones import check_phone
 from ..fields import UtcDateTime
 
@@ -21,17 +22,7 @@ def _phone(value):
         raise ValidationError(str(err)) from None
 
 
-class TeamRefSchema(Schema):
-    id = fields.Int(dump_only=True)
-    name = fields.Str(dump_only=True)
-
-
-class AdminPersonSchema(Schema):
-    id = fields.Int(dump_only=True)
-    username = fields.Str(dump_only=True)
-    display_name = fields.Str(dump_only=True)
-    role = fields.Str(dump_only=True)
-    team = fields.Nested(TeamRefSchema, dump_only=True)
+class AdminPersonSchema(AccountSchema):
     active = fields.Bool(dump_only=True)
     two_step = fields.Method("_two_step", dump_only=True, metadata={
         "description": "Whether they sign in with an authenticator code too."})
@@ -83,9 +74,7 @@ class SetupCodeSchema(Schema):
     person = fields.Nested(AdminPersonSchema, dump_only=True)
 
 
-class AdminTeamSchema(Schema):
-    id = fields.Int(dump_only=True)
-    name = fields.Str(dump_only=True)
+class AdminTeamSchema(TeamSchema):
     duty_phone = fields.Str(dump_only=True, allow_none=True)
     out_of_hours_phone = fields.Str(dump_only=True, allow_none=True)
     office_hours = fields.Str(dump_only=True, allow_none=True)
@@ -142,16 +131,21 @@ class AuditArgsSchema(Schema):
             raise ValidationError("The last day is before the first.", "to")
 
 
-class AdminAuditEventSchema(Schema):
+class AuditEventSchema(Schema):
+    """One event of the audit trail, as /api/audit lists it."""
     id = fields.Int(dump_only=True)
     at = UtcDateTime(dump_only=True)
     user_id = fields.Int(dump_only=True, allow_none=True)
-    username = fields.Str(dump_only=True, allow_none=True)
     action = fields.Str(dump_only=True)
     object_type = fields.Str(dump_only=True)
     object_id = fields.Str(dump_only=True)
     address = fields.Str(dump_only=True, allow_none=True)
     detail = fields.Str(dump_only=True, allow_none=True)
+
+
+class AdminAuditEventSchema(AuditEventSchema):
+    """... and as the console's search shows it, with who it was."""
+    username = fields.Str(dump_only=True, allow_none=True)
 
 
 class AdminAuditPageSchema(Schema):

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from ..accounts import setup_codes
 from ..accounts.capabilities import ISSUE_SETUP_CODES, require
 from ..accounts.models import Role, User
+from ..api import declare
 from ..audit.log import record
 from ..errors import ApiError
 from ..extensions import db
@@ -24,6 +25,8 @@ def _team_people(manager: User):
 
 
 @bp.get("/people")
+@declare("Carers and field workers of my team (duty manager)",
+         answers=TeamPeopleSchema, errors=[403], device_key=True)
 def list_team_people():
     manager = require(ISSUE_SETUP_CODES)
     found = db.session.scalars(_team_people(manager).order_by(User.display_name, User.id)).all()
@@ -33,6 +36,8 @@ def list_team_people():
 
 
 @bp.post("/people/<int:person_id>/setup-code")
+@declare("A setup code for one of them, shown once (duty manager)",
+         answers=SetupCodeSchema, errors=[403, 404, 409, 413, 415, 422], device_key=True)
 def issue_setup_code(person_id):
     manager = require(ISSUE_SETUP_CODES)
     person = (db.session.scalar(_team_people(manager).where(User.id == person_id))

@@ -1,21 +1,23 @@
 """Who may see which concern: the one place that decides."""
 from sqlalchemy import Select, select
 
+from ..accounts.capabilities import READ_QUEUE, has, team_scope
 from ..accounts.models import User
 from ..errors import ApiError
 from ..extensions import db
 from .models import Concern
 from .restriction import require_readable
+from .status import Status
 
 
 def visible_to(user: User) -> Select:
     """Carers and workers: their own. Managers: their team's, once submitted. Admins: all submitted."""
     query = select(Concern)
-    if user.is_admin:
-        return query.where(Concern.status != "draft")
-    if user.is_manager:
-        return query.where(Concern.team_id == user.team_id, Concern.status != "draft")
-    return query.where(Concern.author_id == user.id)
+    if not has(user, READ_QUEUE):
+        return query.where(Concern.author_id == user.id)
+    query = query.where(Concern.status != Status.DRAFT)
+    scope = team_scope(user)
+    return query if scope is None else query.where(Concern.team_id == scope)
 
 
 def get_visible(user: User, concern_id: str) -> Concern:

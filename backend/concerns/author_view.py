@@ -10,9 +10,9 @@ from marshmallow import Schema, fields
 
 from ..accounts import capabilities
 from ..accounts.models import User
-from ..accounts.schemas import TeamSchema
 from ..fields import UtcDateTime
 from ..procedures.schemas import RecommendedActionSchema
+from .concern_core import ConcernCoreSchema
 from .lifecycle import Status
 
 # The author's words for where their concern stands: draft, received, acknowledged, closed.
@@ -44,38 +44,16 @@ def progress(status: str) -> str:
     return PROGRESS.get(status, status)
 
 
-class AuthorPersonSchema(Schema):
-    id = fields.Int(dump_only=True)
-    username = fields.Str(dump_only=True)
-    display_name = fields.Str(dump_only=True)
-
-
-class AuthorConcernSchema(Schema):
-    """A concern as its author sees it."""
-    id = fields.Str(dump_only=True)
-    case_reference = fields.Str(dump_only=True)
-    procedure = fields.Str(dump_only=True)
-    procedure_version = fields.Str(dump_only=True)
-    answers = fields.Dict(dump_only=True)
-    notes = fields.Str(dump_only=True)
+class AuthorConcernSchema(ConcernCoreSchema):
+    """A concern as its author sees it: the core, and where it stands in their words."""
     status = fields.Function(lambda c: author_status(c.status), dump_only=True, metadata={
         "description": "draft, submitted, acknowledged or closed (an assigned concern reads acknowledged)."})
     progress = fields.Function(lambda c: progress(c.status), dump_only=True, metadata={
         "description": "In words: draft, received, acknowledged, closed."})
     progress_label = fields.Function(lambda c: PROGRESS_WORDS[progress(c.status)], dump_only=True)
-    urgency = fields.Str(dump_only=True, allow_none=True)
     actions = fields.List(fields.Nested(RecommendedActionSchema), dump_only=True, metadata={
         "description": "The recommendations at the time, as the author saw them."})
-    author = fields.Nested(AuthorPersonSchema, dump_only=True)
-    team = fields.Nested(TeamSchema, dump_only=True)
     version = fields.Int(dump_only=True, metadata={"description": "The base of the author's next change."})
-    created_at = UtcDateTime(dump_only=True)
-    updated_at = UtcDateTime(dump_only=True)
-    submitted_at = UtcDateTime(dump_only=True, allow_none=True)
-    acknowledged_at = UtcDateTime(dump_only=True, allow_none=True)
-    closed_at = UtcDateTime(dump_only=True, allow_none=True)
-    submitted_without = fields.List(fields.Dict(), dump_only=True, allow_none=True)
-    duty_call = fields.Dict(dump_only=True, allow_none=True)
 
 
 class AuthorRevisionSchema(Schema):

@@ -10,15 +10,16 @@ from sqlalchemy import select
 
 from ..accounts.models import User
 from ..extensions import db
-from ..push.models import AlertJob, Escalation
+from . import events
 from .access import visible_to
 from .models import Concern, ConcernRevision
 from .queue import item
 from .restriction import may_read, opened_by, refusal
+from .status import Status
 
 # revision kind → chronology kind
-KINDS = {"addendum": "addendum", "acknowledgement": "acknowledged", "assignment": "assigned",
-         "action": "action", "decision": "decision", "closure": "closed"}
+KINDS = {"addendum": "addendum", "acknowledgement": Status.ACKNOWLEDGED, "assignment": "assigned",
+         "action": "action", "decision": "decision", "closure": Status.CLOSED}
 DETAIL = {"addendum": ("addendum",), "acknowledgement": ("note",),
           "assignment": ("to", "to_name", "from"),
           "action": ("action", "title", "state", "from", "note", "reference"),
@@ -28,12 +29,12 @@ DETAIL = {"addendum": ("addendum",), "acknowledgement": ("note",),
 def _revision_entry(revision: ConcernRevision, people: dict) -> dict | None:
     body = revision.body or {}
     if revision.kind == "applied":
-        if body.get("status") != "submitted":
+        if body.get("status") != Status.SUBMITTED:
             return None  # a draft save
-        kind, detail = "submitted", {}
+        kind, detail = Status.SUBMITTED, {}
     elif revision.kind == "status":
         # Written by the code before the lifecycle module: an acknowledgement or a decision.
-        kind = "decision" if "decision" in body else "acknowledged"
+        kind = "decision" if "decision" in body else Status.ACKNOWLEDGED
         detail = {k: body[k] for k in ("decision", "note") if k in body}
     elif revision.kind in KINDS:
         kind = KINDS[revision.kind]
@@ -70,20 +71,12 @@ def build(user: User, case_reference: str) -> dict:
         people = {u.id: u for u in db.session.scalars(select(User).where(
             User.id.in_({r.author_id for r in revisions}))).unique()}
         entries += filter(None, (_revision_entry(r, people) for r in revisions))
-        for job in db.session.scalars(select(AlertJob).where(
-                AlertJob.concern_id.in_(ids), AlertJob.status == "sent")):
-            entries.append({"at": job.sent_at or job.updated_at, "concern_id": job.concern_id,
-                            "kind": "alert_sent", "who": None,
-                            "detail": {"alert": job.kind, "to_user": job.user_id},
-                            "order": (1, job.id)})
         for concern in concerns:
             if concern.duty_call:
                 entries.append(_call_entry(concern))
-        for escalation in db.session.scalars(select(Escalation).where(Escalation.concern_id.in_(ids))):
-            entries.append({"at": escalation.escalated_at, "concern_id": escalation.concern_id,
-                            "kind": "escalated", "who": None,
-                            "detail": {"recipients": escalation.recipients, "step": escalation.step},
-                            "order": (1, escalation.id)})
+        # What other features recorded about them (the alerts sent, escalation steps taken).
+        for _, found in events.chronology_wanted.send(None, concern_ids=ids):
+            entries += found
     # Time order; within one instant, revisions in the order they were written.
     entries.sort(key=lambda e: (e["at"], e["order"]))
     return {"case_reference": case_reference, "concerns": [item(c) for c in concerns],

@@ -12,8 +12,8 @@ import datetime as dt
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates
 
 from ..accounts.team_phones import PHONE
+from ..clock import utcnow
 from ..fields import UtcDateTime
-from ..procedures.models import utcnow
 
 DESKS = ("duty", "out_of_hours")
 # A phone's clock can be a little ahead of the server's; more than this is not a real call time.

@@ -17,8 +17,11 @@ concern_assigned = signals.signal("concern-assigned")
 concern_action_updated = signals.signal("concern-action-updated")  # action=the ConcernAction
 concern_closed = signals.signal("concern-closed")
 
+# concern_ids=[ids]: a case's chronology is being built. Each receiver returns its own entries
+# ({at, concern_id, kind, who, detail, order}) about those concerns, so the chronology shows
+# what other features did (alerts sent, escalations) without concerns importing them.
+chronology_wanted = signals.signal("chronology-wanted")
+
 # sender: the signed-in User; answer={"results": [...]}, the sync's answer before it is written
 # and before the commit. Receivers may add keys to it (`alerting`) and note what to count.
 sync_answering = signals.signal("sync-answering")
-
-URGENT = ("immediate", "urgent")

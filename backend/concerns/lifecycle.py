@@ -8,35 +8,18 @@ which the view commits. Any step after submission counts as an acknowledgement: 
 first one records it, and the signal cancels escalation messages not yet sent.
 """
 import datetime as dt
-import enum
 
 from flask import current_app
-from sqlalchemy import select
 
-from ..accounts.models import Role, User
+from ..accounts import queries
+from ..accounts.models import User
 from ..audit.log import record
+from ..clock import utcnow
 from ..errors import ApiError
 from ..extensions import db
-from ..procedures.models import utcnow
 from . import events
+from .status import OPEN, UNACKNOWLEDGED, ActionState, Status  # noqa: F401 (the names callers use)
 from .models import Concern, ConcernAction, ConcernRevision
-
-
-class Status(str, enum.Enum):
-    DRAFT = "draft"  # on the author's device (and synced), not yet the team's
-    SUBMITTED = "submitted"
-    ACKNOWLEDGED = "acknowledged"
-    IN_PROGRESS = "in_progress"
-    CLOSED = "closed"
-
-
-OPEN = (Status.SUBMITTED.value, Status.ACKNOWLEDGED.value, Status.IN_PROGRESS.value)
-
-
-class ActionState(str, enum.Enum):
-    TO_DO = "to_do"
-    DONE = "done"
-    NOT_NEEDED = "not_needed"
 
 
 def _refuse(concern: Concern, step: str) -> ApiError:
@@ -90,7 +73,7 @@ def submit(concern: Concern, evaluation: dict) -> None:
 def acknowledge(user: User, concern: Concern, note: str = "") -> Concern:
     """submitted → acknowledged."""
     concern = _lock(concern)
-    _allow(concern, "acknowledged", Status.SUBMITTED)
+    _allow(concern, Status.ACKNOWLEDGED, Status.SUBMITTED)
     _acknowledge(user, concern, note)
     return concern
 
@@ -113,9 +96,7 @@ def _start(user: User, concern: Concern, step: str) -> None:
 
 def assignees(concern: Concern) -> list[User]:
     """Who may take the concern on: the active workers and managers of its team."""
-    return list(db.session.scalars(select(User).where(
-        User.team_id == concern.team_id, User.active,
-        User.role.in_([Role.FIELD_WORKER.value, Role.DUTY_MANAGER.value])).order_by(User.display_name)))
+    return queries.assignees(concern.team_id)
 
 
 def assign(user: User, concern: Concern, assignee_id: int) -> Concern:
@@ -179,7 +160,7 @@ def decide(user: User, concern: Concern, decision: str) -> Concern:
 def close(user: User, concern: Concern, outcome: str) -> Concern:
     """→ closed with an outcome, once every recommended action is done or marked not needed."""
     concern = _lock(concern)
-    _allow(concern, "closed", Status.SUBMITTED, Status.ACKNOWLEDGED, Status.IN_PROGRESS)
+    _allow(concern, Status.CLOSED, Status.SUBMITTED, Status.ACKNOWLEDGED, Status.IN_PROGRESS)
     open_actions = [a.title for a in concern.tracked_actions if a.state == ActionState.TO_DO.value]
     if open_actions:
         raise ApiError(409, "Mark every recommended action done or not needed before closing: "

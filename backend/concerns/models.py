@@ -5,13 +5,10 @@ from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import Team, User
+from ..clock import utcnow
 from ..extensions import db
-from ..procedures.models import utcnow
 
-# The lifecycle (draft, then submitted → acknowledged → in_progress → closed) lives in
-# lifecycle.py; this tuple is what the column may hold.
-STATUSES = ("draft", "submitted", "acknowledged", "in_progress", "closed")
-ACTION_STATES = ("to_do", "done", "not_needed")
+from .status import ActionState, Status
 
 # None stored as SQL NULL, not as JSON's null. It also keeps the column in every INSERT (as
 # NULL when unset), so a batch's new concerns share one parameter set and go to the database
@@ -29,7 +26,7 @@ class Concern(db.Model):
     procedure_version: Mapped[str] = mapped_column(String(20))
     answers: Mapped[dict] = mapped_column(JSON)
     notes: Mapped[str] = mapped_column(Text, default="")
-    status: Mapped[str] = mapped_column(String(20), default="draft", index=True)
+    status: Mapped[str] = mapped_column(String(20), default=Status.DRAFT.value, index=True)
     # Recomputed on the server from the answers; never taken from the client.
     urgency: Mapped[str | None] = mapped_column(String(20))
     actions: Mapped[list] = mapped_column(JSON, default=list)
@@ -121,7 +118,7 @@ class ConcernAction(db.Model):
     urgency: Mapped[str] = mapped_column(String(20))
     # The paragraphs and reasons as recommended at submission, for the concern page and pack.
     recommendation: Mapped[dict] = mapped_column(JSON, default=dict)
-    state: Mapped[str] = mapped_column(String(20), default="to_do")
+    state: Mapped[str] = mapped_column(String(20), default=ActionState.TO_DO.value)
     due_at: Mapped[dt.datetime]
     note: Mapped[str] = mapped_column(Text, default="")
     reference: Mapped[str] = mapped_column(String(120), default="")

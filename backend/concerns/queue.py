@@ -12,16 +12,18 @@ import json
 
 from sqlalchemy import and_, case, func, or_, select
 
+from ..accounts.capabilities import team_scope
 from ..accounts.models import Team, User
+from ..clock import utcnow
 from ..errors import ApiError
 from ..extensions import db
-from ..procedures.models import utcnow
+from ..urgency import RANK as URGENCY_RANK
 from .access import visible_to
 from .lifecycle import OPEN, ActionState, Status
 from .models import Concern, ConcernAction
 from .restriction import may_read, opened_by, restricted_item
 
-RANK = case({"immediate": 3, "urgent": 2, "soon": 1, "routine": 0},
+RANK = case({level.value: rank for level, rank in URGENCY_RANK.items()},
             value=Concern.urgency, else_=-1)
 EPOCH = dt.datetime(1970, 1, 1)
 SUBMITTED = func.coalesce(Concern.submitted_at, EPOCH)
@@ -54,7 +56,7 @@ def _filtered(user: User, args: dict, now: dt.datetime):
     """The visible concerns under every filter but status."""
     query = visible_to(user)
     if "team" in args:
-        if not user.is_admin:
+        if team_scope(user) is not None:
             raise ApiError(403, "Only administrators choose the team.")
         query = query.where(Concern.team_id == args["team"])
     if "urgency" in args:
@@ -99,12 +101,12 @@ def page(user: User, args: dict) -> dict:
     last = rows[-1] if rows else None
     cursor = _encode(_rank(last.urgency), last.submitted_at or EPOCH, last.id) if more else None
     # The teams the `team` filter may name: every team for an admin, none for anyone else.
-    teams = db.session.scalars(select(Team).order_by(Team.name)).all() if user.is_admin else []
+    teams = db.session.scalars(select(Team).order_by(Team.name)).all() if team_scope(user) is None else []
     return {"concerns": items, "next": cursor, "counts": counts(user, args, now), "teams": teams}
 
 
 def _rank(urgency: str | None) -> int:
-    return {"immediate": 3, "urgent": 2, "soon": 1, "routine": 0}.get(urgency or "", -1)
+    return URGENCY_RANK.get(urgency or "", -1)
 
 
 def _item(concern: Concern, now: dt.datetime) -> dict:

@@ -11,10 +11,10 @@ from sqlalchemy import delete, select
 
 from ..accounts.models import User
 from ..audit.log import record
+from ..clock import utcnow
 from ..errors import ApiError
 from ..extensions import db
 from ..procedures import rules
-from ..procedures.models import utcnow
 from .models import Concern, ConcernAccess
 
 # Each revision of the encoding records the adult differently; whichever question the

@@ -1,15 +1,17 @@
 """Request and response bodies of the concerns and sync API."""
 from marshmallow import Schema, fields, missing, validate
 
-from ..accounts.schemas import TeamSchema
+from ..accounts.schemas import PersonSchema, TeamSchema
+from ..clock import utcnow
 from ..fields import UtcDateTime
-from ..procedures.models import utcnow
-from ..procedures.schemas import RecommendedActionSchema, answers_field
+from ..procedures.schemas import answers_field
+from ..urgency import ORDER
 from .author_view import AuthorConcernSchema, author_status
+from .concern_core import ConcernCoreSchema
 from .duty_call import DutyCallSchema
-from .models import ACTION_STATES, STATUSES
+from .status import DEVICE_STATUSES, ActionState, Status
 
-URGENCIES = ["immediate", "urgent", "soon", "routine"]
+URGENCIES = [level.value for level in ORDER]
 
 CASE_REFERENCE = validate.Regexp(
     r"^[A-Za-z0-9][A-Za-z0-9 /_.-]{0,39}$",
@@ -26,7 +28,7 @@ class ChangeSchema(Schema):
     procedure_version = fields.Str(required=True, validate=validate.Length(min=1, max=20))
     answers = answers_field(required=True)
     notes = fields.Str(load_default="", validate=validate.Length(max=8000))
-    status = fields.Str(required=True, validate=validate.OneOf(["draft", "submitted"]))
+    status = fields.Str(required=True, validate=validate.OneOf([s.value for s in DEVICE_STATUSES]))
     addendum = fields.Str(validate=validate.Length(min=1, max=8000),
                           metadata={"description": "Only for a concern already submitted."})
     submitted_without = fields.List(
@@ -39,12 +41,6 @@ class ChangeSchema(Schema):
 
 class SyncRequestSchema(Schema):
     changes = fields.List(fields.Dict(), required=True, validate=validate.Length(min=1, max=50))
-
-
-class PersonSchema(Schema):
-    id = fields.Int(dump_only=True)
-    username = fields.Str(dump_only=True)
-    display_name = fields.Str(dump_only=True)
 
 
 class TrackedActionSchema(Schema):
@@ -67,37 +63,17 @@ class TrackedActionSchema(Schema):
         return action.state == "to_do" and action.due_at <= utcnow()
 
 
-class ConcernSchema(Schema):
-    id = fields.Str(dump_only=True)
-    case_reference = fields.Str(dump_only=True)
-    procedure = fields.Str(dump_only=True)
-    procedure_version = fields.Str(dump_only=True)
-    answers = fields.Dict(dump_only=True)
-    notes = fields.Str(dump_only=True)
+class ConcernSchema(ConcernCoreSchema):
+    """A concern as the duty desk reads it: the core and the manager's work on it."""
     status = fields.Str(dump_only=True)
-    urgency = fields.Str(dump_only=True, allow_none=True)
-    actions = fields.List(fields.Nested(RecommendedActionSchema), dump_only=True)
-    author = fields.Nested(PersonSchema, dump_only=True)
-    team = fields.Nested(TeamSchema, dump_only=True)
-    version = fields.Int(dump_only=True)
-    created_at = UtcDateTime(dump_only=True)
-    updated_at = UtcDateTime(dump_only=True)
-    submitted_at = UtcDateTime(dump_only=True, allow_none=True)
-    acknowledged_at = UtcDateTime(dump_only=True, allow_none=True)
     acknowledged_by = fields.Nested(PersonSchema, dump_only=True, allow_none=True)
     decision = fields.Str(dump_only=True, allow_none=True)
     assigned_to = fields.Nested(PersonSchema, dump_only=True, allow_none=True)
     assigned_at = UtcDateTime(dump_only=True, allow_none=True)
     outcome = fields.Str(dump_only=True, allow_none=True)
-    closed_at = UtcDateTime(dump_only=True, allow_none=True)
     closed_by = fields.Nested(PersonSchema, dump_only=True, allow_none=True)
     tracked_actions = fields.List(fields.Nested(TrackedActionSchema), dump_only=True, metadata={
         "description": "The recommendations made at submission, each followed to done or not needed."})
-    submitted_without = fields.List(fields.Dict(), dump_only=True, allow_none=True, metadata={
-        "description": "[{question, label, because, confirmed}]: decisive questions unanswered at "
-                       "submission; confirmed when the author chose to submit without them."})
-    duty_call = fields.Dict(dump_only=True, allow_none=True, metadata={
-        "description": "{phoned_at, desk, number, spoke_to}: the worker phoned the duty desk; null if not."})
     restricted = fields.Bool(dump_only=True, metadata={
         "description": "An allegation, or marked so: opening it needs a recorded reason (POST .../access)."})
     label = fields.Str(dump_only=True, metadata={
@@ -132,7 +108,7 @@ class SyncResponseSchema(Schema):
 
 class ConcernListArgsSchema(Schema):
     since = fields.Int(load_default=0, validate=validate.Range(min=0, max=2**31 - 1))
-    status = fields.Str(validate=validate.OneOf(STATUSES))
+    status = fields.Str(validate=validate.OneOf([s.value for s in Status]))
 
 
 class ConcernListSchema(Schema):
@@ -179,7 +155,7 @@ class CloseSchema(Schema):
 
 
 class ActionUpdateSchema(Schema):
-    state = fields.Str(required=True, validate=validate.OneOf(ACTION_STATES))
+    state = fields.Str(required=True, validate=validate.OneOf([s.value for s in ActionState]))
     note = fields.Str(load_default="", validate=validate.Length(max=2000), metadata={
         "description": "Required (the reason) when the state is not_needed."})
     reference = fields.Str(load_default="", validate=validate.Length(max=120), metadata={
@@ -187,7 +163,7 @@ class ActionUpdateSchema(Schema):
 
 
 class QueueArgsSchema(Schema):
-    status = fields.Str(validate=validate.OneOf([s for s in STATUSES if s != "draft"]),
+    status = fields.Str(validate=validate.OneOf([s.value for s in Status if s != Status.DRAFT]),
                         metadata={"description": "Default: every open status."})
     urgency = fields.Str(validate=validate.OneOf(URGENCIES))
     unacknowledged = fields.Bool()
@@ -257,3 +233,26 @@ class PrintRecordSchema(Schema):
     printed_by = fields.Nested(PersonSchema, dump_only=True)
     printed_at = UtcDateTime(dump_only=True)
     via = fields.Str(dump_only=True)
+
+
+class RecheckSchema(Schema):
+    concern_id = fields.Str(dump_only=True)
+    case_reference = fields.Str(dump_only=True)
+    status = fields.Str(dump_only=True)
+    from_version = fields.Str(dump_only=True, metadata={"description": "The revision the concern keeps."})
+    to_version = fields.Str(dump_only=True, metadata={"description": "The newer revision it was checked against."})
+    added = fields.List(fields.Nested(lambda: RecheckActionSchema()), dump_only=True,
+                        metadata={"description": "Recommended under the new revision only (or more urgent there)."})
+    removed = fields.List(fields.Nested(lambda: RecheckActionSchema()), dump_only=True,
+                          metadata={"description": "Recommended under the concern's revision only."})
+    created_at = UtcDateTime(dump_only=True)
+
+
+class RecheckActionSchema(Schema):
+    action = fields.Str(dump_only=True)
+    urgency = fields.Str(dump_only=True)
+    title = fields.Str(dump_only=True)
+
+
+class RecheckListSchema(Schema):
+    rechecks = fields.List(fields.Nested(RecheckSchema), dump_only=True)

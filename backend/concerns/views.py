@@ -1,21 +1,23 @@
 """`/api/sync` and `/api/concerns`: what devices send and what each role may read or do."""
 import datetime as dt
 
-from flask import Blueprint, current_app, request
+from flask import Blueprint, current_app
 from marshmallow import fields
 from sqlalchemy import select
 
+from .. import api
 from ..accounts import capabilities
 from ..accounts.sessions import require_user
+from ..api import declare
 from ..audit.log import record
+from ..clock import utcnow
 from ..errors import ApiError
 from ..extensions import db
-from ..procedures.models import utcnow
-from ..requests import json_body
 from . import chronology, events, lifecycle
 from .lifecycle import Status
 from . import queue as desk_queue
 from .access import get_readable, visible_to
+from .managed import answered, managed
 from .restriction import opened_by, may_read
 from .author_view import (AuthorConcernSchema, AuthorHistorySchema, author_revisions,
                           reads_as_author)
@@ -34,9 +36,11 @@ _SYNC_REQUEST, _SYNC_RESPONSE = SyncRequestSchema(), SyncResponseSchema()
 
 
 @bp.post("/sync")
+@declare("Send a batch of concern changes", body=_SYNC_REQUEST, answers=SyncResponseSchema,
+         errors=[403], device_key=True, items_checked_apart="changes")
 def sync():
     user = capabilities.require(capabilities.WRITE_CONCERNS)
-    body = json_body(_SYNC_REQUEST, items_checked_apart="changes")
+    body = api.body()
     # One transaction for the batch (sync.py): one bad item never holds back the rest. The
     # answer is written before the commit, from the rows as stored, so that nothing is read
     # back after it; no answer leaves unless the commit succeeded.
@@ -51,9 +55,11 @@ PAGE = 500
 
 
 @bp.get("/concerns")
+@declare("Concerns changed since a cursor (to a carer or worker, as AuthorConcernSchema)",
+         query=ConcernListArgsSchema, answers=ConcernListSchema, device_key=True)
 def list_concerns():
     user = require_user()
-    args = ConcernListArgsSchema().load(request.args.to_dict())
+    args = api.query()
     visible = visible_to(user).subquery()
     page = db.session.execute(
         select(ConcernRevision.id, ConcernRevision.concern_id, ConcernRevision.created_at)
@@ -103,6 +109,8 @@ def _stored_statuses(status: str, author: bool) -> tuple[str, ...]:
 
 
 @bp.get("/concerns/<concern_id>")
+@declare("One concern (to its author, as AuthorConcernSchema: what they sent and its progress)",
+         answers=ConcernSchema, errors=[403, 404], device_key=True)
 def get_concern(concern_id: str):
     user = require_user()
     concern = get_readable(user, concern_id)
@@ -112,6 +120,8 @@ def get_concern(concern_id: str):
 
 
 @bp.get("/concerns/<concern_id>/history")
+@declare("Every revision of a concern (to its author: their own, and progress)",
+         answers=HistorySchema, errors=[403, 404], device_key=True)
 def concern_history(concern_id: str):
     user = require_user()
     concern = get_readable(user, concern_id)
@@ -124,70 +134,75 @@ def concern_history(concern_id: str):
     return HistorySchema().dump({"revisions": revisions})
 
 
-def _managed(concern_id: str):
-    user = capabilities.require(capabilities.MANAGE_CONCERNS)
-    return user, get_readable(user, concern_id)
-
-
-def _done(concern: Concern):
-    db.session.commit()
-    return ConcernSchema().dump(concern)
-
-
 @bp.post("/concerns/<concern_id>/acknowledge")
+@declare("Acknowledge (duty manager)",
+         body=AcknowledgeSchema, answers=ConcernSchema, errors=[403, 404, 409], device_key=True)
 def acknowledge(concern_id: str):
-    user, concern = _managed(concern_id)
-    body = json_body(AcknowledgeSchema())
-    return _done(lifecycle.acknowledge(user, concern, body.get("note", "")))
+    user, concern = managed(concern_id)
+    body = api.body()
+    return answered(lifecycle.acknowledge(user, concern, body.get("note", "")))
 
 
 @bp.get("/concerns/<concern_id>/assignees")
+@declare("Who may take the concern on (duty manager)",
+         answers=AssigneesSchema, errors=[403, 404], device_key=True)
 def assignees(concern_id: str):
-    user, concern = _managed(concern_id)
+    user, concern = managed(concern_id)
     return AssigneesSchema().dump({"people": lifecycle.assignees(concern)})
 
 
 @bp.post("/concerns/<concern_id>/assign")
+@declare("Assign or hand over (duty manager)",
+         body=AssignSchema, answers=ConcernSchema, errors=[403, 404, 409], device_key=True)
 def assign(concern_id: str):
-    user, concern = _managed(concern_id)
-    body = json_body(AssignSchema())
-    return _done(lifecycle.assign(user, concern, body["user"]))
+    user, concern = managed(concern_id)
+    body = api.body()
+    return answered(lifecycle.assign(user, concern, body["user"]))
 
 
 @bp.patch("/concerns/<concern_id>/actions/<action>")
+@declare("A recommended action done or not needed (duty manager)",
+         body=ActionUpdateSchema, answers=ConcernSchema, errors=[403, 404, 409], device_key=True,
+         path={"action": {"description": "The recommended action's id, as in tracked_actions."}})
 def update_action(concern_id: str, action: str):
-    user, concern = _managed(concern_id)
-    body = json_body(ActionUpdateSchema())
+    user, concern = managed(concern_id)
+    body = api.body()
     lifecycle.update_action(user, concern, action, body["state"], body["note"], body["reference"])
-    return _done(concern)
+    return answered(concern)
 
 
 @bp.post("/concerns/<concern_id>/decision")
+@declare("Record the decision note (duty manager)",
+         body=DecisionSchema, answers=ConcernSchema, errors=[403, 404, 409], device_key=True)
 def decide(concern_id: str):
     # The decision note, kept from before the lifecycle; `close` goes through close() and
     # its checks, with the decision as the outcome.
-    user, concern = _managed(concern_id)
-    body = json_body(DecisionSchema())
+    user, concern = managed(concern_id)
+    body = api.body()
     concern = lifecycle.decide(user, concern, body["decision"])
     if body["close"]:
         concern = lifecycle.close(user, concern, body["decision"])
-    return _done(concern)
+    return answered(concern)
 
 
 @bp.post("/concerns/<concern_id>/close")
+@declare("Close with an outcome (duty manager)",
+         body=CloseSchema, answers=ConcernSchema, errors=[403, 404, 409], device_key=True)
 def close(concern_id: str):
-    user, concern = _managed(concern_id)
-    body = json_body(CloseSchema())
-    return _done(lifecycle.close(user, concern, body["outcome"]))
+    user, concern = managed(concern_id)
+    body = api.body()
+    return answered(lifecycle.close(user, concern, body["outcome"]))
 
 
 @bp.post("/concerns/<concern_id>/pack-prints")
+@declare("Record a print of the meeting pack, before it prints",
+         body=PrintRequestSchema, answers=PrintRecordSchema, errors=[403, 404], device_key=True)
 def record_print(concern_id: str):
     """Called by the pack page before its Print button opens the print dialog, and when the
     browser's own Print starts: every print is on record, with how it was made."""
     user = capabilities.require(capabilities.READ_QUEUE)
     concern = get_readable(user, concern_id)
-    via = json_body(PrintRequestSchema())["via"]
+    via = api.body()["via"]
     printed_at = utcnow()
     record("print_pack", "concern", concern.id, user=user,
            detail={"case_reference": concern.case_reference, "via": via})
@@ -196,9 +211,11 @@ def record_print(concern_id: str):
 
 
 @bp.get("/queue")
+@declare("Open concerns, most urgent and newest first (managers, admins)",
+         query=QueueArgsSchema, answers=QueueSchema, errors=[403], device_key=True)
 def queue():
     user = capabilities.require(capabilities.READ_QUEUE)
-    args = QueueArgsSchema().load(request.args.to_dict())
+    args = api.query()
     result = desk_queue.page(user, args)
     record("list_queue", "concern", "*", user=user,
            detail={"count": len(result["concerns"]), **{k: v for k, v in args.items() if k != "after"}})
@@ -207,6 +224,8 @@ def queue():
 
 
 @bp.get("/cases/<path:case_reference>/chronology")
+@declare("Everything that happened about one case reference",
+         answers=ChronologySchema, errors=[403, 404], device_key=True)
 def case_chronology(case_reference: str):
     user = capabilities.require(capabilities.READ_QUEUE)
     result = chronology.build(user, case_reference)

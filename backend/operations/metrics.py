@@ -22,9 +22,8 @@ from sqlalchemy import func, select
 
 from ..errors import ApiError
 from ..extensions import db
-from ..procedures.models import utcnow
-from ..push.models import AlertJob
-from ..sms.models import SmsJob
+from ..alerts.models import AlertJob, SmsJob
+from ..clock import utcnow
 from ..concerns import events
 from ..push import heartbeats
 from ..push.signals import alerts_accepted

@@ -3,10 +3,12 @@ alerts are being sent, for the duty manager's queue and the admin console)."""
 from flask import Blueprint
 
 from ..accounts import capabilities
+from ..api import declare
+from ..clock import utcnow
 from ..errors import ApiError
-from ..procedures.models import utcnow
 from ..push import heartbeats
 from . import readiness
+from .schemas import AlertingSchema, ReadySchema
 
 bp = Blueprint("operations", __name__)
 
@@ -16,6 +18,8 @@ def iso(moment) -> str | None:
 
 
 @bp.get("/api/ready")
+@declare("Readiness: database, migrations, VAPID key, a live alert worker (503 with reasons)",
+         answers=ReadySchema, errors=[503])
 def ready():
     reasons, state = readiness.checks(utcnow())
     if reasons:
@@ -25,6 +29,7 @@ def ready():
 
 
 @bp.get("/api/alerting")
+@declare("Whether alerts are being sent now (managers, admins)", answers=AlertingSchema, errors=[401, 403])
 def alerting():
     capabilities.require(capabilities.READ_QUEUE)
     state = heartbeats.alerting()

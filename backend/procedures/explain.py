@@ -4,8 +4,9 @@ Rendered from the procedure data (never written by hand), so what is read is wha
 pwa/js/views/decides.js renders the same words in the reader, offline; keep the phrasing of
 `condition_words` in step with its `conditionWords`.
 """
+from ..urgency import ORDER
 
-URGENCY = {"immediate": "Immediate", "urgent": "Urgent", "soon": "Soon", "routine": "Routine"}
+URGENCY = {level: level.value.capitalize() for level in ORDER}
 SOURCE = {"chapter": "Chapter", "practice": "Practice"}
 ABOUT = {"child": "the young person visited",
          "adult": "the adult of concern, and the children that adult can reach",

@@ -4,11 +4,8 @@ import datetime as dt
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from ..clock import utcnow
 from ..extensions import db
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
 
 
 class ProcedureVersion(db.Model):
@@ -29,7 +26,7 @@ class ProcedureVersion(db.Model):
 class ProcedureRecheck(db.Model):
     """An open concern whose recommendations would differ under a newly loaded revision.
 
-    Written when the revision is loaded (recheck.py); the concern keeps its own revision, and
+    Written when the revision is loaded (backend/concerns/rechecks.py); the concern keeps its own revision, and
     its team's duty managers see the difference and decide.
     """
 

@@ -1,7 +1,7 @@
 """Request and response bodies of the procedure API."""
 from marshmallow import Schema, fields, validate
 
-from ..fields import UtcDateTime
+from ..urgency import ORDER
 
 
 class ProcedureSummarySchema(Schema):
@@ -49,7 +49,7 @@ class ConditionSchema(Schema):
 class RecommendedActionSchema(Schema):
     action = fields.Str()
     title = fields.Str()
-    urgency = fields.Str(validate=validate.OneOf(["immediate", "urgent", "soon", "routine"]))
+    urgency = fields.Str(validate=validate.OneOf([level.value for level in ORDER]))
     source = fields.Str(validate=validate.OneOf(SOURCES),
                         metadata={"description": "chapter: the chapter says so; practice: good practice beyond it."})
     paragraphs = fields.List(fields.Str())
@@ -79,29 +79,6 @@ class GuidanceSchema(Schema):
     source = fields.Str(validate=validate.OneOf(SOURCES))
     reference = fields.Str()
     paragraphs = fields.List(fields.Str())
-
-
-class RecheckSchema(Schema):
-    concern_id = fields.Str(dump_only=True)
-    case_reference = fields.Str(dump_only=True)
-    status = fields.Str(dump_only=True)
-    from_version = fields.Str(dump_only=True)
-    to_version = fields.Str(dump_only=True)
-    added = fields.List(fields.Nested(lambda: RecheckActionSchema()), dump_only=True,
-                        metadata={"description": "Recommended under the new revision only (or more urgent there)."})
-    removed = fields.List(fields.Nested(lambda: RecheckActionSchema()), dump_only=True,
-                          metadata={"description": "Recommended under the concern's revision only."})
-    created_at = UtcDateTime(dump_only=True)
-
-
-class RecheckActionSchema(Schema):
-    action = fields.Str(dump_only=True)
-    urgency = fields.Str(dump_only=True)
-    title = fields.Str(dump_only=True)
-
-
-class RecheckListSchema(Schema):
-    rechecks = fields.List(fields.Nested(RecheckSchema), dump_only=True)
 
 
 class EvaluationSchema(Schema):

@@ -8,7 +8,7 @@ from sqlalchemy import bindparam, select
 
 from ..errors import ApiError
 from ..extensions import db
-from . import recheck
+from . import events
 from .document import DocumentError, canonical_bytes, validate
 from .models import ProcedureVersion
 
@@ -16,8 +16,8 @@ from .models import ProcedureVersion
 def load(document: dict) -> tuple[ProcedureVersion, bool]:
     """Store a validated document; returns (version, created). Same content twice is a no-op.
 
-    A new version re-checks every open concern of the procedure in the same transaction
-    (recheck.py), so the list for duty managers exists as soon as the version does.
+    A new version is announced (events.procedure_loaded) in the same transaction: the concerns
+    re-check their open ones then, so the list for duty managers exists as soon as the version does.
     """
     validate(document)
     body = canonical_bytes(document)
@@ -35,7 +35,7 @@ def load(document: dict) -> tuple[ProcedureVersion, bool]:
                            body=body.decode(), etag=etag)
     db.session.add(row)
     db.session.flush()
-    recheck.recheck_open_concerns(row, document)
+    events.procedure_loaded.send(row, document=document)
     db.session.commit()
     return row, True
 

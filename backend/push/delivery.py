@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 import requests
 from pywebpush import WebPushException, webpush
 
+from .states import Result
 from . import endpoints
 from .keys import b64url
 
@@ -88,14 +89,14 @@ def _retry_after(response) -> float | None:
 
 def classify(status: int, response=None) -> Outcome:
     if 200 <= status < 300:
-        return Outcome("sent", status)
+        return Outcome(Result.SENT, status)
     if status in (404, 410):
-        return Outcome("gone", status, f"push service answered {status}: subscription expired")
+        return Outcome(Result.GONE, status, f"push service answered {status}: subscription expired")
     if status == 429 or status >= 500:
-        return Outcome("retry", status, f"push service answered {status}", _retry_after(response))
+        return Outcome(Result.RETRY, status, f"push service answered {status}", _retry_after(response))
     # 400 (bad request), 403 (VAPID refused), 413 (too large), 3xx (redirects are not
     # followed) and the rest: sending the same thing again would fail the same way.
-    return Outcome("failed", status, f"push service answered {status}")
+    return Outcome(Result.FAILED, status, f"push service answered {status}")
 
 
 def send(message: Message, settings: Settings, session: requests.Session) -> Outcome:
@@ -103,7 +104,7 @@ def send(message: Message, settings: Settings, session: requests.Session) -> Out
     try:
         endpoints.check(message.endpoint, settings.allowed_hosts, settings.test_receiver)
     except endpoints.EndpointRefused as err:
-        return Outcome("failed", None, str(err))
+        return Outcome(Result.FAILED, None, str(err))
     origin = "{0.scheme}://{0.netloc}".format(urlsplit(message.endpoint))
     # A fresh claims dict every time: pywebpush writes "aud" and "exp" into the dict it
     # is given, and a reused one would carry another push service's audience.
@@ -116,14 +117,14 @@ def send(message: Message, settings: Settings, session: requests.Session) -> Out
             headers={"Urgency": "high", "Topic": message.topic}, requests_session=session)
     except WebPushException as err:
         if err.response is None:
-            return Outcome("failed", None, f"could not encrypt: {err.message}")
+            return Outcome(Result.FAILED, None, f"could not encrypt: {err.message}")
         return classify(err.status_code, err.response)
     except endpoints.EndpointRefused as err:
-        return Outcome("failed", None, str(err))
+        return Outcome(Result.FAILED, None, str(err))
     except (ValueError, TypeError) as err:  # keys the encryption cannot use
-        return Outcome("failed", None, f"could not encrypt: {type(err).__name__}")
+        return Outcome(Result.FAILED, None, f"could not encrypt: {type(err).__name__}")
     except requests.Timeout:
-        return Outcome("retry", None, f"no answer within {settings.timeout:g}s")
+        return Outcome(Result.RETRY, None, f"no answer within {settings.timeout:g}s")
     except requests.RequestException as err:
-        return Outcome("retry", None, f"network error: {type(err).__name__}")
+        return Outcome(Result.RETRY, None, f"network error: {type(err).__name__}")
     return classify(response.status_code, response)

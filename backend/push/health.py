@@ -1,7 +1,7 @@
 """Whether an alert channel is known to work, and whether anyone on duty now has one.
 
 A channel is one push subscription. The delivery worker records every outcome on it
-(queue.finish): the push service accepted a message (success), or refused it for good or
+(alerts/channels/webpush.finish): the push service accepted a message (success), or refused it for good or
 gave up retrying (failure); a subscription its service calls gone is deleted. A test alert
 acknowledged from its notification proves the whole path, phone included.
 
@@ -17,12 +17,12 @@ import hmac
 from flask import current_app
 from sqlalchemy import select, update
 
+from .states import ChannelState
+from ..clock import utcnow
 from ..extensions import db
-from ..procedures.models import utcnow
 from .keys import b64url
 from .models import PushSubscription
 
-STATES = ("working", "failed", "unknown")
 
 
 def state(subscription: PushSubscription, now: dt.datetime | None = None,
@@ -33,10 +33,10 @@ def state(subscription: PushSubscription, now: dt.datetime | None = None,
     success = max(filter(None, (subscription.last_success_at, subscription.confirmed_at)), default=None)
     failure = subscription.last_failure_at
     if failure is not None and (success is None or failure >= success):
-        return "failed"
+        return ChannelState.FAILED
     if success is not None and now - success <= dt.timedelta(days=healthy_days):
-        return "working"
-    return "unknown"
+        return ChannelState.WORKING
+    return ChannelState.UNKNOWN
 
 
 def record_success(subscription_ids: list[int], now: dt.datetime) -> None:
@@ -58,7 +58,7 @@ def working_channels(user_ids: list[int], now: dt.datetime | None = None) -> dic
         return counts
     for subscription in db.session.scalars(select(PushSubscription).where(
             PushSubscription.user_id.in_(user_ids))):
-        if state(subscription, now) == "working":
+        if state(subscription, now) == ChannelState.WORKING:
             counts[subscription.user_id] += 1
     return counts
 

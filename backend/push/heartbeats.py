@@ -16,7 +16,7 @@ from sqlalchemy import String, delete, func, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
-from ..procedures.models import utcnow
+from ..clock import utcnow
 
 log = logging.getLogger(__name__)
 

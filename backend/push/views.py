@@ -1,56 +1,31 @@
-"""`/api/push`: the public key, subscriptions, duty status, and the job list for admins."""
+"""`/api/push`: the public key, this browser's subscription, and a manager's duty switch."""
 import hmac
 
-from flask import Blueprint, current_app, request
-from sqlalchemy import delete, func, select
+from flask import Blueprint, current_app
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
-from .. import openapi
-from ..accounts.capabilities import ALL_TEAMS, MANAGE_CONCERNS, READ_QUEUE, RECEIVE_ALERTS, require
+from .. import api
+from ..accounts.capabilities import MANAGE_CONCERNS, RECEIVE_ALERTS, require
 from ..accounts.schemas import OkSchema
 from ..accounts.sessions import require_user
+from ..api import declare
 from ..audit.log import record
+from ..clock import utcnow
 from ..errors import ApiError
 from ..extensions import db
-from ..procedures.models import utcnow
-from ..requests import json_body
-from . import channels, endpoints, keys
-from .models import AlertJob, PushSubscription
-from .schemas import (CoverageSchema, DutySchema, JobListArgsSchema, JobListSchema,
-                      PublicKeySchema, SubscribeSchema, SubscriptionListSchema,
-                      SubscriptionSchema, TestAckResultSchema, TestAckSchema,
-                      TestAlertRequestSchema, TestAlertSchema, UnsubscribeSchema)
+from . import endpoints, keys
+from .models import PushSubscription
+from .schemas import (DutySchema, PublicKeySchema, SubscribeSchema, SubscriptionListSchema,
+                      SubscriptionSchema, UnsubscribeSchema)
 
 bp = Blueprint("push", __name__, url_prefix="/api/push")
 
 # Who receives alerts, and so who may subscribe.
 
-_BODY_ERRORS = [400, 401, 403, 413, 415, 422]
-openapi.EXTRA_OPERATIONS.extend([
-    ("get", "/api/push/public-key", "The VAPID public key (applicationServerKey)", None, None,
-     PublicKeySchema, [], []),
-    ("get", "/api/push/subscriptions", "This user's push subscriptions", None, None,
-     SubscriptionListSchema, [], [401, 403]),
-    ("post", "/api/push/subscriptions", "Store (or replace) this browser's push subscription",
-     SubscribeSchema, None, SubscriptionSchema, [], _BODY_ERRORS + [409]),
-    ("delete", "/api/push/subscriptions", "Remove this browser's push subscription",
-     UnsubscribeSchema, None, OkSchema, [], _BODY_ERRORS + [404]),
-    ("get", "/api/push/duty", "Whether this manager is on duty", None, None, DutySchema, [],
-     [401, 403]),
-    ("post", "/api/push/duty", "Go on or off duty (duty manager)", DutySchema, None, DutySchema,
-     [], _BODY_ERRORS),
-    ("get", "/api/push/jobs", "Alert jobs and their status (admin)", None, JobListArgsSchema,
-     JobListSchema, [], [401, 403, 422]),
-    ("post", "/api/push/test-alerts", "Send me a test alert (to each of my subscriptions)",
-     TestAlertRequestSchema, None, TestAlertSchema, [], _BODY_ERRORS + [409]),
-    ("post", "/api/push/test-alerts/ack", "A test alert's notification was acted on: the channel works",
-     TestAckSchema, None, TestAckResultSchema, [], _BODY_ERRORS + [404]),
-    ("get", "/api/push/coverage", "Whether someone on duty now has a working alert channel, per team",
-     None, None, CoverageSchema, [], [401, 403]),
-])
-
 
 @bp.get("/public-key")
+@declare("The VAPID public key (applicationServerKey)", answers=PublicKeySchema)
 def public_key():
     # null until `flask push init` has run: the PWA then says alerts are not available
     # rather than offering a switch that cannot work.
@@ -71,6 +46,7 @@ def _checked_endpoint(url: str, field: str = "endpoint") -> str:
 
 
 @bp.get("/subscriptions")
+@declare("This user's push subscriptions", answers=SubscriptionListSchema, errors=[401, 403])
 def list_subscriptions():
     user = require(RECEIVE_ALERTS)
     rows = db.session.scalars(select(PushSubscription).filter_by(user_id=user.id)
@@ -79,9 +55,11 @@ def list_subscriptions():
 
 
 @bp.post("/subscriptions")
+@declare("Store (or replace) this browser's push subscription",
+         body=SubscribeSchema, answers=SubscriptionSchema, errors=[401, 403, 409])
 def subscribe():
     user = require(RECEIVE_ALERTS)
-    body = json_body(SubscribeSchema())
+    body = api.body()
     host = _checked_endpoint(body["endpoint"])
     try:
         row = _store(user, body, host)
@@ -135,9 +113,11 @@ def _store(user, body: dict, host: str) -> PushSubscription:
 
 
 @bp.delete("/subscriptions")
+@declare("Remove this browser's push subscription",
+         body=UnsubscribeSchema, answers=OkSchema, errors=[401, 403, 404])
 def unsubscribe():
     user = require_user()
-    body = json_body(UnsubscribeSchema())
+    body = api.body()
     row = db.session.scalar(select(PushSubscription).filter_by(endpoint=body["endpoint"],
                                                               user_id=user.id))
     if row is None:  # also when it is someone else's: no hint that it exists
@@ -149,63 +129,19 @@ def unsubscribe():
 
 
 @bp.get("/duty")
+@declare("Whether this manager is on duty", answers=DutySchema, errors=[401, 403])
 def get_duty():
     user = require(MANAGE_CONCERNS)  # the managers who take the team's concerns go on duty
     return DutySchema().dump({"on_duty": user.on_duty})
 
 
 @bp.post("/duty")
+@declare("Go on or off duty (duty manager)", body=DutySchema, answers=DutySchema, errors=[401, 403])
 def set_duty():
     user = require(MANAGE_CONCERNS)
-    body = json_body(DutySchema())
+    body = api.body()
     if user.on_duty != body["on_duty"]:
         user.on_duty = body["on_duty"]
         record("duty_on" if user.on_duty else "duty_off", "user", str(user.id), user=user)
         db.session.commit()
     return DutySchema().dump({"on_duty": user.on_duty})
-
-
-@bp.get("/jobs")
-def list_jobs():
-    user = require(ALL_TEAMS)  # every team's alerts
-    args = JobListArgsSchema().load(request.args.to_dict())
-    query = select(AlertJob).order_by(AlertJob.id.desc()).limit(args["limit"])
-    for name in ("status", "kind", "concern_id"):
-        if name in args:
-            query = query.where(getattr(AlertJob, name) == args[name])
-    counts = dict(db.session.execute(select(AlertJob.status, func.count())
-                                     .group_by(AlertJob.status)).all())
-    jobs = db.session.scalars(query).all()
-    record("list", "push_job", "*", user=user, detail={
-        "count": len(jobs), "concern_ids": sorted({job.concern_id for job in jobs if job.concern_id})})
-    db.session.commit()
-    return JobListSchema().dump({"jobs": jobs, "counts": counts})
-
-
-@bp.post("/test-alerts")
-def send_test_alert():
-    user = require(RECEIVE_ALERTS)
-    json_body(TestAlertRequestSchema())
-    queued = channels.queue_test(user)
-    if not queued:
-        raise ApiError(409, "This account has no alert channel: turn on alerts on this phone first.",
-                       "no_push_subscription")
-    db.session.commit()
-    return TestAlertSchema().dump({"queued": queued})
-
-
-@bp.post("/test-alerts/ack")
-def acknowledge_test_alert():
-    # Called by the service worker (cookie and CSRF token, no device key): it carries no
-    # personal data, and the token only ever marks the caller's own channel.
-    user = require(RECEIVE_ALERTS)
-    body = json_body(TestAckSchema())
-    subscription_id = channels.confirm_test(user, body["token"], current_app.config["SECRET_KEY"])
-    db.session.commit()
-    return TestAckResultSchema().dump({"ok": True, "subscription_id": subscription_id})
-
-
-@bp.get("/coverage")
-def coverage():
-    user = require(READ_QUEUE)  # the queue's warning
-    return CoverageSchema().dump({"teams": channels.coverage(user)})

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from ..accounts.credential_models import TotpFactor
 from ..accounts.models import DeviceKey, User
 from ..audit.models import AuditEvent
+from ..clock import utcnow
 from ..concerns import chronology
 from ..concerns.access import visible_to
 from ..concerns.author_view import AuthorConcernSchema
@@ -20,7 +21,6 @@ from ..concerns.schemas import ChronologySchema, ConcernSchema
 from ..errors import ApiError
 from ..extensions import db
 from ..procedures import store
-from ..procedures.models import utcnow
 from ..push.models import PushSubscription
 from ..sms.models import MobileNumber
 

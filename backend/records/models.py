@@ -4,8 +4,8 @@ import datetime as dt
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from ..clock import utcnow
 from ..extensions import db
-from ..procedures.models import utcnow
 
 
 class Tombstone(db.Model):

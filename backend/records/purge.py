@@ -14,20 +14,18 @@ from flask import current_app
 from sqlalchemy import delete, exists, select, text
 
 from ..accounts.models import DeviceKey
+from ..alerts.models import AlertJob, SmsJob
+from ..alerts.states import WAITING
 from ..audit.log import record
 from ..audit.models import AuditEvent
+from ..clock import utcnow
 from ..concerns.lifecycle import Status
 from ..concerns.models import Concern
 from ..extensions import db
-from ..procedures.models import utcnow
-from ..push.models import JOB_STATUSES, AlertJob
-from ..sms.models import SmsJob
 from . import retention
 from .models import LegalHold, Tombstone
 
-# The first two job statuses (push and SMS alike), pending and sending: a job still moving is
-# never purged, however old.
-WAITING = JOB_STATUSES[:2]
+# A job still moving (pending or sending, push and SMS alike) is never purged, however old.
 _LOCK_KEY = 0x5AFE_0024  # one purge at a time across every host (PostgreSQL advisory lock)
 _CHUNK = 500
 

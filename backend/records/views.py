@@ -1,26 +1,24 @@
 """`/api/admin/concerns/<id>/legal-hold`: a concern held from the retention purge (admins)."""
 from flask import Blueprint
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, fields
 from sqlalchemy import select
 
+from .. import api
 from ..accounts.capabilities import MANAGE_PEOPLE, require
-from ..accounts.device_lock import personal
+from ..api import declare
 from ..audit.log import record
+from ..clock import utcnow
 from ..concerns.models import Concern
 from ..errors import ApiError
 from ..extensions import db
-from ..fields import UtcDateTime
-from ..openapi import EXTRA_OPERATIONS
-from ..procedures.models import utcnow
-from ..requests import json_body
+from ..fields import Reason, UtcDateTime
 from .models import LegalHold
 
 bp = Blueprint("records", __name__, url_prefix="/api/admin/concerns")
 
 
 class HoldRequestSchema(Schema):
-    reason = fields.Str(required=True, validate=validate.Length(min=3, max=2000), metadata={
-        "description": "Why (litigation, an inquiry, a complaint): kept in the audit log."})
+    reason = Reason(metadata={"description": "Why (litigation, an inquiry, a complaint): kept in the audit log."})
 
 
 class HoldSchema(Schema):
@@ -30,28 +28,24 @@ class HoldSchema(Schema):
     placed_at = UtcDateTime(dump_only=True, allow_none=True)
 
 
-def _concern(concern_id: str) -> Concern:
+def _request(concern_id: str):
+    """(the admin, the concern, its hold or None, the reason given): 403 for anyone but an
+    admin, 404 for no such concern, 422 without a reason."""
+    admin = require(MANAGE_PEOPLE)
     # Only the id is touched: a hold reads nothing of the concern, restricted or not.
     concern = db.session.get(Concern, concern_id.lower())
     if concern is None:
         raise ApiError(404, "No such concern.")
-    return concern
-
-
-def _reason() -> str:
-    reason = json_body(HoldRequestSchema())["reason"].strip()
-    if len(reason) < 3:
-        raise ApiError(422, "Say why.", fields={"reason": ["Write the reason."]})
-    return reason
+    reason = api.body()["reason"]
+    return admin, concern, db.session.scalar(select(LegalHold).filter_by(concern_id=concern.id)), reason
 
 
 @bp.post("/<concern_id>/legal-hold")
-@personal
+@declare("Place a concern under legal hold: never purged (admin; audited)",
+         body=HoldRequestSchema, answers=HoldSchema, errors=[403, 404, 409], device_key=True)
 def place_hold(concern_id: str):
-    admin = require(MANAGE_PEOPLE)
-    concern = _concern(concern_id)
-    reason = _reason()
-    if db.session.scalar(select(LegalHold).filter_by(concern_id=concern.id)) is not None:
+    admin, concern, hold, reason = _request(concern_id)
+    if hold is not None:
         raise ApiError(409, "This concern is already under legal hold.", "already_held")
     hold = LegalHold(concern_id=concern.id, reason=reason, placed_at=utcnow(), placed_by_id=admin.id)
     db.session.add(hold)
@@ -62,12 +56,10 @@ def place_hold(concern_id: str):
 
 
 @bp.delete("/<concern_id>/legal-hold")
-@personal
+@declare("Lift a legal hold (admin; audited)",
+         body=HoldRequestSchema, answers=HoldSchema, errors=[403, 404, 409], device_key=True)
 def lift_hold(concern_id: str):
-    admin = require(MANAGE_PEOPLE)
-    concern = _concern(concern_id)
-    reason = _reason()
-    hold = db.session.scalar(select(LegalHold).filter_by(concern_id=concern.id))
+    admin, concern, hold, reason = _request(concern_id)
     if hold is None:
         raise ApiError(409, "This concern is not under legal hold.", "not_held")
     db.session.delete(hold)
@@ -75,13 +67,3 @@ def lift_hold(concern_id: str):
            detail={"reason": reason, "held_since": hold.placed_at.isoformat(), "held_for": hold.reason})
     db.session.commit()
     return HoldSchema().dump({"concern_id": concern.id, "held": False, "reason": None, "placed_at": None})
-
-
-_ID = {"name": "concern_id", "in": "path", "required": True, "schema": {"type": "string"}}
-_CHANGE = [400, 401, 403, 404, 409, 413, 415, 422]
-EXTRA_OPERATIONS.extend([
-    ("post", "/api/admin/concerns/{concern_id}/legal-hold", "Place a concern under legal hold: "
-     "never purged (admin; audited)", HoldRequestSchema, None, HoldSchema, [_ID], _CHANGE),
-    ("delete", "/api/admin/concerns/{concern_id}/legal-hold", "Lift a legal hold (admin; audited)",
-     HoldRequestSchema, None, HoldSchema, [_ID], _CHANGE),
-])

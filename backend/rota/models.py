@@ -4,8 +4,8 @@ import datetime as dt
 from sqlalchemy import ForeignKey, Index
 from sqlalchemy.orm import Mapped, mapped_column
 
+from ..clock import utcnow
 from ..extensions import db
-from ..procedures.models import utcnow
 
 
 class Shift(db.Model):

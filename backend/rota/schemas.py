@@ -1,6 +1,7 @@
 """Request and response bodies of the rota API."""
 from marshmallow import Schema, ValidationError, fields, validate
 
+from ..accounts.schemas import TeamSchema
 from ..fields import UtcDateTime
 
 MAX_SHIFTS = 400  # a year of daily shifts and then some; a body is checked whole
@@ -62,9 +63,7 @@ class EscalationStepSchema(Schema):
     sms = fields.Bool(dump_only=True, metadata={"description": "this step also texts (false while SMS is off)"})
 
 
-class RotaTeamSchema(Schema):
-    id = fields.Int(dump_only=True)
-    name = fields.Str(dump_only=True)
+class RotaTeamSchema(TeamSchema):
     time_zone = fields.Str(dump_only=True)
 
 

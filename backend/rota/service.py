@@ -1,9 +1,10 @@
 """Who is on call when, and replacing a team's rota (checked whole, stored whole)."""
 import datetime as dt
 
-from sqlalchemy import bindparam, delete, select, true
+from sqlalchemy import delete, select
 
-from ..accounts.models import Role, Team, User
+from ..accounts import queries
+from ..accounts.models import Team, User
 from ..audit.log import record
 from ..errors import ApiError
 from ..extensions import db
@@ -20,31 +21,6 @@ def shift_at(team_id: int, now: dt.datetime) -> Shift | None:
         .order_by(Shift.starts_at.desc()).limit(1))
 
 
-def managers_of(team_id: int) -> list[User]:
-    return list(db.session.scalars(select(User).where(
-        User.team_id == team_id, User.role == Role.DUTY_MANAGER.value, User.active)
-        .order_by(User.display_name, User.id)).unique())
-
-
-_IN_FORCE = (select(Shift.primary_id, Shift.secondary_id).where(
-    Shift.team_id == bindparam("team"), Shift.starts_at <= bindparam("now"), Shift.ends_at > bindparam("now"))
-    .order_by(Shift.starts_at.desc()).limit(1).subquery())
-# Built once: building it cost a third of asking.
-_MANAGERS_AND_SHIFT = (select(User, _IN_FORCE.c.primary_id, _IN_FORCE.c.secondary_id)
-                       .outerjoin(_IN_FORCE, true()).where(
-    User.team_id == bindparam("team"), User.role == Role.DUTY_MANAGER.value, User.active)
-    .order_by(User.display_name, User.id))
-
-
-def managers_and_shift(team_id: int, now: dt.datetime) -> tuple[list[User], int | None, int | None]:
-    """managers_of(team_id) and the primary's and secondary's ids in the shift_at(now), read in
-    one statement: an urgent concern asks both at once. No managers, no shift read."""
-    rows = db.session.execute(_MANAGERS_AND_SHIFT, {"team": team_id, "now": now}).unique().all()
-    if not rows:
-        return [], None, None
-    return [row[0] for row in rows], rows[0][1], rows[0][2]
-
-
 def upcoming(team_id: int, now: dt.datetime) -> list[Shift]:
     """The shifts not yet over: the rota a manager edits (past shifts stay as the record)."""
     return list(db.session.scalars(select(Shift).where(
@@ -55,7 +31,7 @@ def replace(team: Team, shifts: list[dict], user: User, now: dt.datetime) -> lis
     """Check `shifts` (local times of the team's zone) and store them in place of every shift
     not yet over. Refuses the whole rota (422, nothing stored) with every problem found."""
     tz = times.zone(team.time_zone)
-    managers = {m.id for m in managers_of(team.id)}
+    managers = {m.id for m in queries.managers_of(team.id)}
     errors: dict[str, list[str]] = {}
     rows = []
     for index, item in enumerate(shifts):

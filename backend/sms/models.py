@@ -1,13 +1,10 @@
-"""A manager's mobile number (verified once with a code) and the text-message queue."""
+"""A manager's mobile number, verified once with a code."""
 import datetime as dt
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
-from ..procedures.models import utcnow
-
-SMS_STATUSES = ("pending", "sending", "sent", "failed", "cancelled")
 
 
 class MobileNumber(db.Model):
@@ -24,32 +21,3 @@ class MobileNumber(db.Model):
     code_sent_at: Mapped[dt.datetime | None]
     code_expires_at: Mapped[dt.datetime | None]
     code_attempts: Mapped[int] = mapped_column(default=0)
-
-
-class SmsJob(db.Model):
-    """One alert text to one person about one concern: a row of the SMS queue.
-
-    Unique per (concern, user): however many reasons arise (push failed, unacknowledged, an
-    escalation step), a person gets one text about a concern — it says the same every time.
-    """
-
-    __tablename__ = "sms_jobs"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    concern_id: Mapped[str] = mapped_column(ForeignKey("concerns.id"), index=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    reason: Mapped[str] = mapped_column(String(30))  # no_push | push_failed | escalation_<step>
-    status: Mapped[str] = mapped_column(String(20), default="pending")
-    attempts: Mapped[int] = mapped_column(default=0)
-    next_attempt_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-    lease_token: Mapped[str | None] = mapped_column(String(36))
-    lease_expires_at: Mapped[dt.datetime | None]
-    last_status_code: Mapped[int | None]
-    last_error: Mapped[str | None] = mapped_column(Text)
-    notify_id: Mapped[str | None] = mapped_column(String(64))  # Notify's id for the message
-    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-    sent_at: Mapped[dt.datetime | None]
-
-    __table_args__ = (UniqueConstraint("concern_id", "user_id", name="uq_sms_jobs_concern_user"),
-                      Index("ix_sms_jobs_due", "status", "next_attempt_at"))

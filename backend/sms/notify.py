@@ -10,6 +10,7 @@ import requests
 from notifications_python_client.errors import APIError
 from notifications_python_client.notifications import NotificationsAPIClient
 
+from ..push.states import Result
 from ..push.delivery import TITLE
 
 TIMEOUT = 10
@@ -54,11 +55,11 @@ def send(api: NotificationsAPIClient, config, number: str, personalisation: dict
         # Notify's 5xx and rate limits pass; 400 (bad number, template) and 403 (key) would
         # fail the same way again. The client reports no answer at all as 503.
         if status == 429 or (status or 500) >= 500:
-            return Outcome("retry", status, f"Notify answered {status}")
-        return Outcome("failed", status, f"Notify answered {status}: {_first_error(err)}")
+            return Outcome(Result.RETRY, status, f"Notify answered {status}")
+        return Outcome(Result.FAILED, status, f"Notify answered {status}: {_first_error(err)}")
     except requests.RequestException as err:
-        return Outcome("retry", None, f"network error: {type(err).__name__}")
-    return Outcome("sent", 201, None, str((answer or {}).get("id") or "")[:64] or None)
+        return Outcome(Result.RETRY, None, f"network error: {type(err).__name__}")
+    return Outcome(Result.SENT, 201, None, str((answer or {}).get("id") or "")[:64] or None)
 
 
 def _first_error(err: APIError) -> str:

@@ -10,15 +10,15 @@ import secrets
 
 from flask import Blueprint, current_app
 
-from .. import openapi
+from .. import api
 from ..accounts.capabilities import RECEIVE_ALERTS, require
-from ..accounts.device_lock import personal
 from ..accounts.schemas import OkSchema
+from ..api import declare
 from ..audit.log import record
+from ..clock import utcnow
 from ..errors import ApiError
 from ..extensions import db
-from ..procedures.models import utcnow
-from ..requests import json_body
+from ..push.states import Result
 from . import notify
 from .models import MobileNumber
 from .numbers import masked, normalise
@@ -29,18 +29,6 @@ bp = Blueprint("sms", __name__, url_prefix="/api/sms")
 CODE_LIFETIME = dt.timedelta(minutes=10)
 RESEND_AFTER = dt.timedelta(seconds=60)
 MAX_TRIES = 5
-
-_BODY_ERRORS = [401, 403, 413, 415, 422]
-openapi.EXTRA_OPERATIONS.extend([
-    ("get", "/api/sms/mobile", "This manager's mobile number for alert texts (masked)", None, None,
-     MobileSchema, [], [401, 403]),
-    ("post", "/api/sms/mobile", "Set the number and text it a 6-digit code", MobileSetSchema, None,
-     MobileSchema, [], _BODY_ERRORS + [409, 429, 503]),
-    ("post", "/api/sms/mobile/verify", "Verify the number with the code it received",
-     MobileVerifySchema, None, MobileSchema, [], _BODY_ERRORS + [409]),
-    ("delete", "/api/sms/mobile", "Remove the number (no more alert texts)", None, None, OkSchema,
-     [], [401, 403, 404]),
-])
 
 
 def _digest(user_id: int, code: str) -> str:
@@ -58,17 +46,19 @@ def _dump(row: MobileNumber | None, now: dt.datetime) -> dict:
 
 
 @bp.get("/mobile")
-@personal  # a phone number is personal data
+@declare("This manager's mobile number for alert texts (masked)",
+         answers=MobileSchema, errors=[403], device_key=True)  # a phone number is personal data
 def get_mobile():
     user = require(RECEIVE_ALERTS)
     return _dump(db.session.get(MobileNumber, user.id), utcnow())
 
 
 @bp.post("/mobile")
-@personal
+@declare("Set the number and text it a 6-digit code",
+         body=MobileSetSchema, answers=MobileSchema, errors=[403, 409, 429, 503], device_key=True)
 def set_mobile():
     user = require(RECEIVE_ALERTS)
-    body = json_body(MobileSetSchema())
+    body = api.body()
     config = current_app.config
     if not notify.enabled(config):
         raise ApiError(409, "Text messages are not set up on this server. Ask an administrator.",
@@ -84,18 +74,18 @@ def set_mobile():
                        headers={"Retry-After": str(int((RESEND_AFTER - (now - row.code_sent_at))
                                                        .total_seconds()) + 1)})
     code = f"{secrets.randbelow(10 ** 6):06d}"
-    api = notify.client(config)
+    sender = notify.client(config)
     try:
-        outcome = notify.send(api, config, number, notify.code_text(config, code),
+        outcome = notify.send(sender, config, number, notify.code_text(config, code),
                               reference=f"safevisit-code-{user.id}")
     finally:
-        api.request_session.close()
-    if outcome.result != "sent":
+        sender.request_session.close()
+    if outcome.result != Result.SENT:
         db.session.rollback()
         record("mobile_code_failed", "user", str(user.id), user=user,
                detail={"status": outcome.status_code, "error": outcome.error})
         db.session.commit()
-        if outcome.result == "failed" and outcome.status_code == 400:
+        if outcome.result == Result.FAILED and outcome.status_code == 400:
             raise ApiError(422, "Notify could not send a text to that number.",
                            fields={"number": ["Notify refused this number."]})
         raise ApiError(503, "The code could not be sent just now. Try again in a minute.")
@@ -112,10 +102,11 @@ def set_mobile():
 
 
 @bp.post("/mobile/verify")
-@personal
+@declare("Verify the number with the code it received",
+         body=MobileVerifySchema, answers=MobileSchema, errors=[403, 409], device_key=True)
 def verify_mobile():
     user = require(RECEIVE_ALERTS)
-    body = json_body(MobileVerifySchema())
+    body = api.body()
     now = utcnow()
     row = db.session.get(MobileNumber, user.id, with_for_update=True)
     if row is None or row.code_hash is None or row.code_expires_at <= now:
@@ -137,7 +128,8 @@ def verify_mobile():
 
 
 @bp.delete("/mobile")
-@personal
+@declare("Remove the number (no more alert texts)",
+         answers=OkSchema, errors=[403, 404], device_key=True)
 def delete_mobile():
     user = require(RECEIVE_ALERTS)
     row = db.session.get(MobileNumber, user.id)

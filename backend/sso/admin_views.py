@@ -2,33 +2,26 @@
 from flask import Blueprint, current_app
 from sqlalchemy import select
 
+from .. import api
 from ..accounts.capabilities import MANAGE_SSO, require
-from ..accounts.device_lock import personal
 from ..accounts.models import Team
 from ..accounts.schemas import OkSchema
+from ..api import declare
 from ..audit.log import record
 from ..errors import ApiError
-from .. import openapi
 from ..extensions import db
-from ..requests import json_body
 from .models import SsoMapping
 from .schemas import MAX_ID, ROLES, SsoMappingListSchema, SsoMappingSchema
 
 bp = Blueprint("sso_admin", __name__, url_prefix="/api/admin/sso-mapping")
 
 MAPPING_ID = {"name": "mapping_id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 0}}
-openapi.EXTRA_OPERATIONS.extend([
-    ("get", "/api/admin/sso-mapping", "The single sign-on claim mapping, roles and teams (admin)", None, None,
-     SsoMappingListSchema, [], [401, 403]),
-    ("post", "/api/admin/sso-mapping", "Map a role or team claim value to a SafeVisit role or team (admin)",
-     SsoMappingSchema, None, SsoMappingSchema, [], [400, 401, 403, 409, 413, 415, 422]),
-    ("delete", "/api/admin/sso-mapping/{mapping_id}", "Remove a claim mapping (admin)", None, None, OkSchema,
-     [MAPPING_ID], [401, 403, 404]),
-])
 
 
 @bp.get("")
-@personal  # who gets which role is an admin's business: a copied cookie alone reads nothing
+# Device key: who gets which role is an admin's business: a copied cookie alone reads nothing.
+@declare("The single sign-on claim mapping, roles and teams (admin)",
+         answers=SsoMappingListSchema, errors=[403], device_key=True)
 def list_mappings():
     require(MANAGE_SSO)
     config = current_app.config
@@ -42,10 +35,11 @@ def list_mappings():
 
 
 @bp.post("")
-@personal
+@declare("Map a role or team claim value to a SafeVisit role or team (admin)",
+         body=SsoMappingSchema, answers=SsoMappingSchema, errors=[403, 409], device_key=True)
 def add_mapping():
     admin = require(MANAGE_SSO)
-    body = json_body(SsoMappingSchema())
+    body = api.body()
     team = None
     if body["team_id"] is not None:
         team = db.session.get(Team, body["team_id"])
@@ -64,7 +58,9 @@ def add_mapping():
 
 
 @bp.delete("/<int:mapping_id>")
-@personal
+@declare("Remove a claim mapping (admin)",
+         answers=OkSchema, errors=[403, 404], device_key=True,
+         path={"mapping_id": {"schema": {"type": "integer", "minimum": 0}}})
 def remove_mapping(mapping_id: int):
     admin = require(MANAGE_SSO)
     row = db.session.get(SsoMapping, mapping_id) if mapping_id <= MAX_ID else None

@@ -14,8 +14,8 @@ from sqlalchemy import delete
 
 from ..accounts import device_keys
 from ..accounts.models import User
+from ..clock import utcnow
 from ..extensions import db
-from ..procedures.models import utcnow
 from .models import SsoHandoff, SsoSession
 
 HANDOFF_SECONDS = 120

@@ -4,9 +4,10 @@ import datetime as dt
 from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..accounts.credential_models import SsoIdentity  # noqa: F401  (kept where sso reads it)
 from ..accounts.models import Team
+from ..clock import utcnow
 from ..extensions import db
-from ..procedures.models import utcnow
 
 
 class SsoMapping(db.Model):
@@ -27,19 +28,6 @@ class SsoMapping(db.Model):
 
     # The screen shows every mapping with its team's name.
     team: Mapped[Team | None] = relationship(lazy="joined")
-
-
-class SsoIdentity(db.Model):
-    """A SafeVisit user is this (issuer, subject) at the provider: never matched by email,
-    which a provider may let people change or reuse."""
-    __tablename__ = "sso_identities"
-    __table_args__ = (UniqueConstraint("issuer", "subject"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
-    issuer: Mapped[str] = mapped_column(String(300))
-    subject: Mapped[str] = mapped_column(String(255))
-    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
 class SsoHandoff(db.Model):

@@ -14,6 +14,10 @@ from . import client as oidc
 from .handoff import ID_TOKEN_KEY
 
 
+def on_signing_out(_user, **_) -> str | None:
+    return url()
+
+
 def url() -> str | None:
     """Where to send the browser after SafeVisit's own sign-out; None if nowhere. Read before
     the session is cleared."""

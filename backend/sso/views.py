@@ -12,24 +12,21 @@ from flask import Blueprint, current_app, request, session, url_for
 from flask_wtf.csrf import generate_csrf
 from joserfc.errors import JoseError
 
-from .. import openapi
+from ..accounts import events as account_events
 from ..accounts.schemas import SessionSchema
 from ..accounts.sessions import log_in
+from ..api import declare
 from ..audit.log import record
 from ..errors import ApiError
 from ..extensions import csrf, db, limiter
-from . import claims_source, client as oidc, handoff, logout, mapping, pages, people, state_cookie
+from . import claims_source, client as oidc, handoff, logout, mapping, pages, people, sign_out, state_cookie
 from .schemas import StartSchema
 
 log = logging.getLogger(__name__)
 bp = Blueprint("sso", __name__, url_prefix="/auth/oidc")
 api_bp = Blueprint("sso_api", __name__, url_prefix="/api/auth/oidc")
-openapi.EXTRA_OPERATIONS.extend([
-    ("post", "/api/auth/oidc/start", "Start a sign-in with the organisation: where to send the browser",
-     None, None, StartSchema, [], [403, 404, 503]),
-    ("post", "/api/auth/oidc/handoff", "Collect a sign-in with the organisation: the session and its device key, once",
-     None, None, SessionSchema, [], [401, 403]),
-])
+# Signing out of SafeVisit signs out at the provider too (RP-initiated logout), when it can.
+account_events.signing_out.connect(sign_out.on_signing_out, weak=False)
 
 
 @bp.get("/login")
@@ -42,6 +39,8 @@ def login_page():
 
 
 @api_bp.post("/start")
+@declare("Start a sign-in with the organisation: where to send the browser",
+         answers=StartSchema, errors=[403, 404, 503])
 def start_sign_in():
     """The app asks where to send the browser; the state goes in its own short-lived cookie."""
     if not oidc.enabled():
@@ -157,6 +156,8 @@ def backchannel_logout():
 
 
 @api_bp.post("/handoff")
+@declare("Collect a sign-in with the organisation: the session and its device key, once",
+         answers=SessionSchema, errors=[401, 403])
 def redeem_handoff():
     """The app collects the sign-in the callback left in this browser's session, once."""
     redeemed = handoff.redeem()

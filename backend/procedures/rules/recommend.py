@@ -1,10 +1,9 @@
 """Which rules fire and the actions they recommend: each action once, at the highest urgency
 any rule gives it, with every rule's reason and paragraphs, most urgent first.
 pwa/js/rules/recommend.js is its twin."""
+from ...urgency import RANK as URGENCY_RANK
 from .conditions import holds
 from .reads import reads
-
-URGENCY_RANK = {"routine": 0, "soon": 1, "urgent": 2, "immediate": 3}
 
 
 def fired(document: dict, considered: dict) -> list[dict]:

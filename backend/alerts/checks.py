@@ -1,13 +1,18 @@
 """Alert channels known to work: test alerts, their acknowledgement, and duty coverage per team."""
 from sqlalchemy import select
 
-from ..accounts.models import Role, Team, User
+from ..accounts import queries
+from ..accounts.capabilities import team_scope
+from ..accounts.models import Team, User
 from ..audit.log import record
+from ..clock import utcnow
 from ..errors import ApiError
 from ..extensions import db
-from ..procedures.models import utcnow
-from . import alerts, health, wakeup
-from .models import AlertJob, PushSubscription
+from ..push import health
+from ..push.models import PushSubscription
+from . import recipients, wakeup
+from .models import AlertJob
+from .states import WAITING, JobStatus
 
 
 def queue_test(user: User) -> int:
@@ -18,13 +23,13 @@ def queue_test(user: User) -> int:
                                        .order_by(PushSubscription.id)).all()
     waiting = set(db.session.scalars(select(AlertJob.subscription_id).where(
         AlertJob.user_id == user.id, AlertJob.kind == "test",
-        AlertJob.status.in_(("pending", "sending")))))
+        AlertJob.status.in_(WAITING))))
     added = 0
     for subscription in subscriptions:
         if subscription.id in waiting:
             continue  # a second tap while the first is on its way sends nothing more
         db.session.add(AlertJob(concern_id=None, subscription_id=subscription.id, user_id=user.id,
-                                kind="test", status="pending", next_attempt_at=now,
+                                kind="test", status=JobStatus.PENDING, next_attempt_at=now,
                                 created_at=now, updated_at=now))
         added += 1
     if added:
@@ -50,19 +55,18 @@ def confirm_test(user: User, token: str, secret: str) -> int | None:
 
 def coverage(user: User) -> list[dict]:
     """For the user's team (every team with managers, for admins): who an alert goes to now
-    (alerts.duty_managers decides) and whether any of them has a working channel."""
-    if user.is_admin:
-        team_ids = db.session.scalars(select(User.team_id).where(
-            User.role == Role.DUTY_MANAGER.value, User.active).distinct()).all()
-        teams = db.session.scalars(select(Team).where(Team.id.in_(team_ids)).order_by(Team.name)).all()
+    (recipients.duty_managers decides) and whether any of them has a working channel."""
+    if team_scope(user) is None:
+        teams = db.session.scalars(select(Team).where(Team.id.in_(queries.teams_with_managers()))
+                                   .order_by(Team.name)).all()
     else:
         teams = [user.team]
     now = utcnow()
     result = []
     for team in teams:
-        recipients = alerts.duty_managers(team.id)
-        working = health.working_channels([m.id for m in recipients], now)
+        on_duty = recipients.duty_managers(team.id)
+        working = health.working_channels([m.id for m in on_duty], now)
         reachable = sum(1 for count in working.values() if count)
-        result.append({"id": team.id, "name": team.name, "on_duty": len(recipients),
+        result.append({"id": team.id, "name": team.name, "on_duty": len(on_duty),
                        "reachable": reachable, "covered": reachable > 0})
     return result

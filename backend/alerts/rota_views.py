@@ -1,36 +1,29 @@
-"""`GET/PUT /api/teams/<id>/rota`: a team's on-call rota, and who an alert goes to now."""
+"""`GET/PUT /api/teams/<id>/rota`: a team's on-call rota (backend/rota/), who an alert goes to
+now and the escalation chain it follows: the rota as the alerts read it."""
 from flask import Blueprint, current_app
 
-from .. import openapi
-from ..accounts.capabilities import MANAGE_ROTA, require
-from ..accounts.device_lock import personal
+from .. import api
+from ..accounts import queries
+from ..accounts.capabilities import MANAGE_ROTA, in_scope, require
 from ..accounts.models import Team, User
+from ..api import declare
 from ..audit.log import record
+from ..clock import utcnow
 from ..errors import ApiError
 from ..extensions import db
-from ..procedures.models import utcnow
-from ..push import alerts, escalation_chain
-from ..requests import json_body
+from ..rota import service, times
+from ..rota.schemas import RotaInSchema, RotaSchema
+from . import chain, recipients
 from ..sms import notify
-from . import service, times
-from .schemas import RotaInSchema, RotaSchema
 
 bp = Blueprint("rota", __name__, url_prefix="/api/teams")
-
-TEAM_ID = {"name": "team_id", "in": "path", "required": True, "schema": {"type": "integer"}}
-openapi.EXTRA_OPERATIONS.extend([
-    ("get", "/api/teams/{team_id}/rota", "The team's on-call rota and who is on call now "
-     "(managers of the team, admins)", None, None, RotaSchema, [TEAM_ID], [401, 403, 404]),
-    ("put", "/api/teams/{team_id}/rota", "Replace the shifts not yet over (local times of the "
-     "team's zone)", RotaInSchema, None, RotaSchema, [TEAM_ID], [401, 403, 404, 413, 415, 422]),
-])
 
 
 def _team(team_id: int) -> tuple[User, Team]:
     user = require(MANAGE_ROTA)
     team = db.session.get(Team, team_id)  # ids past a row id never get here (requests.RowIdConverter)
     # A manager of another team gets what a missing team gets: nothing to say it exists.
-    if team is None or not (user.is_admin or user.team_id == team.id):
+    if team is None or not in_scope(user, team.id):
         raise ApiError(404, "No such team.")
     return user, team
 
@@ -41,10 +34,10 @@ def _person(user: User | None) -> dict | None:
 
 def _dump(team: Team, now) -> dict:
     tz = times.zone(team.time_zone)
-    managers = service.managers_of(team.id)
+    managers = queries.managers_of(team.id)
     names = {m.id: m for m in managers}
-    primary, secondary, on_duty = alerts.on_call(team.id, now)
-    alerted = alerts.duty_managers(team.id, now)
+    primary, secondary, on_duty = recipients.on_call(team.id, now)
+    alerted = recipients.duty_managers(team.id, now)
     texts = notify.enabled(current_app.config)
     shifts = [{"id": s.id, "starts_at": s.starts_at, "ends_at": s.ends_at,
                "start": times.to_local(s.starts_at, tz).isoformat(timespec="minutes"),
@@ -61,11 +54,12 @@ def _dump(team: Team, now) -> dict:
         # A step texts only when this server sends texts: the screen promises none otherwise.
         "sms_enabled": texts,
         "escalation": [{"step": s.step, "minutes": s.minutes, "sms": s.sms and texts}
-                       for s in escalation_chain.of(current_app.config)]})
+                       for s in chain.of(current_app.config)]})
 
 
 @bp.get("/<int:team_id>/rota")
-@personal  # names who is on call, and when
+@declare("The team's on-call rota and who is on call now (managers of the team, admins)",
+         answers=RotaSchema, errors=[403, 404], device_key=True)  # names who is on call, and when
 def get_rota(team_id: int):
     user, team = _team(team_id)
     record("read", "rota", str(team.id), user=user)
@@ -75,10 +69,11 @@ def get_rota(team_id: int):
 
 
 @bp.put("/<int:team_id>/rota")
-@personal
+@declare("Replace the shifts not yet over (local times of the team's zone)",
+         body=RotaInSchema, answers=RotaSchema, errors=[403, 404], device_key=True)
 def put_rota(team_id: int):
     user, team = _team(team_id)
-    body = json_body(RotaInSchema())
+    body = api.body()
     now = utcnow()
     # Locked (PostgreSQL) so two managers saving at once are checked one after the other.
     db.session.get(Team, team.id, with_for_update=True, populate_existing=True)

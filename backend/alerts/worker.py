@@ -8,13 +8,17 @@ from concurrent.futures import ThreadPoolExecutor
 
 from flask import Flask
 
+from ..clock import utcnow
 from ..extensions import db
+from ..push import delivery, keys
 from ..push.heartbeats import Heartbeat
 from ..push.signals import alerts_accepted
-from ..procedures.models import utcnow
-from ..sms import notify, queue as sms_queue
-from . import delivery, escalation, escalation_chain, keys, queue, wakeup
-from .transport import PushSession
+from ..push.states import Result
+from ..push.transport import PushSession
+from ..sms import notify
+from . import chain, escalation, wakeup
+from .states import JobStatus
+from .channels import sms as sms_queue, webpush as queue
 
 log = logging.getLogger(__name__)
 
@@ -74,17 +78,17 @@ class Worker:
                 statuses = queue.finish(results, now or self.clock())
                 db.session.commit()
                 alerts_accepted.send(self.app, job_ids=[message.job_id for (message, _), status
-                                                        in zip(results, statuses) if status == "sent"])
+                                                        in zip(results, statuses) if status == JobStatus.SENT])
                 for (message, outcome), status in zip(results, statuses):
-                    counts[status or "lease_lost"] += 1
-                    if outcome.result != "sent":
+                    counts[str(status or "lease_lost")] += 1  # plain names: the CLI prints them
+                    if outcome.result != Result.SENT:
                         log.info("push job %s: %s (%s)", message.job_id, status, outcome.error)
         return counts
 
     def escalate(self, now: dt.datetime | None = None) -> list[tuple[str, str]]:
         """Take every escalation step due at `now`; returns (concern id, step) for each."""
         with self.app.app_context():
-            return escalation.escalate_due(now or self.clock(), escalation_chain.of(self.app.config))
+            return escalation.escalate_due(now or self.clock(), chain.of(self.app.config))
 
     def drain_sms(self, now: dt.datetime | None = None) -> Counter:
         """Send every text due at `now` through Notify, one at a time; counts by new status.
@@ -107,7 +111,7 @@ class Worker:
                                           reference=f"safevisit-sms-{job_id}")
                     status = sms_queue.finish(job_id, token, outcome, now or self.clock())
                     db.session.commit()
-                    counts[status or "lease_lost"] += 1
+                    counts[str(status or "lease_lost")] += 1  # plain names: the CLI prints them
         return counts
 
     def run(self, poll: float = 1.0, fallback: float = 5.0) -> None:

@@ -1,11 +1,12 @@
-"""`flask push init|worker|escalate`."""
+"""`flask push init|worker|escalate`: the VAPID key, the alert worker, escalation by hand."""
 import signal
 
 import click
 from flask import Blueprint, current_app
 
-from ..procedures.models import utcnow
-from . import escalation, escalation_chain, keys
+from ..clock import utcnow
+from ..push import keys
+from . import chain, escalation
 from .worker import Worker
 
 bp = Blueprint("push_cli", __name__, cli_group="push")
@@ -60,6 +61,6 @@ def worker_command(once, threads, batch, poll, fallback):
 @bp.cli.command("escalate")
 def escalate_command():
     """Take the escalation steps (SAFEVISIT_ESCALATION_CHAIN) now due, once."""
-    taken = escalation.escalate_due(utcnow(), escalation_chain.of(current_app.config))
+    taken = escalation.escalate_due(utcnow(), chain.of(current_app.config))
     click.echo(f"took {len(taken)} escalation step(s)"
                + (": " + ", ".join(f"{concern} {step}" for concern, step in taken) if taken else ""))

@@ -1,41 +1,67 @@
-"""Claiming due jobs (safely, with several workers) and recording what happened to each.
-
-A claim marks jobs "sending" with a lease token and expiry in one short transaction;
-the sends happen outside any transaction; each outcome is written back only if the
-job still carries that token. On PostgreSQL the claim uses FOR UPDATE SKIP LOCKED, so
-concurrent workers take disjoint jobs without waiting on each other. SQLite has one
-writer at a time (BEGIN IMMEDIATE, see database.py), which serialises claims.
+"""The Web Push channel: adding push jobs, claiming due ones and recording what each push
+service said, on the lease queue (../lease.py). Plain rows and set-wise UPDATEs rather than
+unit-of-work objects where the worker's send rate depends on it: whatever the claim costs is
+time nobody is sending.
 """
 import datetime as dt
-import random
+import logging
 import uuid
 
-from sqlalchemy import and_, delete, or_, select, update
+from sqlalchemy import delete, select, update
 
-from ..accounts.models import User
-from ..audit.log import record
-from ..concerns.models import Concern
-from ..extensions import db
-from ..sms import queue as sms
-from . import health
-from .delivery import Message, Outcome, payload, test_payload, topic
-from .models import AlertJob, PushSubscription
+from ...accounts.models import User
+from ...audit.log import record
+from ...concerns.lifecycle import UNACKNOWLEDGED
+from ...concerns.models import Concern
+from ...extensions import db
+from ...push import health
+from ...push.delivery import Message, Outcome, payload, test_payload, topic
+from ...push.models import PushSubscription
+from ...push.states import Result
+from ...urgency import Urgency
+from .. import lease, wakeup
+from ..models import AlertJob
+from ..states import JobStatus
+from . import sms
 
-MAX_ATTEMPTS = 8
-BASE_DELAY = 10.0  # seconds before the first retry; doubles each attempt
-MAX_DELAY = 30 * 60.0
+log = logging.getLogger(__name__)
+
+RETRIES = lease.Retries(max_attempts=8, base_delay=10.0, max_delay=30 * 60.0)
 
 
-def backoff(attempts: int, retry_after: float | None) -> float:
-    delay = min(BASE_DELAY * 2 ** max(attempts - 1, 0), MAX_DELAY)
-    delay *= random.uniform(0.8, 1.2)  # spread retries so they do not arrive in step
-    return max(delay, retry_after or 0.0)
+def enqueue(concerns: list[Concern], users: list[User], kind: str, now: dt.datetime) -> list[PushSubscription]:
+    """One pending job per subscription of each user, for each concern; returns the
+    subscriptions used. Does not commit: the jobs commit with whatever decided them."""
+    ids = [u.id for u in users]
+    subscriptions = db.session.scalars(select(PushSubscription).where(
+        PushSubscription.user_id.in_(ids)).order_by(PushSubscription.id)).all() if ids else []
+    for concern in concerns:
+        for subscription in subscriptions:
+            db.session.add(AlertJob(concern_id=concern.id, subscription_id=subscription.id,
+                                    user_id=subscription.user_id, kind=kind, status=JobStatus.PENDING,
+                                    next_attempt_at=now, created_at=now, updated_at=now))
+        if not subscriptions:
+            # Nobody can be reached by push: say so loudly; escalation will still follow.
+            log.warning("urgent concern %s: no push subscription among %d recipient(s)",
+                        concern.id, len(ids))
+    if subscriptions:
+        wakeup.announce()
+    # No audit row here: the jobs are the record (GET /api/push/jobs); escalations are audited.
+    return subscriptions
 
 
-def claim(now: dt.datetime, limit: int, lease: dt.timedelta, secret: str) -> list[Message]:
+def cancel_escalations(concern_id: str, now: dt.datetime) -> None:
+    """Someone has the concern: escalation messages not yet sent are no longer needed."""
+    db.session.execute(update(AlertJob).where(
+        AlertJob.concern_id == concern_id, AlertJob.kind == "escalation",
+        AlertJob.status == JobStatus.PENDING).values(status=JobStatus.CANCELLED, updated_at=now,
+                                                     last_error="concern acknowledged"))
+
+
+def claim(now: dt.datetime, limit: int, lease_for: dt.timedelta, secret: str) -> list[Message]:
     """Claim up to `limit` due jobs and commit; returns what to send for each ([] when none is due)."""
     while True:
-        jobs, messages = _claim_batch(now, limit, lease, secret)
+        jobs, messages = _claim_batch(now, limit, lease_for, secret)
         db.session.commit()
         # A batch of only closed jobs (removed subscriptions, cancelled escalations)
         # says nothing about the jobs behind it: look again.
@@ -43,16 +69,10 @@ def claim(now: dt.datetime, limit: int, lease: dt.timedelta, secret: str) -> lis
             return messages
 
 
-def _claim_batch(now, limit, lease, secret) -> tuple[list, list[Message]]:
-    # Plain rows and set-wise UPDATEs, not unit-of-work objects: the claim runs between batches
-    # of sends, in the worker's process, and whatever it costs is time nobody is sending
-    # (the worker's send rate beside bare pywebpush).
-    due = or_(and_(AlertJob.status == "pending", AlertJob.next_attempt_at <= now),
-              and_(AlertJob.status == "sending", AlertJob.lease_expires_at <= now))
-    query = (select(AlertJob.id, AlertJob.subscription_id, AlertJob.concern_id, AlertJob.kind)
-             .where(due).order_by(AlertJob.next_attempt_at, AlertJob.id).limit(limit))
-    if db.engine.dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
+def _claim_batch(now, limit, lease_for, secret) -> tuple[list, list[Message]]:
+    # The claim runs between batches of sends, in the worker's process: plain rows, set-wise.
+    columns = (AlertJob.id, AlertJob.subscription_id, AlertJob.concern_id, AlertJob.kind)
+    query = lease.claimable(AlertJob, columns, now, limit)
     jobs = db.session.execute(query).all()
     # Two queries for the whole batch rather than two per job.
     subscriptions = {s.id: s for s in db.session.execute(select(
@@ -66,19 +86,19 @@ def _claim_batch(now, limit, lease, secret) -> tuple[list, list[Message]]:
     for job in jobs:
         subscription = subscriptions.get(job.subscription_id)
         if subscription is None:
-            closed.append((job.id, "dead", "the subscription was removed"))
+            closed.append((job.id, JobStatus.DEAD, "the subscription was removed"))
             continue
         if job.kind == "test":
             body, job_topic = test_payload(health.test_token(secret, job.id)), topic(secret, f"test-{job.id}")
         else:
             concern = concerns[job.concern_id]
-            if job.kind == "escalation" and concern.status != "submitted":
+            if job.kind == "escalation" and concern.status != UNACKNOWLEDGED:
                 # Acknowledged after the escalation was queued: nobody needs waking now.
-                closed.append((job.id, "cancelled", "concern acknowledged"))
+                closed.append((job.id, JobStatus.CANCELLED, "concern acknowledged"))
                 continue
             if (concern.id, job.kind) not in bodies:  # the same for every browser it goes to
                 bodies[concern.id, job.kind] = (
-                    payload(concern.id, concern.urgency or "urgent", concern.team_id, job.kind,
+                    payload(concern.id, concern.urgency or Urgency.URGENT, concern.team_id, job.kind,
                             phoned=bool(concern.duty_call)), topic(secret, concern.id))
             body, job_topic = bodies[concern.id, job.kind]
         claimed.append(job.id)
@@ -87,7 +107,7 @@ def _claim_batch(now, limit, lease, secret) -> tuple[list, list[Message]]:
             endpoint=subscription.endpoint, p256dh=subscription.p256dh, auth=subscription.auth,
             payload=body, topic=job_topic))
     if claimed:
-        _update_jobs(claimed, status="sending", lease_token=token, lease_expires_at=now + lease,
+        _update_jobs(claimed, status=JobStatus.SENDING, lease_token=token, lease_expires_at=now + lease_for,
                      updated_at=now, attempts=AlertJob.attempts + 1)
     for job_id, status, error in closed:
         _update_jobs([job_id], status=status, last_status_code=None, last_error=error,
@@ -101,16 +121,11 @@ def _update_jobs(ids: list[int], *conditions, **values) -> None:
                               .execution_options(synchronize_session=False))
 
 
-def _close(job: AlertJob, now: dt.datetime, status: str, code: int | None, error: str | None):
-    job.status, job.last_status_code, job.last_error = status, code, error
-    job.lease_token, job.lease_expires_at, job.updated_at = None, None, now
-
-
 def finish(results: list[tuple[Message, Outcome]], now: dt.datetime) -> list[str | None]:
     """Record each outcome; returns each job's new status, or None where the lease was lost."""
     statuses: dict[int, str | None] = {}
-    delivered = _finish_sent([(m, o) for m, o in results if o.result == "sent"], now, statuses)
-    others = [(m, o) for m, o in results if o.result != "sent"]
+    delivered = _finish_sent([(m, o) for m, o in results if o.result == Result.SENT], now, statuses)
+    others = [(m, o) for m, o in results if o.result != Result.SENT]
     jobs = {job.id: job for job in db.session.scalars(select(AlertJob).where(
         AlertJob.id.in_([message.job_id for message, _ in others])))} if others else {}
     undelivered = []
@@ -120,19 +135,17 @@ def finish(results: list[tuple[Message, Outcome]], now: dt.datetime) -> list[str
             # Another worker re-claimed it after our lease lapsed: its record wins.
             statuses[message.job_id] = None
             continue
-        if outcome.result == "gone":
-            _close(job, now, "dead", outcome.status_code, outcome.error)
+        if outcome.result == Result.GONE:
+            lease.close(job, now, JobStatus.DEAD, outcome.status_code, outcome.error)
             _remove(message, outcome, job.user_id)
             undelivered.append(job)
-        elif outcome.result == "retry" and job.attempts < MAX_ATTEMPTS:
-            _close(job, now, "pending", outcome.status_code, outcome.error)
-            job.next_attempt_at = now + dt.timedelta(seconds=backoff(job.attempts, outcome.retry_after))
         else:
-            error = outcome.error if outcome.result != "retry" else f"gave up: {outcome.error}"
-            _close(job, now, "failed", outcome.status_code, error)
-            # A retry is not yet a failure of the channel; a refusal or giving up is.
-            health.record_failure(message.subscription_id, now, error)
-            undelivered.append(job)
+            error = lease.retry_or_fail(job, now, RETRIES, outcome.result == Result.RETRY,
+                                        outcome.status_code, outcome.error, outcome.retry_after)
+            if error is not None:
+                # A retry is not yet a failure of the channel; a refusal or giving up is.
+                health.record_failure(message.subscription_id, now, error)
+                undelivered.append(job)
         statuses[message.job_id] = job.status
     health.record_success(delivered, now)
     _text_instead(undelivered, now)
@@ -149,12 +162,12 @@ def _finish_sent(sent: list[tuple[Message, Outcome]], now: dt.datetime, statuses
     for (token, code), messages in groups.items():
         recorded = set(db.session.scalars(update(AlertJob).where(
             AlertJob.id.in_([m.job_id for m in messages]), AlertJob.lease_token == token)
-            .values(status="sent", last_status_code=code, last_error=None, lease_token=None,
+            .values(status=JobStatus.SENT, last_status_code=code, last_error=None, lease_token=None,
                     lease_expires_at=None, updated_at=now, sent_at=now)
             .returning(AlertJob.id).execution_options(synchronize_session=False)))
         for message in messages:
             # Not recorded: another worker re-claimed it after our lease lapsed; its record wins.
-            statuses[message.job_id] = "sent" if message.job_id in recorded else None
+            statuses[message.job_id] = JobStatus.SENT if message.job_id in recorded else None
             if message.job_id in recorded:
                 delivered.append(message.subscription_id)
     return delivered
@@ -168,7 +181,7 @@ def _text_instead(jobs: list[AlertJob], now: dt.datetime) -> None:
             continue  # a test alert (kind "test") proves the push channel alone
         concern = db.session.get(Concern, job.concern_id)
         user = db.session.get(User, job.user_id)
-        if concern is not None and concern.status == "submitted" and user is not None and user.active:
+        if concern is not None and concern.status == UNACKNOWLEDGED and user is not None and user.active:
             sms.enqueue(concern, [user], "push_failed", now)
 
 

@@ -1,12 +1,15 @@
-"""`GET /api/audit`: the trail, for admins only."""
-from flask import Blueprint, request
+"""`GET /api/audit`: the audit trail, newest first, for admins only (the console searches it
+through /api/admin/audit)."""
+from flask import Blueprint
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
+from .. import api
 from ..accounts.capabilities import MANAGE_PEOPLE, require
+from ..api import declare
+from ..audit.models import AuditEvent
 from ..extensions import db
-from ..fields import UtcDateTime
-from .models import AuditEvent
+from .schemas import AuditEventSchema
 
 bp = Blueprint("audit", __name__, url_prefix="/api/audit")
 
@@ -18,25 +21,16 @@ class AuditQueryArgsSchema(Schema):
     limit = fields.Int(load_default=100, validate=validate.Range(min=1, max=500))
 
 
-class AuditEventSchema(Schema):
-    id = fields.Int(dump_only=True)
-    at = UtcDateTime(dump_only=True)
-    user_id = fields.Int(dump_only=True, allow_none=True)
-    action = fields.Str(dump_only=True)
-    object_type = fields.Str(dump_only=True)
-    object_id = fields.Str(dump_only=True)
-    address = fields.Str(dump_only=True, allow_none=True)
-    detail = fields.Str(dump_only=True, allow_none=True)
-
-
 class AuditPageSchema(Schema):
     events = fields.List(fields.Nested(AuditEventSchema), dump_only=True)
 
 
 @bp.get("")
+@declare("The audit trail (admin)",
+         query=AuditQueryArgsSchema, answers=AuditPageSchema, errors=[403], device_key=True)
 def list_events():
     require(MANAGE_PEOPLE)  # the audit log is the admin console's
-    args = AuditQueryArgsSchema().load(request.args.to_dict())
+    args = api.query()
     query = select(AuditEvent).order_by(AuditEvent.id.desc()).limit(args["limit"])
     if "object_id" in args:
         query = query.where(AuditEvent.object_id == args["object_id"])
