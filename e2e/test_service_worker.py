@@ -129,6 +129,11 @@ def test_a_draft_keeps_its_version_and_shows_what_changed_in_a_newer_one(browser
         unlock(page)
         expect(page.get_by_label("Case reference (required)")).to_have_value("CR-V10")
         expect(page.get_by_label("Child's age", exact=True)).to_be_visible()
+        # The draft is drawn before the question is asked (that is the point): wait for it.
+        for _ in range(200):
+            if held:
+                break
+            page.wait_for_timeout(50)
         assert held, "the question to the network was not held"
         expect(notice).to_be_hidden()
         for route in held:

@@ -24,6 +24,7 @@ from ..audit.log import record
 from ..extensions import db, limiter
 from . import client as oidc
 from .models import SsoIdentity, SsoSession
+from .people import issuer_forms
 
 EVENT = "http://schemas.openid.net/event/backchannel-logout"
 MAX_AGE_SECONDS = 600  # an older token is refused, so a captured one cannot be replayed later
@@ -125,11 +126,11 @@ def end_sessions(claims: dict) -> int:
     issuer = current_app.config["OIDC_ISSUER"]
     user_ids = set()
     if isinstance(claims.get("sub"), str):
-        user_ids.update(db.session.scalars(select(SsoIdentity.user_id).filter_by(
-            issuer=issuer, subject=claims["sub"])))
+        user_ids.update(db.session.scalars(select(SsoIdentity.user_id).where(
+            SsoIdentity.issuer.in_(issuer_forms(issuer)), SsoIdentity.subject == claims["sub"])))
     if isinstance(claims.get("sid"), str):
-        user_ids.update(db.session.scalars(select(SsoSession.user_id).filter_by(
-            issuer=issuer, sid=claims["sid"])))
+        user_ids.update(db.session.scalars(select(SsoSession.user_id).where(
+            SsoSession.issuer.in_(issuer_forms(issuer)), SsoSession.sid == claims["sid"])))
     for user_id in sorted(user_ids):
         # Locked (the user row only: its team is joined in) so two logouts cannot both read one epoch.
         user = db.session.scalar(select(User).where(User.id == user_id).with_for_update(of=User))

@@ -28,11 +28,22 @@ def _display_name(claims: dict, fallback: str) -> str:
     return name.strip()[:80] if isinstance(name, str) and name.strip() else fallback
 
 
+def issuer_forms(issuer: str) -> list[str]:
+    """The issuer as the provider states it, and as SafeVisit stored it before keeping its
+    trailing slash (Auth0's "https://tenant.auth0.com/" was kept without it): an identity or
+    session stored then is still the same person's."""
+    return list(dict.fromkeys([issuer, issuer.rstrip("/")]))
+
+
 def upsert(issuer: str, claims: dict, role: str, team: Team) -> User | None:
     """The user for this person, with the role and team their claims map to now; None when
     the account was deactivated in SafeVisit (the provider cannot switch it back on)."""
     subject = claims["sub"]
-    identity = db.session.scalar(select(SsoIdentity).filter_by(issuer=issuer, subject=subject))
+    identity = db.session.scalar(select(SsoIdentity).where(
+        SsoIdentity.issuer.in_(issuer_forms(issuer)), SsoIdentity.subject == subject)
+        .order_by(SsoIdentity.issuer != issuer).limit(1))
+    if identity is not None and identity.issuer != issuer:
+        identity.issuer = issuer  # stored the old way: from now on as the provider states it
     if identity is None:
         username = _free_username(claims, issuer, subject)
         user = User(username=username, display_name=_display_name(claims, username),

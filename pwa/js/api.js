@@ -151,6 +151,7 @@ export const reactivatePerson = (id) => request("POST", `${personPath(id)}/react
 export const endSessions = (id) => request("POST", `${personPath(id)}/end-sessions`, {});
 export const newSetupCode = (id) => request("POST", `${personPath(id)}/setup-code`, {});
 export const resetSecondFactor = (id) => request("POST", `${personPath(id)}/second-factor/reset`, {});
+export const unlinkOrganisation = (id) => request("POST", `${personPath(id)}/unlink-organisation`, {});
 export const adminTeams = () => request("GET", "/api/admin/teams");
 export const adminTeam = (id) => request("GET", `/api/admin/teams/${encodeURIComponent(id)}`);
 export const createTeam = (team) => request("POST", "/api/admin/teams", team);

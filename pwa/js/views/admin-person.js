@@ -1,5 +1,6 @@
 // /admin/people/<id>: one person. Change name, role and team; issue a new setup code; end
-// every session; reset a lost authenticator; deactivate (their phone wipes at its next
+// every session; reset a lost authenticator; unlink someone who signs in with the
+// organisation's account, to give them a local one; deactivate (their phone wipes at its next
 // contact), and reactivate.
 import * as api from "../api.js";
 import { announce, confirmDialog, h, replace, when } from "../dom.js";
@@ -61,8 +62,20 @@ export async function render(main, ctx) {
       }
     } }, label);
 
+  // Someone who signs in with the organisation's account has no SafeVisit password, so no
+  // setup code is offered (the server refuses one too) until an admin deliberately unlinks them.
+  const linked = person.organisation_sign_in;
   const buttons = person.active ? [
-    act("Issue a new setup code", {
+    linked ? act("Unlink from organisation sign-in", {
+      title: "Unlink from organisation sign-in?", confirm: "Unlink", danger: true,
+      body: `${person.display_name} can then no longer sign in with the organisation's account, and is signed out ` +
+        "everywhere. To sign in again they need a SafeVisit password: issue them a setup code next. This is recorded in the audit log.",
+      run: () => api.unlinkOrganisation(person.id),
+      after: async () => {
+        await render(main, ctx);
+        announce(`${person.display_name} is unlinked. Issue a setup code so they can set a password.`);
+      },
+    }) : act("Issue a new setup code", {
       title: "Issue a new setup code?", confirm: "Issue code",
       body: `${person.display_name} can then set a new password with it. Any code issued before stops working.`,
       run: () => api.newSetupCode(person.id),
@@ -105,6 +118,8 @@ export async function render(main, ctx) {
       h("div", {}, h("dt", {}, "Role"), h("dd", {}, roleName(person.role))),
       h("div", {}, h("dt", {}, "Team"), h("dd", {}, person.team.name)),
       h("div", {}, h("dt", {}, "Status"), h("dd", { id: "person-status" }, person.active ? "Active" : "Deactivated")),
+      h("div", {}, h("dt", {}, "Signs in with"), h("dd", { id: "person-sign-in" },
+        linked ? "The organisation's account (single sign-on)" : "A SafeVisit password")),
       h("div", {}, h("dt", {}, "Two-step sign-in"), h("dd", {}, person.two_step ? "On" : "Off")),
       h("div", {}, h("dt", {}, "Account created"), h("dd", {}, when(person.created_at)))),
     shown,
