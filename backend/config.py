@@ -79,6 +79,10 @@ def from_environment(instance_path: str) -> dict:
         # Wrong second-factor codes allowed per account, whatever the address: a 6-digit code
         # must not be guessable by someone who already has the password.
         "MFA_LIMIT": os.environ.get("SAFEVISIT_MFA_LIMIT", "5 per minute;20 per hour"),
+        # A manager's mobile number verified by text (backend/sms/limits.py): codes texted and
+        # codes tried, each per account and per number, counted before sending or checking.
+        "SMS_CODES_SENT_LIMIT": os.environ.get("SAFEVISIT_SMS_CODES_SENT_LIMIT", "5 per day"),
+        "SMS_CODE_GUESS_LIMIT": os.environ.get("SAFEVISIT_SMS_CODE_GUESS_LIMIT", "10 per day"),
         "PROXY_HOPS": int(os.environ.get("SAFEVISIT_PROXY_HOPS", "0")),
         "SYNC_CURSOR_SETTLE_SECONDS": float(os.environ.get("SAFEVISIT_SYNC_CURSOR_SETTLE_SECONDS", "5")),
         # Web Push (backend/push/): see the README's "Push alerts".

@@ -176,7 +176,8 @@ def test_the_duty_managers_journey_from_push_to_pack(browser, manager_page, cont
     assert len(receiver.received) == 1
 
 
-def test_the_notifications_acknowledge_action_acknowledges_in_one_tap(browser, manager_page, context, live_server, receiver):
+def test_the_notifications_acknowledge_action_opens_the_concern_and_the_tap_there_acknowledges(
+        browser, manager_page, context, live_server, receiver):
     page = manager_page
     sign_in(page, "manager")
     page.get_by_role("link", name="Open the concern queue").click()
@@ -202,13 +203,25 @@ def test_the_notifications_acknowledge_action_acknowledges_in_one_tap(browser, m
     actions = worker_sw.evaluate("""async () => {
         const [n] = await self.registration.getNotifications();
         n.close();
-        await openConcern(n.data, "acknowledge");  // the Acknowledge button's click
+        await openConcern(n.data, "acknowledge");  // the notification's button
         return n.actions.map((a) => a.title);
     }""")
-    assert actions == ["Acknowledge"]
+    assert actions == ["Open to acknowledge"]
     expect(page.get_by_role("heading", level=1, name="Concern CR-DESK-ACK")).to_be_visible()
-    expect(page.locator("#concern-status")).to_contain_text(re.compile(r"Acknowledged [^.]* by Morgan Manager"))
     assert page.url.endswith(received.message["concern"])  # the one-off ?acknowledge=1 is gone
+    # Opening acknowledged nothing: the page asks, with the button in view.
+    expect(page.locator("#acknowledge-prompt")).to_have_text(
+        "You opened this from an alert. It is not acknowledged until you tap Acknowledge.")
+    button = page.get_by_role("button", name="Acknowledge", exact=True)
+    expect(button).to_be_in_viewport()
+    expect(page.locator("#concern-status")).not_to_contain_text("Acknowledged")
+    with live_server.app.app_context():
+        assert db.session.scalar(select(AuditEvent).filter_by(
+            action="acknowledge", object_id=received.message["concern"])) is None
+        db.session.commit()
+    button.click()
+    expect(page.locator("#concern-status")).to_contain_text(re.compile(r"Acknowledged [^.]* by Morgan Manager"))
+    expect(page.locator("#acknowledge-prompt")).to_have_count(0)
     # Offline, the desk says so plainly rather than failing silently.
     context.set_offline(True)
     expect(page.locator("#offline-notice")).to_contain_text("You are offline")

@@ -78,16 +78,17 @@ def test_send_me_a_test_alert_reaches_my_channels_only_and_its_acknowledgement_p
     assert listed(manager) == {"phone": "working"}  # the push service took it
 
     # Someone else (or a made-up token) cannot acknowledge it.
-    assert other.post("/api/push/test-alerts/ack", {"token": message["test"]}).status_code == 404
+    phone = f"{receiver.origin}/push/phone"
+    assert other.post("/api/push/test-alerts/ack", {"token": message["test"], "endpoint": phone}).status_code == 404
     forged = message["test"].split(".")[0] + ".AAAAAAAAAAAAAAAAAAAAAAAA"
-    assert manager.post("/api/push/test-alerts/ack", {"token": forged}).status_code == 404
-    assert manager.post("/api/push/test-alerts/ack", {"token": "../../etc"}).status_code == 404
+    assert manager.post("/api/push/test-alerts/ack", {"token": forged, "endpoint": phone}).status_code == 404
+    assert manager.post("/api/push/test-alerts/ack", {"token": "../../etc", "endpoint": phone}).status_code == 404
     with push_app.app_context():
         assert db.session.scalar(select(PushSubscription.confirmed_at).where(
             PushSubscription.endpoint.endswith("/phone"))) is None
 
     # The notification's tap sends the token back: the whole path works, phone included.
-    response = manager.post("/api/push/test-alerts/ack", {"token": message["test"]})
+    response = manager.post("/api/push/test-alerts/ack", {"token": message["test"], "endpoint": phone})
     assert response.status_code == 200 and response.json["ok"] is True
     [row] = manager.get("/api/push/subscriptions").json["subscriptions"]
     assert row["health"] == "working" and row["confirmed_at"] is not None
@@ -116,7 +117,7 @@ def test_a_test_alert_with_no_channel_is_refused(push_app, signed_in):
 def test_workers_cannot_send_test_alerts_or_read_coverage(signed_in):
     worker = signed_in("worker")
     assert worker.post("/api/push/test-alerts", {}).status_code == 403
-    assert worker.post("/api/push/test-alerts/ack", {"token": "1.abc"}).status_code == 403
+    assert worker.post("/api/push/test-alerts/ack", {"token": "1.abc", "endpoint": "https://x.example/1"}).status_code == 403
     assert worker.get("/api/push/coverage").status_code == 403
 
 

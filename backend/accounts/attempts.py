@@ -16,6 +16,7 @@ import time
 
 from flask import current_app
 from limits import parse_many
+from marshmallow import ValidationError
 
 from ..errors import ApiError
 from ..extensions import limiter
@@ -31,15 +32,17 @@ def _retry_after(item, key: str) -> int:
     return max(1, int(reset - time.time()) + 1)
 
 
-def reserve(limits: str, key: str) -> list:
-    """One unit of each of `limits` for `key`, taken now; ApiError 429 if any is used up."""
+def reserve(limits: str, key: str, message=TOO_MANY, code: str = "too_many_requests") -> list:
+    """One unit of each of `limits` for `key`, taken now; ApiError 429 if any is used up.
+    `message` is the refusal's text, or a function of the seconds until it may be tried again."""
     taken = []
     for item in parse_many(limits):
         taken.append((item, key))
         if not limiter.limiter.hit(item, NAMESPACE, key):
             # This attempt stays counted: a refused burst must not earn the guesser a refund.
-            raise ApiError(429, TOO_MANY, "too_many_requests",
-                           headers={"Retry-After": str(_retry_after(item, key))})
+            wait = _retry_after(item, key)
+            raise ApiError(429, message(wait) if callable(message) else message, code,
+                           headers={"Retry-After": str(wait)})
     return taken
 
 
@@ -53,19 +56,33 @@ def refund(taken: list) -> None:
 
 
 class Allowance:
-    """A limit (a config name such as "MFA_LIMIT"), keyed per request by `key_func`."""
+    """A limit (a config name such as "MFA_LIMIT"), keyed per request by `key_func` (None: the
+    request has nothing to count under it). `message` and `code` make the 429 (see reserve)."""
 
-    def __init__(self, config_name: str, key_func, exempt_when=None):
+    def __init__(self, config_name: str, key_func, exempt_when=None, message=TOO_MANY,
+                 code: str = "too_many_requests"):
         self.config_name, self.key_func, self.exempt_when = config_name, key_func, exempt_when
+        self.message, self.code = message, code
 
 
 def _is_failure(error: Exception) -> bool:
-    # A wrong password or code is a 401; a malformed body (422) checked nothing.
+    # A wrong password or code is a 401; a malformed body (422, from json_body or from the
+    # schema's own validators) checked nothing.
+    if isinstance(error, ValidationError):
+        return False
     return not isinstance(error, ApiError) or error.status == 401
 
 
-def counted(*allowances: Allowance):
-    """Decorator: each allowance reserved before the view runs, refunded unless it failed (401)."""
+def _failed(error: Exception | None, response) -> bool:
+    if error is not None:
+        return _is_failure(error)
+    return getattr(response, "status_code", 200) == 401
+
+
+def counted(*allowances: Allowance, counts=_failed):
+    """Decorator: each allowance reserved before the view runs and given back unless
+    `counts(error, response)` says the attempt stays counted (by default: it failed, a 401).
+    `error` is what the view raised (None when it answered), `response` what it answered."""
     def decorate(view):
         @functools.wraps(view)
         def wrapper(*args, **kwargs):
@@ -73,14 +90,18 @@ def counted(*allowances: Allowance):
             for allowance in allowances:
                 if allowance.exempt_when is not None and allowance.exempt_when():
                     continue
-                taken += reserve(current_app.config[allowance.config_name], allowance.key_func())
+                key = allowance.key_func()
+                if key is None:
+                    continue
+                taken += reserve(current_app.config[allowance.config_name], key,
+                                 allowance.message, allowance.code)
             try:
                 response = view(*args, **kwargs)
             except Exception as error:
-                if not _is_failure(error):
+                if not counts(error, None):
                     refund(taken)
                 raise
-            if getattr(response, "status_code", 200) != 401:
+            if not counts(None, response):
                 refund(taken)
             return response
         return wrapper

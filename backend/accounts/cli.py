@@ -6,6 +6,7 @@ import click
 from flask import Blueprint, current_app
 
 from ..extensions import db
+from .common_passwords import MESSAGE as COMMON_MESSAGE, is_common
 from .demo import DEMO_ACCOUNTS, DEMO_PASSWORD_DEFAULT, seed_demo
 from .service import ROLES, create_user, deactivate
 
@@ -20,6 +21,8 @@ bp = Blueprint("users_cli", __name__, cli_group="users")
 @click.password_option(prompt="Password (12+ characters)")
 def create_command(username, role, team, display_name, password):
     """Create a user in a team (the team is created if new)."""
+    if is_common(password):
+        raise click.ClickException(COMMON_MESSAGE)
     try:
         create_user(username, password, role, team, display_name)
     except ValueError as err:

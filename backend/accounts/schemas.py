@@ -1,6 +1,8 @@
 """Request and response bodies of the auth API."""
 from marshmallow import Schema, fields, validate
 
+from .common_passwords import not_common
+
 
 class TeamSchema(Schema):
     id = fields.Int(dump_only=True)
@@ -94,8 +96,8 @@ class EnrolmentSchema(Schema):
 class RedeemSetupCodeSchema(Schema):
     username = fields.Str(required=True, validate=validate.Length(min=1, max=40))
     code = fields.Str(required=True, load_only=True, validate=validate.Length(min=1, max=40))
-    password = fields.Str(required=True, load_only=True, validate=validate.Length(
-        min=12, max=200, error="Use 12 to 200 characters."))
+    password = fields.Str(required=True, load_only=True, validate=[validate.Length(
+        min=12, max=200, error="Use 12 to 200 characters."), not_common])
 
 
 class RedeemedSchema(Schema):

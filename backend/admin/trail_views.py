@@ -8,6 +8,7 @@ from .. import api
 from ..accounts.capabilities import MANAGE_PEOPLE, require
 from ..api import declare
 from ..audit.models import AuditEvent
+from ..audit.reads import filters_of, record_read
 from ..extensions import db
 from .schemas import AuditEventSchema
 
@@ -29,7 +30,7 @@ class AuditPageSchema(Schema):
 @declare("The audit trail (admin)",
          query=AuditQueryArgsSchema, answers=AuditPageSchema, errors=[403], device_key=True)
 def list_events():
-    require(MANAGE_PEOPLE)  # the audit log is the admin console's
+    admin = require(MANAGE_PEOPLE)  # the audit log is the admin console's
     args = api.query()
     query = select(AuditEvent).order_by(AuditEvent.id.desc()).limit(args["limit"])
     if "object_id" in args:
@@ -38,4 +39,8 @@ def list_events():
         query = query.where(AuditEvent.user_id == args["user_id"])
     if "before" in args:
         query = query.where(AuditEvent.id < args["before"])
-    return AuditPageSchema().dump({"events": db.session.scalars(query).all()})
+    page = AuditPageSchema().dump({"events": db.session.scalars(query).all()})
+    record_read("list", admin, filters_of(args, ("object_id", "user_id", "before", "limit")),
+                len(page["events"]))
+    db.session.commit()
+    return page

@@ -1,4 +1,4 @@
-"""Alert channels known to work: test alerts, their acknowledgement, and duty coverage per team."""
+"""Alert channels known to work: test alerts (acknowledged in confirmations.py), and duty coverage per team."""
 from sqlalchemy import select
 
 from ..accounts import queries
@@ -6,7 +6,6 @@ from ..accounts.capabilities import team_scope
 from ..accounts.models import Team, User
 from ..audit.log import record
 from ..clock import utcnow
-from ..errors import ApiError
 from ..extensions import db
 from ..push import health
 from ..push.models import PushSubscription
@@ -37,20 +36,6 @@ def queue_test(user: User) -> int:
         wakeup.announce()
         record("push_test", "user", str(user.id), user=user, detail={"jobs": added})
     return len(subscriptions)
-
-
-def confirm_test(user: User, token: str, secret: str) -> int | None:
-    """The test alert's notification was acted on: its channel works end to end. Does not commit."""
-    job_id = health.job_of_token(secret, token)
-    job = db.session.get(AlertJob, job_id) if job_id is not None else None
-    if job is None or job.kind != "test" or job.user_id != user.id:
-        raise ApiError(404, "No such test alert.")
-    subscription = db.session.get(PushSubscription, job.subscription_id) if job.subscription_id else None
-    if subscription is not None and subscription.user_id == user.id:
-        now = utcnow()
-        subscription.confirmed_at = subscription.last_success_at = now
-    record("push_test_acknowledged", "push_subscription", str(job.subscription_id), user=user)
-    return subscription.id if subscription is not None and subscription.user_id == user.id else None
 
 
 def coverage(user: User) -> list[dict]:

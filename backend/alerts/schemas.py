@@ -46,6 +46,9 @@ class TestAlertSchema(Schema):
 class TestAckSchema(Schema):
     token = fields.Str(required=True, validate=validate.Length(min=3, max=64), metadata={
         "description": "The `test` of the test alert's payload, sent back from its notification."})
+    endpoint = fields.Str(required=True, validate=validate.Length(min=1, max=1024), metadata={
+        "description": "The endpoint of the push subscription that received it (the service "
+                       "worker's own): a test alert is acknowledged only by the browser it was sent to."})
 
 
 class TestAckResultSchema(Schema):

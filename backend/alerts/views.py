@@ -9,7 +9,7 @@ from ..api import declare
 from ..audit.log import record
 from ..errors import ApiError
 from ..extensions import db
-from . import checks
+from . import checks, confirmations
 from .models import AlertJob
 from .schemas import (CoverageSchema, JobListArgsSchema, JobListSchema, TestAckResultSchema, TestAckSchema,
                       TestAlertRequestSchema, TestAlertSchema)
@@ -52,13 +52,14 @@ def send_test_alert():
 
 @bp.post("/test-alerts/ack")
 @declare("A test alert's notification was acted on: the channel works",
-         body=TestAckSchema, answers=TestAckResultSchema, errors=[401, 403, 404])
+         body=TestAckSchema, answers=TestAckResultSchema, errors=[401, 403, 404, 409])
 def acknowledge_test_alert():
     # Called by the service worker (cookie and CSRF token, no device key): it carries no
-    # personal data, and the token only ever marks the caller's own channel.
+    # personal data, and the token only ever marks the caller's own channel (confirmations.py).
     user = require(RECEIVE_ALERTS)
     body = api.body()
-    subscription_id = checks.confirm_test(user, body["token"], current_app.config["SECRET_KEY"])
+    subscription_id = confirmations.acknowledge(user, body["token"], body["endpoint"],
+                                            current_app.config["SECRET_KEY"])
     db.session.commit()
     return TestAckResultSchema().dump({"ok": True, "subscription_id": subscription_id})
 

@@ -1,10 +1,12 @@
-"""`/api/admin/concerns/<id>/legal-hold`: a concern held from the retention purge (admins)."""
+"""`/api/admin/concerns/<id>/legal-hold`: a concern held from the retention purge (admins):
+whether it is held, placing a hold and lifting it."""
 from flask import Blueprint
 from marshmallow import Schema, fields
 from sqlalchemy import select
 
 from .. import api
 from ..accounts.capabilities import MANAGE_PEOPLE, require
+from ..accounts.models import User
 from ..api import declare
 from ..audit.log import record
 from ..clock import utcnow
@@ -26,18 +28,41 @@ class HoldSchema(Schema):
     held = fields.Bool(dump_only=True)
     reason = fields.Str(dump_only=True, allow_none=True)
     placed_at = UtcDateTime(dump_only=True, allow_none=True)
+    placed_by = fields.Str(dump_only=True, allow_none=True, metadata={"description": "The admin's name."})
 
 
-def _request(concern_id: str):
-    """(the admin, the concern, its hold or None, the reason given): 403 for anyone but an
-    admin, 404 for no such concern, 422 without a reason."""
+def _concern(concern_id: str):
+    """(the admin, the concern): 403 for anyone but an admin, 404 for no such concern."""
     admin = require(MANAGE_PEOPLE)
     # Only the id is touched: a hold reads nothing of the concern, restricted or not.
     concern = db.session.get(Concern, concern_id.lower())
     if concern is None:
         raise ApiError(404, "No such concern.")
+    return admin, concern
+
+
+def _request(concern_id: str):
+    """(the admin, the concern, its hold or None, the reason given): as _concern, and 422
+    without a reason."""
+    admin, concern = _concern(concern_id)
     reason = api.body()["reason"]
     return admin, concern, db.session.scalar(select(LegalHold).filter_by(concern_id=concern.id)), reason
+
+
+@bp.get("/<concern_id>/legal-hold")
+@declare("Whether a concern is under legal hold: since when, why and placed by whom (admin)",
+         answers=HoldSchema, errors=[403, 404], device_key=True)
+def hold_state(concern_id: str):
+    # Not audited: it says only what the audit log's legal_hold entry already holds, and
+    # nothing of the concern itself.
+    _, concern = _concern(concern_id)
+    hold = db.session.scalar(select(LegalHold).filter_by(concern_id=concern.id))
+    if hold is None:
+        return HoldSchema().dump({"concern_id": concern.id, "held": False, "reason": None, "placed_at": None,
+                                  "placed_by": None})
+    placed_by = db.session.get(User, hold.placed_by_id)
+    return HoldSchema().dump({"concern_id": concern.id, "held": True, "reason": hold.reason,
+                              "placed_at": hold.placed_at, "placed_by": placed_by.display_name if placed_by else None})
 
 
 @bp.post("/<concern_id>/legal-hold")
@@ -52,7 +77,7 @@ def place_hold(concern_id: str):
     record("legal_hold", "concern", concern.id, user=admin, detail={"reason": reason})
     db.session.commit()
     return HoldSchema().dump({"concern_id": concern.id, "held": True, "reason": reason,
-                              "placed_at": hold.placed_at})
+                              "placed_at": hold.placed_at, "placed_by": admin.display_name})
 
 
 @bp.delete("/<concern_id>/legal-hold")
@@ -66,4 +91,5 @@ def lift_hold(concern_id: str):
     record("lift_legal_hold", "concern", concern.id, user=admin,
            detail={"reason": reason, "held_since": hold.placed_at.isoformat(), "held_for": hold.reason})
     db.session.commit()
-    return HoldSchema().dump({"concern_id": concern.id, "held": False, "reason": None, "placed_at": None})
+    return HoldSchema().dump({"concern_id": concern.id, "held": False, "reason": None, "placed_at": None,
+                              "placed_by": None})

@@ -19,7 +19,7 @@ from ..clock import utcnow
 from ..errors import ApiError
 from ..extensions import db
 from ..push.states import Result
-from . import notify
+from . import limits, notify
 from .models import MobileNumber
 from .numbers import masked, normalise
 from .schemas import MobileSchema, MobileSetSchema, MobileVerifySchema
@@ -56,6 +56,7 @@ def get_mobile():
 @bp.post("/mobile")
 @declare("Set the number and text it a 6-digit code",
          body=MobileSetSchema, answers=MobileSchema, errors=[403, 409, 429, 503], device_key=True)
+@limits.codes_sent
 def set_mobile():
     user = require(RECEIVE_ALERTS)
     body = api.body()
@@ -103,7 +104,8 @@ def set_mobile():
 
 @bp.post("/mobile/verify")
 @declare("Verify the number with the code it received",
-         body=MobileVerifySchema, answers=MobileSchema, errors=[403, 409], device_key=True)
+         body=MobileVerifySchema, answers=MobileSchema, errors=[403, 409, 429], device_key=True)
+@limits.codes_tried
 def verify_mobile():
     user = require(RECEIVE_ALERTS)
     body = api.body()

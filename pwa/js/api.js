@@ -157,6 +157,14 @@ export const adminTeam = (id) => request("GET", `/api/admin/teams/${encodeURICom
 export const createTeam = (team) => request("POST", "/api/admin/teams", team);
 export const updateTeam = (id, change) => request("PATCH", `/api/admin/teams/${encodeURIComponent(id)}`, change);
 export const auditSearch = (params) => request("GET", `/api/admin/audit?${new URLSearchParams(params)}`);
+// Records: subject access exports (JSON, saved as a file by the page, never stored by the
+// app) and a concern's legal hold.
+export const personExport = (id) => request("GET", `${personPath(id)}/export`);
+export const caseExport = (ref) => request("GET", `/api/admin/cases/${encodeURIComponent(ref)}/export`);
+const holdPath = (id) => `/api/admin/concerns/${encodeURIComponent(id)}/legal-hold`;
+export const legalHold = (id) => request("GET", holdPath(id));
+export const placeLegalHold = (id, reason) => request("POST", holdPath(id), { reason });
+export const liftLegalHold = (id, reason) => request("DELETE", holdPath(id), { reason });
 export const teamPeople = () => request("GET", "/api/team/people");
 export const teamSetupCode = (id) => request("POST", `/api/team/people/${encodeURIComponent(id)}/setup-code`, {});
 

@@ -3,8 +3,9 @@
  * - `push`: always shows a notification (the subscription promised userVisibleOnly, and a
  *   browser that sees a silent push may revoke it). The text is generic: the payload holds
  *   only an opaque concern id, so nothing about a child appears on a lock screen.
- * - `notificationclick`: brings SafeVisit forward on that concern (its Acknowledge action
- *   also has the page acknowledge it, one tap). An open window is told to
+ * - `notificationclick`: brings SafeVisit forward on that concern (its "Open to acknowledge"
+ *   action opens it with the Acknowledge button ready: opening never acknowledges, the
+ *   manager's tap on the page does). An open window is told to
  *   route there in place (a full navigation would reload the page and drop the unlocked data
  *   key); with none open a new window opens on the concern. Either way the app's passcode
  *   lock stands in front of it, and the concern shows once it is unlocked.
@@ -74,8 +75,8 @@ async function showAlert(data) {
     icon: "/icons/icon-192.png",
     badge: "/icons/icon-192.png",
     data: { concern },
-    // One tap acknowledges: the app opens on the concern and acknowledges it (after the lock).
-    actions: concern ? [{ action: "acknowledge", title: "Acknowledge" }] : [],
+    // Straight to the concern's Acknowledge button (after the lock); the tap there acknowledges.
+    actions: concern ? [{ action: "acknowledge", title: "Open to acknowledge" }] : [],
   });
   // An open queue or concern page refreshes (worker-messages.js passes this on).
   for (const client of await self.clients.matchAll({ type: "window" })) {
@@ -85,7 +86,8 @@ async function showAlert(data) {
 
 /**
  * Focus an open SafeVisit window and route it to the concern, or open a new one there.
- * `action` "acknowledge" (the notification's button) asks the page to acknowledge it too.
+ * `action` "acknowledge" (the notification's button) asks the page to offer its Acknowledge
+ * button first; the page never acknowledges by itself.
  */
 async function openConcern(data, action) {
   let path = concernPath(data && data.concern);
@@ -109,22 +111,26 @@ self.addEventListener("push", (event) => {
 /**
  * A test alert's notification was acted on: tell the server (with the session cookie and its
  * CSRF token, as postSubscription does: the worker never holds the device key), then show the
- * Alerts card. Resolves to whether the server recorded it.
+ * Alerts card. The acknowledgement names this browser's own subscription: the server accepts a
+ * test's token only from the subscription it was sent to. Resolves to whether the server
+ * recorded it.
  */
 async function confirmTest(data) {
   let confirmed = false;
   if (data && typeof data.test === "string" && TEST_TOKEN.test(data.test)) {
     try {
+      const subscription = await self.registration.pushManager.getSubscription();
+      if (!subscription) throw new Error("no push subscription in this browser");
       const session = await fetch("/api/auth/session", { credentials: "same-origin", cache: "no-store",
         headers: { Accept: "application/json" } }).then((r) => r.json());
       const response = await fetch("/api/push/test-alerts/ack", {
         method: "POST", credentials: "same-origin",
         headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": session.csrf_token },
-        body: JSON.stringify({ token: data.test }),
+        body: JSON.stringify({ token: data.test, endpoint: subscription.endpoint }),
       });
       confirmed = response.ok;
     } catch (error) {
-      confirmed = false; // offline or signed out: the card still shows the channel untested
+      confirmed = false; // offline, signed out or unsubscribed: the card still shows the channel untested
     }
   }
   await openConcern({ concern: null });

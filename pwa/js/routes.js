@@ -54,6 +54,7 @@ const ROUTES = [
   [/^\/admin\/teams$/, lazy(() => import("./views/admin-teams.js")), { capability: MANAGE_PEOPLE, server: true }],
   [/^\/admin\/teams\/(\d{1,10})$/, lazy(() => import("./views/admin-teams.js"), "renderOne"), { capability: MANAGE_PEOPLE, server: true }],
   [/^\/admin\/audit$/, lazy(() => import("./views/admin-audit.js")), { capability: MANAGE_PEOPLE, server: true }],
+  [/^\/admin\/records$/, lazy(() => import("./views/admin-records.js")), { capability: MANAGE_PEOPLE, server: true }],
   [/^\/login\/organisation$/, lazy(() => import("./views/organisation.js")), { public: true }],
   [/^\/admin\/single-sign-on$/, lazy(() => import("./views/sso-mapping.js")), { capability: MANAGE_SSO, server: true }],
 ];

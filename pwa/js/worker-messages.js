@@ -3,8 +3,8 @@ import * as alerts from "./alerts.js";
 import { route } from "./router.js";
 import * as sync from "./sync.js";
 
-// Where a tapped notification may send the app: the queue or a concern (optionally to
-// acknowledge it, from the notification's Acknowledge action).
+// Where a tapped notification may send the app: the queue or a concern (optionally with its
+// Acknowledge button offered first, from the notification's "Open to acknowledge").
 const ROUTABLE = /^\/(queue|concerns\/[A-Za-z0-9_-]{1,64}(\?acknowledge=1)?)$/;
 
 const WORKER_MESSAGES = {

@@ -75,17 +75,17 @@ test("every push shows one generic notification per concern, urgent ones staying
   assert.match(escalation.body, /Nobody has acknowledged it yet/);
 });
 
-test("an alert offers Acknowledge and tells open windows so their lists refresh", async () => {
+test("an alert offers Open to acknowledge and tells open windows so their lists refresh", async () => {
   const app = windowClient(`${ORIGIN}/queue`);
   const sw = worker({ windows: [app] });
   await sw.fire("push", { data: payload({ v: 1, kind: "alert", concern: "c0ffee-1", urgency: "urgent", team: 1 }) });
-  assert.deepEqual(structuredClone(sw.shown[0].actions), [{ action: "acknowledge", title: "Acknowledge" }]);
+  assert.deepEqual(structuredClone(sw.shown[0].actions), [{ action: "acknowledge", title: "Open to acknowledge" }]);
   assert.deepEqual(app.messages, [{ type: "alert", concern: "c0ffee-1" }]);
   await sw.fire("push", { data: null });
   assert.deepEqual(structuredClone(sw.shown[1].actions), []); // nothing to acknowledge without a concern
 });
 
-test("the Acknowledge action opens the concern to acknowledge it; never for a bad id", async () => {
+test("the Open to acknowledge action opens the concern with its button offered; never for a bad id", async () => {
   const app = windowClient(`${ORIGIN}/`);
   const sw = worker({ windows: [app] });
   await sw.fire("notificationclick", { action: "acknowledge", notification: { data: { concern: "abc-123" }, close() {} } });
@@ -187,7 +187,8 @@ test("an alert the worker already phoned in says so, and only when the flag is e
 });
 
 test("a test alert shows its own notification; a tap posts its token back and opens the queue", async () => {
-  const sw = worker({ fetches: { "/api/auth/session": { body: { user: { id: 3 }, csrf_token: "csrf-1" } } } });
+  const sw = worker({ subscription: { endpoint: "https://fcm.googleapis.com/fcm/send/this-phone" },
+    fetches: { "/api/auth/session": { body: { user: { id: 3 }, csrf_token: "csrf-1" } } } });
   await sw.fire("push", { data: payload({ v: 1, kind: "test", test: "42.abcDEF_-1", title: "SafeVisit test alert" }) });
   const [shown] = sw.shown;
   assert.equal(shown.title, "SafeVisit test alert");
@@ -198,7 +199,16 @@ test("a test alert shows its own notification; a tap posts its token back and op
   const ack = sw.requests.find((r) => r.url === "/api/push/test-alerts/ack");
   assert.equal(ack.method, "POST");
   assert.equal(ack.headers["X-CSRFToken"], "csrf-1");
-  assert.deepEqual(JSON.parse(ack.body), { token: "42.abcDEF_-1" });
+  // With this browser's own endpoint: the server accepts the token only from where it was sent.
+  assert.deepEqual(JSON.parse(ack.body), { token: "42.abcDEF_-1", endpoint: "https://fcm.googleapis.com/fcm/send/this-phone" });
+  assert.deepEqual(sw.opened, ["/queue"]);
+});
+
+test("with no subscription in this browser a test alert's tap posts nothing and still opens the queue", async () => {
+  const sw = worker({ fetches: { "/api/auth/session": { body: { user: { id: 3 }, csrf_token: "csrf-1" } } } });
+  await sw.fire("push", { data: payload({ v: 1, kind: "test", test: "42.abcDEF_-1", title: "SafeVisit test alert" }) });
+  assert.equal(await sw.scope.confirmTest(sw.shown[0].data), false);
+  assert.equal(sw.requests.length, 0);
   assert.deepEqual(sw.opened, ["/queue"]);
 });
 

@@ -1,11 +1,12 @@
 // /admin/people/<id>: one person. Change name, role and team; issue a new setup code; end
 // every session; reset a lost authenticator; unlink someone who signs in with the
 // organisation's account, to give them a local one; deactivate (their phone wipes at its next
-// contact), and reactivate.
+// contact), and reactivate; download everything held about them (subject access).
 import * as api from "../api.js";
 import { announce, confirmDialog, h, replace, when } from "../dom.js";
 import { roleName, roleOptions } from "../names.js";
 import { backLink, clearErrors, codeCard, field, online, select, showErrors } from "./admin-parts.js";
+import { subjectAccessCard } from "./records-files.js";
 
 export async function render(main, ctx) {
   const [id] = ctx.params;
@@ -133,5 +134,6 @@ export async function render(main, ctx) {
     buttons.some(Boolean) ? h("section", { class: "card", "aria-labelledby": "person-signin-title" },
       h("h2", { id: "person-signin-title" }, "Signing in"),
       actionError,
-      h("div", { class: "item-buttons" }, buttons)) : null));
+      h("div", { class: "item-buttons" }, buttons)) : null,
+    subjectAccessCard(person)));
 }

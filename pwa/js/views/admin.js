@@ -8,6 +8,7 @@ export const SECTIONS = [
   ["/admin/people", "People", "Create local accounts, change role or team, issue setup codes, end sessions, deactivate."],
   ["/admin/teams", "Teams", "Create and rename teams, and the duty desk and out-of-hours numbers their phones show."],
   ["/admin/audit", "Audit log", "Who read or changed what, searched by person, concern and date; export as CSV."],
+  ["/admin/records", "Records", "Subject access: export a child's case for the data protection officer. Place and lift legal holds on concerns."],
   ["/admin/single-sign-on", "Single sign-on", "Which of your organisation's roles and groups become which SafeVisit role and team."],
 ];
 

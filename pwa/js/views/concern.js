@@ -1,5 +1,5 @@
 // One concern on the duty desk: the answers and the recommendations made at submission,
-// and the manager's steps — acknowledge (one tap, or the notification's Acknowledge), assign,
+// and the manager's steps — acknowledge (a tap on the page's button, never by opening a link), assign,
 // each recommended action to done or not needed, the decision note, close with an outcome.
 // Every step is a request to the server (backend/concerns/lifecycle.py), which says no (409)
 // to a step that no longer fits; the page then shows where the concern now stands.
@@ -82,11 +82,15 @@ export async function render(main, ctx) {
   ctx.onLeave(() => window.removeEventListener("safevisit:alert", reload));
   redraw();
 
-  // Opened from the notification's Acknowledge action: that tap was the one tap.
+  // Opened from the notification's "Open to acknowledge" (or any link with ?acknowledge=1):
+  // the page acts on nothing by itself — a link anyone can send must not acknowledge for the
+  // manager. It says what is asked, beside the Acknowledge button at the top of the page
+  // (focus goes to the heading, as on every page, so the page is announced first).
   if (new URLSearchParams(window.location.search).get("acknowledge") === "1") {
     history.replaceState(null, "", window.location.pathname);
     if (manager && page.concern.status === Status.SUBMITTED) {
-      await step("Acknowledged.", () => api.acknowledge(id), { focus: "#concern-status" });
+      page.prompt = true;
+      redraw(false);
     }
   }
 }
@@ -115,8 +119,11 @@ function content(page, manager, step) {
       concern.status === Status.CLOSED ? h("p", { class: "muted" },
         `Closed ${when(concern.closed_at)} by ${concern.closed_by?.display_name ?? ""}.`) : null),
     errorSummary("step-errors"),
+    manager && concern.status === Status.SUBMITTED && page.prompt ? h("p", { class: "notice", id: "acknowledge-prompt" },
+      "You opened this from an alert. It is not acknowledged until you tap Acknowledge.") : null,
     manager && concern.status === Status.SUBMITTED ? h("button", {
       type: "button", class: "btn btn-block btn-primary-lg", id: "acknowledge",
+      "aria-describedby": page.prompt ? "acknowledge-prompt" : null,
       onclick: (event) => { event.target.disabled = true; step("Acknowledged. Escalation stopped.", () => api.acknowledge(concern.id), { focus: "#concern-status" }); },
     }, "Acknowledge") : null,
     h("p", { class: "desk-links" },
