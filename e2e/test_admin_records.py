@@ -167,6 +167,13 @@ def test_an_admin_exports_a_case_and_places_and_lifts_a_legal_hold(context, page
     check(page, "admin-records-held")
     assert audited(live_server, "legal_hold") == [first]
 
+    # An id with no concern is refused beside the id field.
+    page.get_by_label("Concern id").fill("5b0e6a3e-8d7c-4f1e-9d3b-2a1c0f9e8d7c")
+    page.get_by_role("button", name="Show its legal hold").click()
+    expect(page.locator("#hold-concern-error")).to_have_text("No such concern.")
+    expect(page.get_by_label("Concern id")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#hold-card")).to_have_count(0)
+
     # The second, looked up by its id; meanwhile another admin holds it: said in words.
     page.get_by_label("Concern id").fill(second)
     page.get_by_role("button", name="Show its legal hold").click()

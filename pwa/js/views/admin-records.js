@@ -39,6 +39,7 @@ export async function render(main) {
     try {
       hold = await api.legalHold(id);
     } catch (error) {
+      replace(holdPanel); // never leave another concern's hold beside the id that was refused
       showErrors(holdError, besideField(error, "concern_id"), concernInputs);
       return;
     }
