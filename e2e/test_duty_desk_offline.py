@@ -192,14 +192,14 @@ def test_a_test_alert_proves_the_channel_and_the_queue_warning_goes(manager_page
 
     # The tap: the service worker sends the acknowledgement and brings up the queue.
     [worker] = context.service_workers
-    assert worker.evaluate("""async (endpoint) => {
+    assert worker.evaluate("""async (subscription) => {
         // Headless Chromium has no push service: the worker's subscription is stubbed as the
-        // page's is (test_push_alerts.py), with the endpoint the server knows for this phone.
-        PushManager.prototype.getSubscription = async () => ({ endpoint });
+        // page's is (test_push_alerts.py), the one the server holds for this phone.
+        PushManager.prototype.getSubscription = async () => ({ endpoint: subscription.endpoint, toJSON: () => subscription });
         const [n] = await self.registration.getNotifications();
         n.close();
         return confirmTest(n.data);
-    }""", page.subscription["endpoint"]) is True
+    }""", page.subscription) is True
     with live_server.app.app_context():
         row = db.session.scalar(select(PushSubscription).filter_by(endpoint=page.subscription["endpoint"]))
         assert row.confirmed_at is not None

@@ -6,7 +6,7 @@ Push is as real as in e2e/test_push_alerts.py (whose fixtures this reuses): pywe
 the local receiver decrypts, the payload reaches the page's real service worker over the
 DevTools Protocol, and the test calls confirmTest(), the function the worker's click listener
 calls. Headless Chromium has no push service, so the worker's pushManager.getSubscription is
-stubbed as the page's is, with the endpoint each browser registered.
+stubbed as the page's is, with the subscription (endpoint and keys) each browser registered.
 """
 import datetime as dt
 import json
@@ -28,11 +28,13 @@ from .test_push_alerts import (STUB, live_server, manager_page, notifications, r
 
 pytestmark = pytest.mark.e2e
 
-TAP = """async (endpoint) => {
-    PushManager.prototype.getSubscription = async () => ({ endpoint });
+# The worker's own subscription, stubbed (no push service here) as the one its page registered.
+STUBBED = "PushManager.prototype.getSubscription = async () => ({ endpoint: s.endpoint, toJSON: () => s });"
+TAP = """async (s) => {
+    %s
     const [n] = await self.registration.getNotifications();
     return confirmTest(n.data);
-}"""
+}""" % STUBBED
 
 
 def acknowledgements(live_server) -> int:
@@ -66,6 +68,7 @@ def test_a_test_alert_is_confirmed_once_from_the_phone_it_reached(browser, manag
                                                                  receiver, page_errors):
     page = manager_page
     phone = page.subscription["endpoint"]
+    own = page.subscription
     sign_in(page, "manager")
     page.get_by_role("link", name="Open the concern queue").click()
     card = page.get_by_role("region", name="Alerts on this phone")
@@ -74,7 +77,7 @@ def test_a_test_alert_is_confirmed_once_from_the_phone_it_reached(browser, manag
     token = send_and_deliver(page, context, live_server, receiver)
 
     # The manager's laptop, signed in too with alerts on, is sent the same token somehow: its
-    # own endpoint does not match the phone's, and nothing is confirmed.
+    # own subscription is not the phone's, and nothing is confirmed.
     laptop_context = browser.new_context(base_url=live_server.url, **PHONE)
     try:
         laptop = page_errors.attach(laptop_context.new_page())
@@ -86,17 +89,17 @@ def test_a_test_alert_is_confirmed_once_from_the_phone_it_reached(browser, manag
         laptop.get_by_role("region", name="Alerts on this phone").get_by_role("button", name="Turn on alerts").click()
         expect(laptop.locator("#channel-state")).to_contain_text("Not yet proven")
         [laptop_worker] = laptop_context.service_workers
-        assert laptop_worker.evaluate("""async ([endpoint, token]) => {
-            PushManager.prototype.getSubscription = async () => ({ endpoint });
+        assert laptop_worker.evaluate("""async ([s, token]) => {
+            %s
             return confirmTest({ test: token });
-        }""", [laptop_subscription["endpoint"], token]) is False
+        }""" % STUBBED, [laptop_subscription, token]) is False
     finally:
         laptop_context.close()
     assert confirmed(live_server, phone) is None and acknowledgements(live_server) == 0
 
     # The tap on the phone: confirmed, and the card says so.
     [worker] = context.service_workers
-    assert worker.evaluate(TAP, phone) is True
+    assert worker.evaluate(TAP, own) is True
     expect(page.get_by_role("region", name="Alerts on this phone").locator("#channel-state")).to_contain_text("Working")
     first = confirmed(live_server, phone)
     assert first is not None and acknowledgements(live_server) == 1
@@ -104,7 +107,7 @@ def test_a_test_alert_is_confirmed_once_from_the_phone_it_reached(browser, manag
     assert serious_violations(page) == []
 
     # The same notification tapped again: spent.
-    assert worker.evaluate(TAP, phone) is False
+    assert worker.evaluate(TAP, own) is False
     assert confirmed(live_server, phone) == first and acknowledgements(live_server) == 1
 
     # A test that reached the phone more than a day ago (the phone was off, the tap is late).
@@ -114,9 +117,9 @@ def test_a_test_alert_is_confirmed_once_from_the_phone_it_reached(browser, manag
                                  .order_by(AlertJob.id.desc())).first()
         job.sent_at = job.sent_at - dt.timedelta(hours=25)
         db.session.commit()
-    assert worker.evaluate("""async (endpoint) => {
-        PushManager.prototype.getSubscription = async () => ({ endpoint });
+    assert worker.evaluate("""async (s) => {
+        %s
         const shown = await self.registration.getNotifications();
         return confirmTest(shown[shown.length - 1].data);
-    }""", phone) is False
+    }""" % STUBBED, own) is False
     assert confirmed(live_server, phone) == first and acknowledgements(live_server) == 1

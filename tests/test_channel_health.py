@@ -11,7 +11,7 @@ from backend.alerts.worker import drain_once
 from backend.extensions import db
 from backend.push import health
 from backend.push.models import PushSubscription
-from tests.push_support import push_app, receiver, signed_in, urgent_change  # noqa: F401
+from tests.push_support import b64url, push_app, receiver, signed_in, urgent_change  # noqa: F401
 
 
 def listed(api) -> dict:
@@ -79,16 +79,17 @@ def test_send_me_a_test_alert_reaches_my_channels_only_and_its_acknowledgement_p
 
     # Someone else (or a made-up token) cannot acknowledge it.
     phone = f"{receiver.origin}/push/phone"
-    assert other.post("/api/push/test-alerts/ack", {"token": message["test"], "endpoint": phone}).status_code == 404
+    auth = b64url(receiver.keys["phone"][1])
+    assert other.post("/api/push/test-alerts/ack", {"token": message["test"], "endpoint": phone, "auth": auth}).status_code == 404
     forged = message["test"].split(".")[0] + ".AAAAAAAAAAAAAAAAAAAAAAAA"
-    assert manager.post("/api/push/test-alerts/ack", {"token": forged, "endpoint": phone}).status_code == 404
-    assert manager.post("/api/push/test-alerts/ack", {"token": "../../etc", "endpoint": phone}).status_code == 404
+    assert manager.post("/api/push/test-alerts/ack", {"token": forged, "endpoint": phone, "auth": auth}).status_code == 404
+    assert manager.post("/api/push/test-alerts/ack", {"token": "../../etc", "endpoint": phone, "auth": auth}).status_code == 404
     with push_app.app_context():
         assert db.session.scalar(select(PushSubscription.confirmed_at).where(
             PushSubscription.endpoint.endswith("/phone"))) is None
 
     # The notification's tap sends the token back: the whole path works, phone included.
-    response = manager.post("/api/push/test-alerts/ack", {"token": message["test"], "endpoint": phone})
+    response = manager.post("/api/push/test-alerts/ack", {"token": message["test"], "endpoint": phone, "auth": auth})
     assert response.status_code == 200 and response.json["ok"] is True
     [row] = manager.get("/api/push/subscriptions").json["subscriptions"]
     assert row["health"] == "working" and row["confirmed_at"] is not None
@@ -117,7 +118,7 @@ def test_a_test_alert_with_no_channel_is_refused(push_app, signed_in):
 def test_workers_cannot_send_test_alerts_or_read_coverage(signed_in):
     worker = signed_in("worker")
     assert worker.post("/api/push/test-alerts", {}).status_code == 403
-    assert worker.post("/api/push/test-alerts/ack", {"token": "1.abc", "endpoint": "https://x.example/1"}).status_code == 403
+    assert worker.post("/api/push/test-alerts/ack", {"token": "1.abc", "endpoint": "https://x.example/1", "auth": "AAAAAAAAAAAAAAAAAAAAAA"}).status_code == 403
     assert worker.get("/api/push/coverage").status_code == 403
 
 

@@ -20,5 +20,6 @@ def test_a_real_token_names_its_job():
 
 def test_the_ack_endpoint_answers_404_to_a_non_ascii_token(push_app, signed_in):
     response = signed_in("manager").post("/api/push/test-alerts/ack",
-                                         {"token": "1.ſſſ", "endpoint": "https://fcm.googleapis.com/fcm/send/é"})
+                                         {"token": "1.ſſſ", "endpoint": "https://fcm.googleapis.com/fcm/send/é",
+                                          "auth": "ſſſ"})
     assert response.status_code == 404 and response.json["error"]["code"] == "not_found"

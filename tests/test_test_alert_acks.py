@@ -14,7 +14,7 @@ from backend.alerts.worker import drain_once
 from backend.push import health
 from backend.push.models import PushSubscription
 from tests.conftest import ApiClient, DEMO_PASSWORD
-from tests.push_support import push_app, receiver, signed_in  # noqa: F401
+from tests.push_support import b64url, push_app, receiver, signed_in  # noqa: F401
 
 ACK = "/api/push/test-alerts/ack"
 
@@ -31,6 +31,12 @@ def endpoint(receiver, name):
     return f"{receiver.origin}/push/{name}"
 
 
+def proof(receiver, name):
+    """What the service worker of that browser sends with a token: its subscription's endpoint
+    and authentication secret."""
+    return {"endpoint": endpoint(receiver, name), "auth": b64url(receiver.keys[name][1])}
+
+
 def confirmed_at(push_app, name):
     with push_app.app_context():
         return db.session.scalar(select(PushSubscription.confirmed_at).where(
@@ -41,15 +47,15 @@ def test_a_token_is_accepted_once(push_app, receiver, signed_in):
     manager = signed_in("manager")
     manager.post("/api/push/subscriptions", receiver.subscription("phone"))
     [token] = send_test(push_app, receiver, manager)
-    first = manager.post(ACK, {"token": token, "endpoint": endpoint(receiver, "phone")})
+    first = manager.post(ACK, {"token": token, **proof(receiver, "phone")})
     assert first.status_code == 200, first.json
     when = confirmed_at(push_app, "phone")
-    again = manager.post(ACK, {"token": token, "endpoint": endpoint(receiver, "phone")})
+    again = manager.post(ACK, {"token": token, **proof(receiver, "phone")})
     assert again.status_code == 409 and again.json["error"]["code"] == "test_alert_used"
     assert confirmed_at(push_app, "phone") == when
     # A new test gets a new token, which works once in its turn.
     [newer] = send_test(push_app, receiver, manager)
-    assert manager.post(ACK, {"token": newer, "endpoint": endpoint(receiver, "phone")}).status_code == 200
+    assert manager.post(ACK, {"token": newer, **proof(receiver, "phone")}).status_code == 200
     assert confirmed_at(push_app, "phone") > when
     with push_app.app_context():
         acks = db.session.scalars(select(AuditEvent).filter_by(action="push_test_acknowledged")).all()
@@ -61,8 +67,8 @@ def test_an_older_tests_token_is_spent_by_a_newer_confirmation(push_app, receive
     manager.post("/api/push/subscriptions", receiver.subscription("phone"))
     [older] = send_test(push_app, receiver, manager)
     [newer] = send_test(push_app, receiver, manager)
-    assert manager.post(ACK, {"token": newer, "endpoint": endpoint(receiver, "phone")}).status_code == 200
-    late = manager.post(ACK, {"token": older, "endpoint": endpoint(receiver, "phone")})
+    assert manager.post(ACK, {"token": newer, **proof(receiver, "phone")}).status_code == 200
+    late = manager.post(ACK, {"token": older, **proof(receiver, "phone")})
     assert late.status_code == 409 and late.json["error"]["code"] == "test_alert_used"
 
 
@@ -80,7 +86,7 @@ def test_two_taps_at_once_confirm_once(push_app, receiver, signed_in):
 
     def tap(api):
         start.wait()
-        statuses.append(api.post(ACK, {"token": token, "endpoint": endpoint(receiver, "phone")}).status_code)
+        statuses.append(api.post(ACK, {"token": token, **proof(receiver, "phone")}).status_code)
 
     threads = [threading.Thread(target=tap, args=(api,)) for api in devices]
     for thread in threads:
@@ -97,19 +103,26 @@ def test_a_token_is_bound_to_the_subscription_it_was_sent_to(push_app, receiver,
     tokens = send_test(push_app, receiver, manager, count=2)
     by_name = {r.name: r.message["test"] for r in receiver.received}
     assert set(by_name.values()) == set(tokens)
-    # The phone's token posted by the laptop (its own endpoint), or with no or a made-up endpoint.
-    for wrong in (endpoint(receiver, "laptop"), endpoint(receiver, "phone") + "x", "https://fcm.googleapis.com/x"):
-        response = manager.post(ACK, {"token": by_name["phone"], "endpoint": wrong})
+    phone, laptop = proof(receiver, "phone"), proof(receiver, "laptop")
+    # The phone's token posted by the laptop (its own endpoint and secret); with the phone's
+    # endpoint, which the person's session can list, but not its secret; made-up ones.
+    for wrong in (laptop, {**phone, "auth": laptop["auth"]}, {**laptop, "endpoint": phone["endpoint"] + "x"},
+                  {"endpoint": "https://fcm.googleapis.com/x", "auth": phone["auth"]}):
+        response = manager.post(ACK, {"token": by_name["phone"], **wrong})
         assert response.status_code == 404 and response.json["error"]["message"] == confirmations.NOT_FOUND
-    missing = manager.post(ACK, {"token": by_name["phone"]})
-    assert missing.status_code == 422 and "endpoint" in missing.json["error"]["fields"]
+    listed = {s["endpoint"] for s in manager.get("/api/push/subscriptions").json["subscriptions"]}
+    assert phone["endpoint"] in listed  # the endpoint is no secret from the session...
+    assert phone["auth"] not in manager.get("/api/push/subscriptions").get_data(as_text=True)  # ...the secret is
+    for partial in ({"endpoint": phone["endpoint"]}, {"auth": phone["auth"]}):
+        missing = manager.post(ACK, {"token": by_name["phone"], **partial})
+        assert missing.status_code == 422 and set(missing.json["error"]["fields"]) == {"endpoint", "auth"} - set(partial)
     assert confirmed_at(push_app, "phone") is None and confirmed_at(push_app, "laptop") is None
-    assert manager.post(ACK, {"token": by_name["phone"], "endpoint": endpoint(receiver, "phone")}).status_code == 200
+    assert manager.post(ACK, {"token": by_name["phone"], **proof(receiver, "phone")}).status_code == 200
     assert confirmed_at(push_app, "phone") is not None and confirmed_at(push_app, "laptop") is None
     # A subscription removed since (the browser unsubscribed) confirms nothing.
-    assert manager.client.delete("/api/push/subscriptions", json={"endpoint": endpoint(receiver, "laptop")},
+    assert manager.client.delete("/api/push/subscriptions", json={"endpoint": laptop["endpoint"]},
                                  headers=manager._headers({"X-CSRFToken": manager.csrf})).status_code == 200
-    gone = manager.post(ACK, {"token": by_name["laptop"], "endpoint": endpoint(receiver, "laptop")})
+    gone = manager.post(ACK, {"token": by_name["laptop"], **laptop})
     assert gone.status_code == 404
 
 
@@ -126,17 +139,17 @@ def test_only_a_sent_test_of_ones_own_is_accepted(push_app, receiver, signed_in)
         with push_app.app_context():
             db.session.get(AlertJob, job.id).status = status
             db.session.commit()
-        response = manager.post(ACK, {"token": unsent, "endpoint": endpoint(receiver, "phone")})
+        response = manager.post(ACK, {"token": unsent, **proof(receiver, "phone")})
         assert response.status_code == 404, status
     # Someone else's sent test: not theirs to confirm, even with the right endpoint.
     [south] = send_test(push_app, receiver, other)
-    assert manager.post(ACK, {"token": south, "endpoint": endpoint(receiver, "south")}).status_code == 404
+    assert manager.post(ACK, {"token": south, **proof(receiver, "south")}).status_code == 404
     # An alert job (not a test) with a valid token shape: refused.
     with push_app.app_context():
         job = db.session.get(AlertJob, job.id)
         job.kind, job.status, job.sent_at = "alert", "sent", job.created_at
         db.session.commit()
-    assert manager.post(ACK, {"token": unsent, "endpoint": endpoint(receiver, "phone")}).status_code == 404
+    assert manager.post(ACK, {"token": unsent, **proof(receiver, "phone")}).status_code == 404
     assert confirmed_at(push_app, "phone") is None
 
 
@@ -153,9 +166,23 @@ def test_a_token_expires_a_day_after_sending(push_app, receiver, signed_in):
             db.session.commit()
 
     sent_ago(dt.timedelta(hours=24, minutes=1))
-    late = manager.post(ACK, {"token": token, "endpoint": endpoint(receiver, "phone")})
+    late = manager.post(ACK, {"token": token, **proof(receiver, "phone")})
     assert late.status_code == 409 and late.json["error"]["code"] == "test_alert_expired"
     assert "Send a new one" in late.json["error"]["message"]
     assert confirmed_at(push_app, "phone") is None
     sent_ago(dt.timedelta(hours=23, minutes=50))  # a phone that was off overnight
-    assert manager.post(ACK, {"token": token, "endpoint": endpoint(receiver, "phone")}).status_code == 200
+    assert manager.post(ACK, {"token": token, **proof(receiver, "phone")}).status_code == 200
+
+
+def test_after_new_keys_only_the_browser_holding_them_confirms(push_app, receiver, signed_in):
+    manager = signed_in("manager")
+    manager.post("/api/push/subscriptions", receiver.subscription("phone"))
+    [token] = send_test(push_app, receiver, manager)
+    old = proof(receiver, "phone")
+    # The same endpoint posted again with new keys (receiver.subscription makes new ones).
+    assert manager.post("/api/push/subscriptions", receiver.subscription("phone")).status_code == 200
+    # Whoever kept the old keys (and the token they decrypted) confirms nothing.
+    assert manager.post(ACK, {"token": token, **old}).status_code == 404
+    assert confirmed_at(push_app, "phone") is None
+    # The browser that now holds the subscription is the channel: its tap counts.
+    assert manager.post(ACK, {"token": token, **proof(receiver, "phone")}).status_code == 200

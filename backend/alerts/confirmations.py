@@ -6,9 +6,12 @@ posts it back with the session cookie and a CSRF token. It is accepted when:
 
 - it names a test job of the caller's that was actually sent (a pending, failed or cancelled
   job proves nothing: its message never reached a phone);
-- it comes with the endpoint of the subscription the job was sent to (the worker reads it from
-  its own `pushManager`): a token copied elsewhere, or posted by another of the person's
-  devices, confirms nothing;
+- it comes with the endpoint and the authentication secret (`keys.auth`) of the subscription
+  the job was sent to, as the worker reads them from its own `pushManager`. The endpoint alone
+  would not do: the person's own session lists their endpoints. The secret is known only to
+  the browser holding the subscription and to the server (no answer returns it), and it
+  changes with the keys, so another device, a copied token or a browser re-registered since
+  confirms nothing;
 - within ACKNOWLEDGE_WITHIN of sending. 24 hours: a push service keeps an undelivered message
   for the push TTL (24 hours by default), so a phone switched off overnight still gets the
   test next morning and its tap counts; a token found later (in a screenshot, a log) is dead.
@@ -41,7 +44,7 @@ def _same(stored: str, given: str) -> bool:
     return hmac.compare_digest(stored.encode("utf-8"), given.encode("utf-8", "surrogatepass"))
 
 
-def acknowledge(user, token: str, endpoint: str, secret: str) -> int:
+def acknowledge(user, token: str, endpoint: str, auth: str, secret: str) -> int:
     """The id of the subscription the acknowledged test proves working; ApiError otherwise.
     Does not commit."""
     job_id = health.job_of_token(secret, token)
@@ -51,7 +54,8 @@ def acknowledge(user, token: str, endpoint: str, secret: str) -> int:
     subscription = db.session.get(PushSubscription, job.subscription_id)
     # Unsent, or sent to another browser than the one answering: the same 404 as no job at all.
     if (job.status != JobStatus.SENT or job.sent_at is None or subscription is None
-            or subscription.user_id != user.id or not _same(subscription.endpoint, endpoint)):
+            or subscription.user_id != user.id or not _same(subscription.endpoint, endpoint)
+            or not _same(subscription.auth, auth)):
         raise ApiError(404, NOT_FOUND)
     now = utcnow()
     if now - job.sent_at > ACKNOWLEDGE_WITHIN:

@@ -49,6 +49,9 @@ class TestAckSchema(Schema):
     endpoint = fields.Str(required=True, validate=validate.Length(min=1, max=1024), metadata={
         "description": "The endpoint of the push subscription that received it (the service "
                        "worker's own): a test alert is acknowledged only by the browser it was sent to."})
+    auth = fields.Str(required=True, validate=validate.Length(min=1, max=40), metadata={
+        "description": "That subscription's authentication secret (`keys.auth`), which only the "
+                       "browser holding it and the server know: no answer of the API returns it."})
 
 
 class TestAckResultSchema(Schema):

@@ -58,8 +58,8 @@ def acknowledge_test_alert():
     # personal data, and the token only ever marks the caller's own channel (confirmations.py).
     user = require(RECEIVE_ALERTS)
     body = api.body()
-    subscription_id = confirmations.acknowledge(user, body["token"], body["endpoint"],
-                                            current_app.config["SECRET_KEY"])
+    subscription_id = confirmations.acknowledge(user, body["token"], body["endpoint"], body["auth"],
+                                                current_app.config["SECRET_KEY"])
     db.session.commit()
     return TestAckResultSchema().dump({"ok": True, "subscription_id": subscription_id})
 

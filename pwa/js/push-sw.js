@@ -111,9 +111,9 @@ self.addEventListener("push", (event) => {
 /**
  * A test alert's notification was acted on: tell the server (with the session cookie and its
  * CSRF token, as postSubscription does: the worker never holds the device key), then show the
- * Alerts card. The acknowledgement names this browser's own subscription: the server accepts a
- * test's token only from the subscription it was sent to. Resolves to whether the server
- * recorded it.
+ * Alerts card. The acknowledgement carries this browser's own subscription (its endpoint and
+ * authentication secret): the server accepts a test's token only from the subscription it was
+ * sent to. Resolves to whether the server recorded it.
  */
 async function confirmTest(data) {
   let confirmed = false;
@@ -126,7 +126,7 @@ async function confirmTest(data) {
       const response = await fetch("/api/push/test-alerts/ack", {
         method: "POST", credentials: "same-origin",
         headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": session.csrf_token },
-        body: JSON.stringify({ token: data.test, endpoint: subscription.endpoint }),
+        body: JSON.stringify({ token: data.test, endpoint: subscription.endpoint, auth: subscription.toJSON().keys?.auth }),
       });
       confirmed = response.ok;
     } catch (error) {

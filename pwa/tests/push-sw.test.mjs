@@ -187,7 +187,8 @@ test("an alert the worker already phoned in says so, and only when the flag is e
 });
 
 test("a test alert shows its own notification; a tap posts its token back and opens the queue", async () => {
-  const sw = worker({ subscription: { endpoint: "https://fcm.googleapis.com/fcm/send/this-phone" },
+  const sw = worker({ subscription: { endpoint: "https://fcm.googleapis.com/fcm/send/this-phone",
+    toJSON: () => ({ endpoint: "https://fcm.googleapis.com/fcm/send/this-phone", keys: { p256dh: "BPk", auth: "c2VjcmV0LW9mLXRoaXM" } }) },
     fetches: { "/api/auth/session": { body: { user: { id: 3 }, csrf_token: "csrf-1" } } } });
   await sw.fire("push", { data: payload({ v: 1, kind: "test", test: "42.abcDEF_-1", title: "SafeVisit test alert" }) });
   const [shown] = sw.shown;
@@ -199,8 +200,8 @@ test("a test alert shows its own notification; a tap posts its token back and op
   const ack = sw.requests.find((r) => r.url === "/api/push/test-alerts/ack");
   assert.equal(ack.method, "POST");
   assert.equal(ack.headers["X-CSRFToken"], "csrf-1");
-  // With this browser's own endpoint: the server accepts the token only from where it was sent.
-  assert.deepEqual(JSON.parse(ack.body), { token: "42.abcDEF_-1", endpoint: "https://fcm.googleapis.com/fcm/send/this-phone" });
+  // With this browser's own endpoint and secret: the server accepts the token only from where it was sent.
+  assert.deepEqual(JSON.parse(ack.body), { token: "42.abcDEF_-1", endpoint: "https://fcm.googleapis.com/fcm/send/this-phone", auth: "c2VjcmV0LW9mLXRoaXM" });
   assert.deepEqual(sw.opened, ["/queue"]);
 });
 
