@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from backend.procedures import rules
+from backend.procedures.rules import conditions, recommend
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCUMENT = json.loads((ROOT / "procedure_data" / "child-abuse-and-the-internet" / "v10-r3.json").read_text())
@@ -58,7 +59,7 @@ PROFESSIONAL = rules.for_audience(DOCUMENT, "professional")
 def _direct(answers):
     """What the rules bring for these answers with nothing assumed: rule by rule."""
     considered = rules.visible_answers(PROFESSIONAL, answers)
-    return {a["action"]: a for a in rules._actions(PROFESSIONAL, rules._fired(PROFESSIONAL, considered))}
+    return {a["action"]: a for a in recommend.actions_of(PROFESSIONAL, recommend.fired(PROFESSIONAL, considered))}
 
 
 @SETTINGS
@@ -98,7 +99,7 @@ ADULT_RULES = {r["id"] for r in DOCUMENT["rules"] if r.get("about") == "adult" a
 def test_rules_about_the_adult_do_not_read_the_age_unless_they_say_why():
     assert ADULT_RULES  # the adult's routes exist in this revision
     for rule in DOCUMENT["rules"]:
-        reads = {leaf["q"] for leaf in rules._leaves(rule["when"])}
+        reads = {leaf["q"] for leaf in conditions.leaves(rule["when"])}
         if rule["id"] in ADULT_RULES:
             assert "child_age" not in reads, rule["id"]
 
@@ -108,7 +109,7 @@ def test_rules_about_the_adult_do_not_read_the_age_unless_they_say_why():
 def test_the_adults_routes_are_the_same_whatever_the_young_persons_age(answers, age):
     def adult_routes(with_age):
         considered = rules.visible_answers(DOCUMENT, with_age)
-        return {r["id"] for r in rules._fired(DOCUMENT, considered)} & ADULT_RULES
+        return {r["id"] for r in recommend.fired(DOCUMENT, considered)} & ADULT_RULES
     without = {k: v for k, v in answers.items() if k != "child_age"}
     assert adult_routes({**without, "child_age": age}) == adult_routes(without)
 

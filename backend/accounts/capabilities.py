@@ -21,7 +21,7 @@ ISSUE_SETUP_CODES = "issue_setup_codes"  # one-time setup codes for the carers a
 TWO_STEP_SIGN_IN = "two_step_sign_in"
 MANAGE_SSO = "manage_sso"            # the single sign-on claim mapping (backend/sso/)
 # Writes the foster carer's own checklist: the procedure's sections, questions and actions
-# marked for carers, not the professionals' (backend/procedures/rules.py for_audience).
+# marked for carers, not the professionals' (backend/procedures/rules/audience.py for_audience).
 CARER_CHECKLIST = "carer_checklist"
 
 BY_ROLE = {

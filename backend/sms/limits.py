@@ -80,16 +80,17 @@ def _wrong_code(error, response) -> bool:
     return isinstance(error, ApiError) and error.status == 422 and "code" in (error.fields or {})
 
 
-codes_sent = attempts.counted(
-    attempts.Allowance("SMS_CODES_SENT_LIMIT", lambda: f"sms-sent:user:{_user_id()}",
-                       message=_sent_message("for this account"), code="sms_code_limit"),
-    attempts.Allowance("SMS_CODES_SENT_LIMIT", lambda: _keyed("sms-sent:number", _typed_number()),
-                       message=_sent_message("to this number"), code="sms_code_limit"),
-    counts=_texted)
+def _per_account_and_number(limit: str, prefix: str, message, code: str, number, to_number: str, counts):
+    """The same daily limit twice: for the signed-in account and for the number concerned."""
+    return attempts.counted(
+        attempts.Allowance(limit, lambda: f"{prefix}:user:{_user_id()}",
+                           message=message("for this account"), code=code),
+        attempts.Allowance(limit, lambda: _keyed(f"{prefix}:number", number()),
+                           message=message(to_number), code=code),
+        counts=counts)
 
-codes_tried = attempts.counted(
-    attempts.Allowance("SMS_CODE_GUESS_LIMIT", lambda: f"sms-guess:user:{_user_id()}",
-                       message=_guess_message("for this account"), code="sms_guess_limit"),
-    attempts.Allowance("SMS_CODE_GUESS_LIMIT", lambda: _keyed("sms-guess:number", _pending_number()),
-                       message=_guess_message("for this number"), code="sms_guess_limit"),
-    counts=_wrong_code)
+
+codes_sent = _per_account_and_number("SMS_CODES_SENT_LIMIT", "sms-sent", _sent_message, "sms_code_limit",
+                                     _typed_number, "to this number", counts=_texted)
+codes_tried = _per_account_and_number("SMS_CODE_GUESS_LIMIT", "sms-guess", _guess_message, "sms_guess_limit",
+                                      _pending_number, "for this number", counts=_wrong_code)
