@@ -126,3 +126,23 @@ class OidcProvider:
 
     def log(self) -> str:
         return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+
+def apps_made_by(make_app, migrated_template, tmp_path):
+    """The body of an `app_factory` fixture: `make(provider, **config)` builds an app with
+    `make_app` in a folder of its own; every app's connections are closed afterwards
+    (PostgreSQL counts them)."""
+    from backend.extensions import db
+
+    made = []
+
+    def make(provider, **extra):
+        where = tmp_path / f"app{len(made)}"
+        where.mkdir()
+        made.append(make_app(migrated_template, where, provider, **extra))
+        return made[-1]
+    yield make
+    for app in made:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()

@@ -15,7 +15,7 @@ from backend.extensions import db
 from backend.sso import people
 from backend.sso.models import SsoSession
 from tests.conftest import DEMO_PASSWORD, ApiClient, _fresh_database, base_config
-from tests.oidc_provider import OidcProvider, signing_key
+from tests.oidc_provider import OidcProvider, apps_made_by, signing_key
 
 LOGOUT = "/auth/oidc/backchannel-logout"
 
@@ -54,19 +54,7 @@ def make_app(migrated_template, tmp_path, provider, **extra):
 
 @pytest.fixture
 def app_factory(migrated_template, tmp_path):
-    """make_app, with every app's connections closed afterwards (PostgreSQL counts them)."""
-    made = []
-
-    def make(provider, **extra):
-        where = tmp_path / f"app{len(made)}"
-        where.mkdir()
-        made.append(make_app(migrated_template, where, provider, **extra))
-        return made[-1]
-    yield make
-    for app in made:
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
+    yield from apps_made_by(make_app, migrated_template, tmp_path)
 
 
 @pytest.fixture
