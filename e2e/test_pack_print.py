@@ -98,7 +98,8 @@ def test_a_browser_print_that_cannot_be_recorded_says_so(context, page, live_ser
 def test_on_a_desktop_the_button_records_once_and_every_page_is_marked(browser, live_server, page_errors):
     """The pack is most often printed from a desktop: the button's print is recorded once,
     before the dialog, and the PDF is marked on every page there too."""
-    reference = f"CR-PK-DESK-{uuid.uuid4().hex[:4]}"
+    # "ff" on purpose: a reference copied out of the PDF must not come back as a ligature.
+    reference = f"CR-PK-DESK-ff{uuid.uuid4().hex[:4]}"
     concern_id = long_concern(live_server, reference)
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 800},
                                   locale="en-GB", timezone_id="Europe/London")
@@ -109,6 +110,7 @@ def test_on_a_desktop_the_button_records_once_and_every_page_is_marked(browser, 
         reader = PdfReader(io.BytesIO(page.pdf(format="A4")))
         total = len(reader.pages)
         assert total >= 2
+        assert f"Case reference {reference}" in " ".join(reader.pages[0].extract_text().split())
         for number, pdf_page in enumerate(reader.pages, start=1):
             text = " ".join(pdf_page.extract_text().split())
             assert "OFFICIAL-SENSITIVE" in text and f"Case {reference}" in text and f"Page {number} of {total}" in text

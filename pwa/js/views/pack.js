@@ -24,7 +24,9 @@ export function cssString(text) {
  * app.css. Margin boxes print in every page's margin, whatever the content.
  */
 function pageMarks(caseReference) {
-  const small = "font: 600 9pt system-ui, sans-serif; color: #000;";
+  // A reference copied from the PDF must be the reference ("ff", not "ﬀ"). Chromium's page
+  // margin boxes ignore font-variant-ligatures; any letter-spacing turns ligatures off there.
+  const small = "font: 600 9pt system-ui, sans-serif; letter-spacing: .01em; color: #000;";
   const marking = `content: "${MARKING}"; font: 800 10pt system-ui, sans-serif; letter-spacing: .08em; color: #000;`;
   const sheet = new CSSStyleSheet();
   sheet.replaceSync(`@media print {
