@@ -7,7 +7,7 @@ Installs the pinned `lighthouse` npm package into bench/lighthouse/ with `npm ci
 use, serves the app with gunicorn (production settings) on a fresh database, and runs the
 lighthouse CLI against it once per page and run, each in a fresh browser profile (so every run
 is a first visit). Prints each run's performance score, total blocking time, first and
-largest contentful paint, and the worst and median score per page beside issue 15's target.
+largest contentful paint, and the worst and median score per page beside the target.
 SAFEVISIT_CHROMIUM chooses the browser as for the tests (a path; default /usr/bin/chromium).
 
 The checklist is not scored here: it opens behind the passcode, so a Lighthouse navigation
@@ -28,7 +28,7 @@ CLI = HERE / "node_modules" / ".bin" / "lighthouse"
 FLAGS = ("--headless=new --no-sandbox --disable-background-networking --disable-component-update "
          "--disable-sync --no-first-run")
 TARGET = 0.95
-BEFORE = {"/login": "0.96-1.00", "/procedure": "0.78-0.98 (median 0.93)"}  # issue 15, five runs each
+BEFORE = {"/login": "0.96-1.00", "/procedure": "0.78-0.98 (median 0.93)"}  # 2026-11-28, five runs each
 
 
 def install() -> None:

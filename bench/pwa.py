@@ -16,7 +16,7 @@ Serves the app with gunicorn (production settings, gzip as a browser asks for it
    navigation start to the lock screen's tel:999 link on screen (the app's
    `safevisit:lock-999-shown` mark, set in the frame that first paints it; the script also
    checks the link is visible and in the viewport). Target ≤ 300 ms.
-4. the passcode is the shortest the app accepts (13 digits, issue 12): the key derivation
+4. the passcode is the shortest the app accepts (13 digits): the key derivation
    alone (PBKDF2-SHA-256, 600,000 iterations) is timed in the page, and the offline guessing
    cost of that minimum is printed at the rate SECURITY.md assumes for one GPU.
 """
@@ -34,7 +34,7 @@ PASSWORD = "bench-password-123456"
 PASSCODE = "4829157362510"  # the shortest all-digit passcode the app accepts (vault.js)
 GPU_GUESSES_PER_SECOND = 20_000  # SECURITY.md: PBKDF2-HMAC-SHA256 at 600,000 iterations, one GPU
 YEAR = 365.25 * 24 * 3600
-BEFORE = "d54a625"  # the code issue 15's "370 ms" was measured on
+BEFORE = "d54a625"  # the code the target's "370 ms" was measured on (2026-11-28)
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run"]
@@ -179,7 +179,7 @@ def main():
         print(f"{label or f'Offline, navigation to interactive checklist, unlock included ({args.runs} runs): '}"
               f"median {statistics.median(total):.0f} ms, p90 {percentile(total, 90):.0f} ms; "
               f"of which unlock to ready: median {statistics.median(unlock):.0f} ms")
-    print("  (issue 15: before, median 370 ms on the machine of 2026-11-28; target ≤ 300 ms, or on a slower "
+    print("  (before, median 370 ms on the machine of 2026-11-28; target ≤ 300 ms, or on a slower "
           f"machine ≤ 0.8x the code of {BEFORE} measured there in the same sitting: "
           f"git worktree add /tmp/before {BEFORE}, then bench/pwa_compare.py /tmp/before .)")
     print(f"Offline, locked: navigation to the lock screen's tel:999 on screen ({args.runs} runs): "

@@ -3,7 +3,7 @@
     git worktree add /tmp/before d54a625
     .venv/bin/python bench/pwa_compare.py /tmp/before . [--runs 15]
 
-Issue 15's target for a machine slower than the one it was written on is relative: the offline
+The target for a machine slower than the one it was written on is relative: the offline
 start at most 0.8x that of d54a625 measured there in the same sitting. This machine's speed
 drifts within minutes, so two runs of bench/pwa.py one after the other can differ by more than
 the effect measured. Here a gunicorn server runs from each checkout (one shared database: the
@@ -89,7 +89,7 @@ def main():
         medians.append(median["ready"])
         print(f"{tree}: offline start median {median['ready']:.0f} ms (lock screen drawn at "
               f"{median['lock']:.0f} ms, Unlock clicked at {median['clicked']:.0f} ms; {args.runs} runs)")
-    print(f"ratio after ÷ before: {medians[1] / medians[0]:.2f} (issue 15: target ≤ 0.8 on a machine slower "
+    print(f"ratio after ÷ before: {medians[1] / medians[0]:.2f} (target ≤ 0.8 on a machine slower "
           "than 2026-11-28's)")
 
 

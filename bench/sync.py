@@ -131,9 +131,9 @@ def run(args):
     print(f"ratio sync/health: throughput {(requests_total / sync_time) / (requests_total / health_time):.3f}, "
           f"p50 latency {percentile(sync_lat, 50) / percentile(health_lat, 50):.1f}x, "
           f"p99 latency {percentile(sync_lat, 99) / percentile(health_lat, 99):.1f}x "
-          f"(issue 15, for the load run: before 6.2x on a slower 2-core machine; target ≤ 3x)")
+          f"(for the load run: before 6.2x on a slower 2-core machine; target ≤ 3x)")
     per_concern = (concerns_total / sync_time) / (requests_total / health_time)
-    # Issue 15's figures: before one transaction per batch (README, 2026-11), and the aim.
+    # The target's figures: before one transaction per batch (README, 2026-11), and the aim.
     before = {"sqlite": 0.46, "postgresql": 0.42}.get(url.split("://")[0].split("+")[0])
     print(f"per concern: concerns/s ÷ health req/s = {per_concern:.2f} (before: {before}; target ≥ 1.0)")
     server_errors = sum(n for code, n in sync_status.items() if isinstance(code, int) and code >= 500)

@@ -1,4 +1,4 @@
-"""Issue 13, items 4 and 5 in Chromium at phone size: an admin creates a carer, who signs in with
+"""The admin console in Chromium at phone size: an admin creates a carer, who signs in with
 the one-time setup code and sets a password; the admin deactivates them and the carer's phone
 wipes at its next contact; reactivated, they sign in again. A duty manager gives a carer of their team a setup code. Teams and
 the audit log (search, CSV export). axe-core on every console screen."""
@@ -140,7 +140,7 @@ def test_an_admin_edits_a_team_and_its_numbers(page):
     check(page, "admin-team-error")
     page.get_by_label("Team name").fill("East Side")
     page.get_by_label("Out-of-hours number (Emergency Duty Team)").fill("0151 496 0999")
-    # Issue 14: office hours decide which number the team's phones offer.
+    # Office hours decide which number the team's phones offer.
     page.get_by_label("Days").select_option(label="Monday to Friday")
     page.get_by_label("Opens").fill("18:00")
     page.get_by_label("Closes").fill("08:00")

@@ -1,4 +1,4 @@
-"""Issue 12, item 1, in Chromium: once SafeVisit is locked (by hand or after the idle time), the
+"""The device lock in Chromium: once SafeVisit is locked (by hand or after the idle time), the
 page, the address bar and a copied cookie get no personal data from the server; unlocking
 brings everything back; a phone wiped while offline leaves a cookie that reads nothing, and
 the session is ended at its next contact."""

@@ -1,4 +1,4 @@
-"""Issue 14 in the browser, at phone size: the duty desk one tap away with no signal, "I have
+"""The duty desk in the browser, at phone size: the duty desk one tap away with no signal, "I have
 phoned" recorded into the (encrypted) draft, the call on the manager's pages after the phone
 reconnects, an alert that says it was already phoned; and an alert channel proven by a test
 alert, with the queue warning while nobody on duty has one that works.

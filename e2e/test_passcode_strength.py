@@ -1,4 +1,4 @@
-"""Issue 12, item 7: the passcode set on a phone must hold out against a stolen copy of its
+"""The passcode set on a phone must hold out against a stolen copy of its
 storage, so a 6-digit PIN is refused with the rule in plain words, and a 13-digit one is taken."""
 import pytest
 from playwright.sync_api import expect

@@ -1,4 +1,4 @@
-"""Issue 10 at phone size: immediate danger first with tap-to-call offline, a decisive gap
+"""The recommendations at phone size: immediate danger first with tap-to-call offline, a decisive gap
 shown as a prompt and confirmed at submission, and "How SafeVisit decides" offline."""
 import json
 import re

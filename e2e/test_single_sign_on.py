@@ -1,4 +1,4 @@
-"""Issue 13, items 1-3: signing in with the organisation, against a real OpenID Connect provider
+"""Signing in with the organisation, against a real OpenID Connect provider
 (the npm package oidc-provider, started by the test) and the real server, at phone size.
 
 No token endpoint is mocked: Chromium follows every redirect, the provider's own sign-in form

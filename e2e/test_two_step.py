@@ -1,4 +1,4 @@
-"""Issue 13, item 6 in Chromium at phone size, against a server that requires a second factor
+"""The second factor in Chromium at phone size, against a server that requires a second factor
 for managers and admins (SAFEVISIT_REQUIRE_MFA): enrolment at the first sign-in, the code asked
 after the password, a wrong code refused, a recovery code that works once, and the rate limit."""
 import re
