@@ -69,7 +69,7 @@ def shell_file(rest: str, folder: str = ""):
 # The first path segment of every page the app routes (pwa/js/routes.js): a reload or a
 # typed address on any of them gets the shell (tests/test_pwa_shell.py checks the two lists agree).
 PAGES = ("admin", "cases", "checklist", "concerns", "login", "on-call", "procedure", "queue", "rechecks",
-         "setup-code", "team", "two-step")
+         "sent", "setup-code", "team", "two-step")
 _ANY = ", ".join(f"'{page}'" for page in PAGES)
 
 

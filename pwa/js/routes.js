@@ -1,5 +1,7 @@
 // Every page of the app: its address, the module that draws it and who may open it.
-import { ISSUE_SETUP_CODES, MANAGE_PEOPLE, MANAGE_ROTA, MANAGE_SSO, READ_QUEUE, TWO_STEP_SIGN_IN } from "./capabilities.js";
+import {
+  ISSUE_SETUP_CODES, MANAGE_PEOPLE, MANAGE_ROTA, MANAGE_SSO, READ_QUEUE, TWO_STEP_SIGN_IN, WRITE_CONCERNS,
+} from "./capabilities.js";
 import { h, replace } from "./dom.js";
 
 // A page's module loads when it is first routed to, so a start fetches and compiles only what
@@ -35,6 +37,7 @@ const ROUTES = [
   [/^\/$/, lazy(() => import("./views/home.js"))],
   [/^\/checklist\/new$/, lazy(() => import("./views/checklist.js"), "start")],
   [/^\/checklist\/([0-9a-f-]{36})$/, lazy(() => import("./views/checklist.js"))],
+  [/^\/sent\/([0-9a-f-]{36})$/, lazy(() => import("./views/sent.js")), { capability: WRITE_CONCERNS, server: true }],
   [/^\/procedure$/, lazy(() => import("./views/reader.js")), { public: true }],
   [/^\/queue$/, lazy(() => import("./views/queue.js")), { capability: READ_QUEUE, server: true }],
   [/^\/concerns\/([\w-]+)$/, lazy(() => import("./views/concern.js")), { capability: READ_QUEUE, server: true }],

@@ -151,7 +151,10 @@ async function drawSent(container, user) {
           known
             ? h("span", { class: `status status-${known.progress}`, "data-progress": known.progress }, known.progress_label)
             : h("span", { class: "status status-sent" }, "Sent"),
-          h("span", { class: "muted" }, `Sent ${when(draft.sent_at)}. Its answers are no longer kept on this phone.`)));
+          h("span", { class: "muted" }, `Sent ${when(draft.sent_at)}. Its answers are no longer kept on this phone.`),
+          // Read back from the server when opened (online only): the phone keeps no copy.
+          h("a", { class: "draft-link", href: `/sent/${draft.id}`,
+            "aria-label": `What you sent and what happened: ${draft.case_reference}` }, "What you sent and what happened")));
     })))
     : null);
 }

@@ -3,7 +3,7 @@
 // manager's steps; author_view.py gives an author "progress"). A version the phone sent carries
 // the whole record, so what changed is worked out here against the version before it: the
 // reader sees what was said first and what was said after, and nothing earlier drops from view.
-import { h } from "../dom.js";
+import { h, when } from "../dom.js";
 import { Status } from "../names.js";
 import * as procedure from "../procedure.js";
 import { ACTION_STATE, answerRows, answerText } from "./desk-parts.js";
@@ -42,6 +42,17 @@ export function withBefore(revisions) {
     if (revision.kind === "applied") applied = revision;
     return entry;
   });
+}
+
+/** One version as a list item: its number and kind, who made it (`who(revision)`: a name, or null) and when, its content. */
+export function versionItem(entry, document, who) {
+  const { revision } = entry;
+  const by = who(revision);
+  return h("li", { class: "record-version", "data-kind": revision.kind, "data-version": revision.version },
+    h("h2", {}, `Version ${revision.version}: ${kindLabel(revision)}`),
+    h("p", { class: "chrono-when" }, by ? `By ${by}, ` : "",
+      h("time", { datetime: revision.created_at }, when(revision.created_at))),
+    content(entry, document));
 }
 
 /** The content of one version: what was sent (or changed), added, decided. */

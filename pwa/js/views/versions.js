@@ -4,10 +4,10 @@
 // lists events across a case; this is the content of one record, so nothing said earlier is
 // lost from view. Online only, like the rest of the duty desk; every read is on the audit log.
 import * as api from "../api.js";
-import { h, replace, when } from "../dom.js";
+import { h, replace } from "../dom.js";
 import { loadConcern, madeUnder, offlinePage, procedureFor, watchConnection } from "./desk-parts.js";
 import { isRestricted, restrictedPage } from "./restriction.js";
-import { content, kindLabel, withBefore } from "./revision-words.js";
+import { versionItem, withBefore } from "./revision-words.js";
 
 const TITLE = "Versions of this record";
 
@@ -41,15 +41,6 @@ export async function render(main, ctx) {
       `${entries.length} version${entries.length === 1 ? "" : "s"}, oldest first. A version sent from the phone ` +
       "shows what changed from the one before it."),
     h("ol", { class: "record-versions", "aria-label": "Versions, oldest first" },
-      entries.map((entry) => version(entry, document)))));
+      entries.map((entry) => versionItem(entry, document, (revision) => revision.author?.display_name)))));
   ctx.onLeave(watchConnection(connection));
-}
-
-function version(entry, document) {
-  const { revision } = entry;
-  return h("li", { class: "record-version", "data-kind": revision.kind, "data-version": revision.version },
-    h("h2", {}, `Version ${revision.version}: ${kindLabel(revision)}`),
-    h("p", { class: "chrono-when" }, revision.author ? `By ${revision.author.display_name}, ` : "",
-      h("time", { datetime: revision.created_at }, when(revision.created_at))),
-    content(entry, document));
 }
