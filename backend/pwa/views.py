@@ -68,8 +68,8 @@ def shell_file(rest: str, folder: str = ""):
 
 # The first path segment of every page the app routes (pwa/js/routes.js): a reload or a
 # typed address on any of them gets the shell (tests/test_pwa_shell.py checks the two lists agree).
-PAGES = ("admin", "cases", "checklist", "concerns", "login", "on-call", "procedure", "queue", "rechecks",
-         "sent", "setup-code", "team", "two-step")
+PAGES = ("admin", "cases", "checklist", "concerns", "login", "my-concerns", "on-call", "procedure", "queue",
+         "rechecks", "setup-code", "team", "two-step")
 _ANY = ", ".join(f"'{page}'" for page in PAGES)
 
 

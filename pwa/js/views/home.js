@@ -153,7 +153,7 @@ async function drawSent(container, user) {
             : h("span", { class: "status status-sent" }, "Sent"),
           h("span", { class: "muted" }, `Sent ${when(draft.sent_at)}. Its answers are no longer kept on this phone.`),
           // Read back from the server when opened (online only): the phone keeps no copy.
-          h("a", { class: "draft-link", href: `/sent/${draft.id}`,
+          h("a", { class: "draft-link", href: `/my-concerns/${draft.id}`,
             "aria-label": `What you sent and what happened: ${draft.case_reference}` }, "What you sent and what happened")));
     })))
     : null);
