@@ -86,7 +86,8 @@ export async function render(main, ctx) {
   const retry = () => render(main, ctx);
   const filters = filtersFromAddress();
   const limit = 100;
-  const ask = (wanted) => api.pushJobs({ ...wanted, limit: String(limit) });
+  const ask = (wanted) => api.pushJobs({
+    ...Object.fromEntries(Object.entries(wanted).filter(([, v]) => v)), limit: String(limit) });
   const first = await online(main, TITLE, () => ask(filters), retry);
   if (!first) return;
 

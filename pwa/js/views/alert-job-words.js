@@ -57,7 +57,7 @@ export function nextStep(job, now = Date.now()) {
     if (now - due > STUCK_AFTER_MS) {
       return { text: `Due since ${when(job.next_attempt_at)}: no alert worker has taken it. Check the alert worker is running.`, stuck: true };
     }
-    return { text: job.attempts ? `Tried again at ${when(job.next_attempt_at)}` : `Due at ${when(job.next_attempt_at)}`, stuck: false };
+    return { text: job.attempts ? `Retry due at ${when(job.next_attempt_at)}` : `Due at ${when(job.next_attempt_at)}`, stuck: false };
   }
   if (job.status === JobStatus.SENDING) {
     const lapses = job.lease_expires_at ? new Date(job.lease_expires_at).getTime() : now;
@@ -66,5 +66,5 @@ export function nextStep(job, now = Date.now()) {
     }
     return { text: `Being sent now (the worker's claim lasts until ${when(job.lease_expires_at)})`, stuck: false };
   }
-  return { text: "None: this job is finished", stuck: false };
+  return { text: "None: finished", stuck: false };
 }
