@@ -112,6 +112,8 @@ def test_an_admin_exports_a_case_and_places_and_lifts_a_legal_hold(context, page
     expect(records).to_contain_text("legal holds")
     records.click()
     expect(page.get_by_role("heading", level=1, name="Records")).to_be_visible()
+    expect(page.locator("#held-count")).to_be_visible()  # the concerns held now, read once
+    expect(page.locator(f'[data-held="{first}"]')).to_have_count(0)
     check(page, "admin-records")
 
     # Refusals beside the field: nothing typed, then a reference with no concern.
@@ -164,6 +166,10 @@ def test_an_admin_exports_a_case_and_places_and_lifts_a_legal_hold(context, page
     expect(page.locator("#hold-since")).not_to_be_empty()
     expect(page.locator("#announcer")).to_have_text(f"Concern {first} is now under legal hold.")
     expect(page.locator(f'[data-concern="{first}"] [data-hold-state]')).to_contain_text("Under legal hold since")
+    # ... and among those held now, with its reason and who placed it.
+    held_first = page.locator(f'#held-list [data-held="{first}"]')
+    expect(held_first).to_contain_text("Care proceedings: disclosure ordered, ref CP-2026-99")
+    expect(held_first).to_contain_text("placed by Ash Admin")
     check(page, "admin-records-held")
     assert audited(live_server, "legal_hold") == [first]
 
@@ -185,9 +191,15 @@ def test_an_admin_exports_a_case_and_places_and_lifts_a_legal_hold(context, page
     page.get_by_role("dialog").get_by_role("button", name="Place hold").click()
     expect(page.locator("#hold-notice")).to_contain_text("already under legal hold: someone placed the hold meanwhile")
     expect(page.locator("#hold-reason-shown")).to_have_text("Complaint C-7")
+    expect(page.locator(f'#held-list [data-held="{second}"]')).to_contain_text("Complaint C-7")  # followed too
+    # Newest first: the other admin's hold on the second is above the first's.
+    held_ids = page.locator("#held-list [data-held]").evaluate_all("items => items.map((i) => i.dataset.held)")
+    assert held_ids.index(second) < held_ids.index(first)
 
-    # Lift the first: asked first, the reason kept, and the state says so.
-    page.get_by_role("button", name=f"Legal hold for concern {first}").click()
+    # Lift the first, picked from those held now: asked first, the reason kept, and the state
+    # says so everywhere it is shown.
+    page.get_by_role("button", name=f"Show the hold on concern {first}").click()
+    expect(page.get_by_role("heading", name=re.compile(f"Legal hold on concern {first}"))).to_be_visible()
     expect(page.locator("#hold-reason-shown")).to_have_text("Care proceedings: disclosure ordered, ref CP-2026-99")
     page.get_by_label("Why the hold is lifted").fill("Proceedings ended")
     page.get_by_role("button", name="Lift legal hold").click()
@@ -195,6 +207,8 @@ def test_an_admin_exports_a_case_and_places_and_lifts_a_legal_hold(context, page
     expect(page.locator("#hold-state")).to_contain_text("Not under legal hold")
     expect(page.locator("#announcer")).to_have_text(f"The legal hold on concern {first} is lifted.")
     expect(page.locator(f'[data-concern="{first}"] [data-hold-state]')).to_have_text("Not under legal hold")
+    expect(page.locator(f'[data-held="{first}"]')).to_have_count(0)
+    expect(page.locator(f'#held-list [data-held="{second}"]')).to_be_visible()
     assert audited(live_server, "lift_legal_hold") == [first]
     check(page, "admin-records-lifted")
 

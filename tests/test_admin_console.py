@@ -45,6 +45,7 @@ def admin_requests(person_id, team_id):
         ("post", "/api/admin/sso-mapping", {"claim": "role", "value": "SafeVisit.Carer", "role": "foster_carer"}),
         ("delete", "/api/admin/sso-mapping/1", None),
         # Records management: legal holds and subject access exports (backend/records/).
+        ("get", "/api/admin/concerns/legal-holds", None),
         ("get", f"/api/admin/concerns/{CONCERN}/legal-hold", None),
         ("post", f"/api/admin/concerns/{CONCERN}/legal-hold", {"reason": "Care proceedings"}),
         ("delete", f"/api/admin/concerns/{CONCERN}/legal-hold", None),

@@ -46,3 +46,33 @@ def test_a_short_reason_is_refused_beside_its_field_and_changes_nothing(app, dev
     assert hold(device, cid).status_code == 200
     again = hold(device, cid)
     assert again.status_code == 409 and again.json["error"]["code"] == "already_held"
+
+
+def test_an_admin_lists_every_concern_held_now_newest_first_and_nothing_else(app, device):
+    first, second, free = (submitted(device, f"CR-HOLD-LIST{n}") for n in range(3))
+    admin = device("admin")
+    assert admin.get("/api/admin/concerns/legal-holds").json == {"holds": []}
+    hold(device, first, "Care proceedings")
+    hold(device, second, "A complaint under investigation")
+    listed = admin.get("/api/admin/concerns/legal-holds")
+    assert listed.status_code == 200, listed.json
+    holds = listed.json["holds"]
+    assert [h["concern_id"] for h in holds] == [second, first]  # newest first; the free one absent
+    assert free not in {h["concern_id"] for h in holds}
+    assert holds[0] == admin.get(f"/api/admin/concerns/{second}/legal-hold").json  # the same state, spelled once
+    assert {h["reason"] for h in holds} == {"Care proceedings", "A complaint under investigation"}
+    assert all(h["held"] is True and h["placed_by"] == "Ash Admin" for h in holds)
+    # Nothing of the concern itself: the list is what the audit log's hold entries hold.
+    assert set(holds[0]) == {"concern_id", "held", "reason", "placed_at", "placed_by"}
+    lifted = admin.client.delete(f"/api/admin/concerns/{first}/legal-hold", json={"reason": "Proceedings ended"},
+                                 headers={**admin.without_csrf(), "X-CSRFToken": admin.csrf})
+    assert lifted.status_code == 200, lifted.json
+    assert [h["concern_id"] for h in admin.get("/api/admin/concerns/legal-holds").json["holds"]] == [second]
+
+
+def test_only_an_admin_with_the_device_key_lists_the_holds(app, device):
+    hold(device, submitted(device))
+    for role in ("manager", "worker", "carer"):
+        assert device(role).get("/api/admin/concerns/legal-holds").status_code == 403
+    locked = device("admin").client.get("/api/admin/concerns/legal-holds")
+    assert locked.status_code == 401 and locked.json["error"]["code"] == "device_locked"

@@ -1,5 +1,6 @@
 """`/api/admin/concerns/<id>/legal-hold`: a concern held from the retention purge (admins):
-whether it is held, placing a hold and lifting it."""
+whether it is held, placing a hold and lifting it; and `/api/admin/concerns/legal-holds`, every
+concern held now."""
 from flask import Blueprint
 from marshmallow import Schema, fields
 from sqlalchemy import select
@@ -31,6 +32,20 @@ class HoldSchema(Schema):
     placed_by = fields.Str(dump_only=True, allow_none=True, metadata={"description": "The admin's name."})
 
 
+class HoldListSchema(Schema):
+    holds = fields.List(fields.Nested(HoldSchema), dump_only=True,
+                        metadata={"description": "Newest hold first."})
+
+
+def _held(hold: LegalHold, placed_by: str | None) -> dict:
+    return {"concern_id": hold.concern_id, "held": True, "reason": hold.reason,
+            "placed_at": hold.placed_at, "placed_by": placed_by}
+
+
+def _not_held(concern_id: str) -> dict:
+    return {"concern_id": concern_id, "held": False, "reason": None, "placed_at": None, "placed_by": None}
+
+
 def _concern(concern_id: str):
     """(the admin, the concern): 403 for anyone but an admin, 404 for no such concern."""
     admin = require(MANAGE_PEOPLE)
@@ -49,6 +64,19 @@ def _request(concern_id: str):
     return admin, concern, db.session.scalar(select(LegalHold).filter_by(concern_id=concern.id)), reason
 
 
+@bp.get("/legal-holds")
+@declare("Every concern under legal hold now: since when, why and placed by whom (admin)",
+         answers=HoldListSchema, errors=[403], device_key=True)
+def held_now():
+    # Not audited, as one hold's state is not: the ids, reasons and names are what the audit
+    # log's legal_hold entries already hold, and nothing of the concerns themselves.
+    require(MANAGE_PEOPLE)
+    rows = db.session.execute(select(LegalHold, User.display_name)
+                              .outerjoin(User, User.id == LegalHold.placed_by_id)
+                              .order_by(LegalHold.placed_at.desc(), LegalHold.id.desc())).all()
+    return HoldListSchema().dump({"holds": [_held(hold, name) for hold, name in rows]})
+
+
 @bp.get("/<concern_id>/legal-hold")
 @declare("Whether a concern is under legal hold: since when, why and placed by whom (admin)",
          answers=HoldSchema, errors=[403, 404], device_key=True)
@@ -58,11 +86,9 @@ def hold_state(concern_id: str):
     _, concern = _concern(concern_id)
     hold = db.session.scalar(select(LegalHold).filter_by(concern_id=concern.id))
     if hold is None:
-        return HoldSchema().dump({"concern_id": concern.id, "held": False, "reason": None, "placed_at": None,
-                                  "placed_by": None})
+        return HoldSchema().dump(_not_held(concern.id))
     placed_by = db.session.get(User, hold.placed_by_id)
-    return HoldSchema().dump({"concern_id": concern.id, "held": True, "reason": hold.reason,
-                              "placed_at": hold.placed_at, "placed_by": placed_by.display_name if placed_by else None})
+    return HoldSchema().dump(_held(hold, placed_by.display_name if placed_by else None))
 
 
 @bp.post("/<concern_id>/legal-hold")
@@ -76,8 +102,7 @@ def place_hold(concern_id: str):
     db.session.add(hold)
     record("legal_hold", "concern", concern.id, user=admin, detail={"reason": reason})
     db.session.commit()
-    return HoldSchema().dump({"concern_id": concern.id, "held": True, "reason": reason,
-                              "placed_at": hold.placed_at, "placed_by": admin.display_name})
+    return HoldSchema().dump(_held(hold, admin.display_name))
 
 
 @bp.delete("/<concern_id>/legal-hold")
@@ -91,5 +116,4 @@ def lift_hold(concern_id: str):
     record("lift_legal_hold", "concern", concern.id, user=admin,
            detail={"reason": reason, "held_since": hold.placed_at.isoformat(), "held_for": hold.reason})
     db.session.commit()
-    return HoldSchema().dump({"concern_id": concern.id, "held": False, "reason": None, "placed_at": None,
-                              "placed_by": None})
+    return HoldSchema().dump(_not_held(concern.id))

@@ -165,6 +165,7 @@ export const personExport = (id) => request("GET", `${personPath(id)}/export`);
 export const caseExport = (ref) => request("GET", `/api/admin/cases/${encodeURIComponent(ref)}/export`);
 const holdPath = (id) => `/api/admin/concerns/${encodeURIComponent(id)}/legal-hold`;
 export const legalHold = (id) => request("GET", holdPath(id));
+export const legalHolds = () => request("GET", "/api/admin/concerns/legal-holds");
 export const placeLegalHold = (id, reason) => request("POST", holdPath(id), { reason });
 export const liftLegalHold = (id, reason) => request("DELETE", holdPath(id), { reason });
 export const teamPeople = () => request("GET", "/api/team/people");

@@ -1,12 +1,13 @@
 // /admin/records: a child's case exported for a subject access request (saved as a JSON file,
 // with the fields that name other people listed for the data protection officer), and a
-// concern's legal hold, picked from the case's concerns or by its id. Admins only; online
-// only: nothing of it is kept on the phone (records-files.js).
+// concern's legal hold, picked from those held now (held-now.js), from the case's concerns or by
+// its id. Admins only; online only: nothing of it is kept on the phone (records-files.js).
 import * as api from "../api.js";
 import { announce, h, replace, when } from "../dom.js";
 import { STATUS_LABEL, URGENCY_LABEL } from "../names.js";
 import { backLink, clearErrors, field, OFFLINE, showErrors } from "./admin-parts.js";
 import { drawHold, holdSummary } from "./admin-holds.js";
+import { heldNow } from "./held-now.js";
 import { exportFailure, fileStamp, safeName, saveJson, showFailure } from "./records-files.js";
 
 /** The refusal of a lookup as a field error, so it is said beside the field that caused it. */
@@ -31,8 +32,13 @@ export async function render(main) {
   const holdError = h("div", { class: "form-error", role: "alert", tabindex: "-1" });
   const holdPanel = h("div", { id: "hold-panel" });
   const listed = new Map(); // concern id → its hold-state line in the case's list
+  const held = heldNow((id) => { concernInput.value = id; showHold(id); });
 
-  const follow = (hold) => { const line = listed.get(hold.concern_id); if (line) line.textContent = holdSummary(hold); };
+  const follow = (hold) => {
+    const line = listed.get(hold.concern_id);
+    if (line) line.textContent = holdSummary(hold);
+    held.follow(hold);
+  };
 
   async function showHold(id) {
     let hold;
@@ -51,8 +57,9 @@ export async function render(main) {
   function concernItem(concern) {
     const line = h("span", { class: "muted", "data-hold-state": "" }, "Legal hold: reading…");
     listed.set(concern.id, line);
-    api.legalHold(concern.id).then((hold) => { line.textContent = holdSummary(hold); },
-      () => { line.textContent = "Legal hold: not known (no answer from the server)"; });
+    held.stateOf(concern.id).then((hold) => {
+      line.textContent = hold ? holdSummary(hold) : "Legal hold: not known (no answer from the server)";
+    });
     return h("li", { class: "audit-event", "data-concern": concern.id },
       h("strong", {}, `${STATUS_LABEL[concern.status] || concern.status}${concern.urgency ? ` · ${URGENCY_LABEL[concern.urgency] || concern.urgency}` : ""}`),
       h("span", { class: "muted" }, `Submitted ${when(concern.submitted_at || concern.created_at)}`),
@@ -86,6 +93,7 @@ export async function render(main) {
     const name = `safevisit-subject-access-case-${safeName(reference)}-${fileStamp()}.json`;
     saveJson(data, name);
     listed.clear();
+    held.refresh(); // the case's concerns are read against the holds as they are now
     replace(caseResult, h("section", { class: "card", "aria-labelledby": "case-result-title" },
       h("h2", { id: "case-result-title", tabindex: "-1" }, `Case ${data.case_reference}`),
       h("p", { id: "case-export-saved" }, `Saved as ${name}: ${data.concerns.length === 1 ? "1 concern" : `${data.concerns.length} concerns`}, ` +
@@ -129,7 +137,10 @@ export async function render(main) {
     h("section", { class: "card", "aria-labelledby": "hold-section-title" },
       h("h2", { id: "hold-section-title" }, "Legal hold"),
       h("p", {}, "A concern under legal hold (litigation, an inquiry, a complaint) is never removed by the retention " +
-        "schedule, nor its audit entries and alert records. Pick a concern from a case export above, or enter its id."),
+        "schedule, nor its audit entries and alert records. Pick a concern from those held now, from a case export " +
+        "above, or enter its id."),
+      h("h3", {}, "Held now"),
+      held.element,
       h("form", { class: "form", onsubmit: lookUp, novalidate: true, "aria-label": "Find a concern's legal hold" },
         holdError,
         field("hold-concern", "Concern id", concernInput, "The long id on the concern's page, such as 5b0e6a3e-8d7c-…"),
