@@ -12,6 +12,8 @@ import datetime as dt
 import re
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from ..fields import SPACE
+
 DEFAULT_TIME_ZONE = "Europe/London"
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")  # ISO weekday 1..7
 DAY_WORDS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -47,8 +49,8 @@ def _letters(word: str) -> str:
 _DAY = "(?:" + "|".join(f"{_letters(short)}(?:{_letters(full.lower()[3:])})?"
                         for short, full in zip(DAY_NAMES, DAY_WORDS)) + ")"
 _SPAN = f"{_DAY}(?: *- *{_DAY})?"
-DAYS_TYPED = f"^\\s*(?:{_SPAN}(?: *, *{_SPAN})*)?\\s*$"
-CLOCK_TYPED = "^\\s*(?:(?:[01]?[0-9]|2[0-3]):[0-5][0-9])?\\s*$"
+DAYS_TYPED = f"^{SPACE}*(?:{_SPAN}(?: *, *{_SPAN})*)?{SPACE}*$"
+CLOCK_TYPED = f"^{SPACE}*(?:(?:[01]?[0-9]|2[0-3]):[0-5][0-9])?{SPACE}*$"
 
 
 def parse_days(text: str) -> str:

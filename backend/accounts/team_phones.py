@@ -6,6 +6,7 @@ from flask import Blueprint
 from sqlalchemy import select
 
 from ..extensions import db
+from ..fields import SPACE, SPACE_CHARS
 from . import office_hours
 from .models import Team
 
@@ -16,8 +17,9 @@ PHONE = re.compile(r"^\+?[0-9][0-9 ()-]{4,24}[0-9]$")
 # The same as typed (any spaces, blank to clear), with at least three digits, as one regex
 # without lookaheads so that the OpenAPI document can state it: the middle's first digit comes
 # after i of the other characters, for each i the 4-24 characters allow.
-_MIDDLE = "|".join(f"[()\\s-]{{{i}}}[0-9][0-9()\\s-]{{{max(0, 3 - i)},{23 - i}}}" for i in range(24))
-TYPED_PHONE = f"^\\s*(?:\\+?[0-9](?:{_MIDDLE})[0-9])?\\s*$"
+_MIDDLE = "|".join(f"[(){SPACE_CHARS}-]{{{i}}}[0-9][0-9(){SPACE_CHARS}-]{{{max(0, 3 - i)},{23 - i}}}"
+                   for i in range(24))
+TYPED_PHONE = f"^{SPACE}*(?:\\+?[0-9](?:{_MIDDLE})[0-9])?{SPACE}*$"
 
 
 def check_phone(value: str | None) -> str | None:

@@ -8,7 +8,7 @@ from ..accounts.models import Role
 from ..accounts.schemas import AccountSchema, TeamSchema
 from ..accounts.office_hours import CLOCK_TYPED, DAYS_TYPED
 from ..accounts.team_phones import TYPED_PHONE, check_phone
-from ..fields import Day, FullMatch, QueryFlag, StrictBool, UtcDateTime
+from ..fields import NOT_SPACE_OR_NUL, Day, FullMatch, QueryFlag, StrictBool, UtcDateTime
 
 ROLES = [r.value for r in Role]
 ID = validate.Range(min=1, max=2**31 - 1)
@@ -95,7 +95,7 @@ class AdminTeamListSchema(Schema):
 
 
 # A name with something in it besides spaces (and, as all text, no NUL).
-NAME = "^[^\\u0000]*[^\\u0000\\s][^\\u0000]*$"
+NAME = f"^[^\\u0000]*{NOT_SPACE_OR_NUL}[^\\u0000]*$"
 PHONE = {"pattern": TYPED_PHONE, "description": "Digits, spaces, + ( ) -, at least three digits; "
                                                  "empty or null: cleared."}
 

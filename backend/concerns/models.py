@@ -99,6 +99,10 @@ class ConcernRevision(db.Model):
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
+    # Loaded only where asked for (the history names who made each version); the sync
+    # writes revisions as plain rows and never touches it.
+    author: Mapped[User] = relationship(lazy="select", viewonly=True)
+
 
 class ConcernAction(db.Model):
     """One recommended action of a submitted concern, followed to done or not needed.

@@ -124,6 +124,8 @@ class RevisionSchema(Schema):
     base_version = fields.Int(dump_only=True, allow_none=True)
     body = fields.Dict(dump_only=True)
     author_id = fields.Int(dump_only=True)
+    author = fields.Nested(PersonSchema, dump_only=True, metadata={
+        "description": "Who made this version, named as everywhere else (the page needs no second call)."})
     created_at = UtcDateTime(dump_only=True)
 
 

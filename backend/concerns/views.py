@@ -4,6 +4,7 @@ import datetime as dt
 from flask import Blueprint, current_app
 from marshmallow import fields
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from .. import api
 from ..accounts import capabilities
@@ -126,6 +127,7 @@ def concern_history(concern_id: str):
     user = require_user()
     concern = get_readable(user, concern_id)
     revisions = db.session.scalars(select(ConcernRevision).filter_by(concern_id=concern.id)
+                                   .options(selectinload(ConcernRevision.author))
                                    .order_by(ConcernRevision.id)).all()
     record("read_history", "concern", concern.id, user=user)
     db.session.commit()

@@ -112,6 +112,9 @@ export const pushJobs = (params) => request("GET", `/api/push/jobs?${new URLSear
 // The duty manager's desk: the queue, one concern's lifecycle, chronology, pack.
 const concernPath = (id) => `/api/concerns/${encodeURIComponent(id)}`;
 export const queue = (params) => request("GET", `/api/queue?${new URLSearchParams(params)}`);
+// Every version of the concern, oldest first: whole to its team's managers, and to its author
+// only their own versions and the progress in words (the server filters).
+export const concernHistory = (id) => request("GET", `${concernPath(id)}/history`);
 export const acknowledge = (id) => request("POST", `${concernPath(id)}/acknowledge`, {});
 export const assignees = (id) => request("GET", `${concernPath(id)}/assignees`);
 export const assign = (id, user) => request("POST", `${concernPath(id)}/assign`, { user });

@@ -39,6 +39,7 @@ const ROUTES = [
   [/^\/queue$/, lazy(() => import("./views/queue.js")), { capability: READ_QUEUE, server: true }],
   [/^\/concerns\/([\w-]+)$/, lazy(() => import("./views/concern.js")), { capability: READ_QUEUE, server: true }],
   [/^\/concerns\/([\w-]+)\/pack$/, lazy(() => import("./views/pack.js")), { capability: READ_QUEUE, server: true }],
+  [/^\/concerns\/([\w-]+)\/versions$/, lazy(() => import("./views/versions.js")), { capability: READ_QUEUE, server: true }],
   [/^\/cases\/([^/]+)\/chronology$/, lazy(() => import("./views/chronology.js")), { capability: READ_QUEUE, server: true }],
   [/^\/procedure\/decides$/, lazy(() => import("./views/decides.js")), { public: true }],
   [/^\/rechecks$/, lazy(() => import("./views/rechecks.js")), { capability: READ_QUEUE, server: true }],

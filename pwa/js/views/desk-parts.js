@@ -82,10 +82,11 @@ export async function procedureFor(concern) {
 
 export function answerRows(document, answers) {
   return procedure.questions(document).filter((q) => q.id in answers)
-    .map((q) => h("div", { class: "answer" }, h("dt", {}, q.label), h("dd", {}, showAnswer(q, answers[q.id]))));
+    .map((q) => h("div", { class: "answer" }, h("dt", {}, q.label), h("dd", {}, answerText(q, answers[q.id]))));
 }
 
-function showAnswer(question, value) {
+/** An answer in words: Yes/No, the options' labels, "None" for an empty choice. */
+export function answerText(question, value) {
   if (typeof value === "boolean") return value ? "Yes" : "No";
   const label = (v) => question.options?.find((o) => o.value === v)?.label ?? String(v);
   if (Array.isArray(value)) return value.length ? value.map(label).join(", ") : "None";
