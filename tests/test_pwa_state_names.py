@@ -163,7 +163,22 @@ def test_no_state_is_spelled_as_a_string_outside_names_js():
 def test_names_js_spells_every_state_the_server_uses():
     source = (JS / NAMES).read_text()
     spelled = {value for _, _, value in string_literals(source)}
-    assert CONCERN_STATUSES | URGENCIES | DEVICE_STATES <= spelled
+    assert CONCERN_STATUSES | URGENCIES | DEVICE_STATES | JOB_STATUSES <= spelled
+
+
+def test_names_js_has_the_servers_job_statuses_and_kinds_exactly():
+    """The admin's Alert deliveries screen filters and names jobs by these: a status or kind the
+    server gains must gain a name in the app too, or the screen could not show or ask for it."""
+    from backend.alerts.models import JOB_KINDS
+    from backend.alerts.states import JobStatus
+
+    source = (JS / NAMES).read_text()
+
+    def frozen(name):
+        return set(re.findall(r'\w+: "(\w+)"', re.search(name + r" = Object\.freeze\(\{([^}]*)\}", source).group(1)))
+
+    assert frozen("JobStatus") == {s.value for s in JobStatus} == JOB_STATUSES
+    assert frozen("JobKind") == set(JOB_KINDS)
 
 
 def test_the_service_worker_keeps_notifications_on_screen_for_the_same_urgencies():

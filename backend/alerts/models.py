@@ -2,10 +2,12 @@
 import datetime as dt
 
 from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..accounts.models import User
 from ..clock import utcnow
 from ..extensions import db
+from ..push.models import PushSubscription
 from .lease import Leased
 
 JOB_KINDS = ("alert", "escalation", "test")
@@ -25,6 +27,15 @@ class AlertJob(Leased, db.Model):
         ForeignKey("push_subscriptions.id", ondelete="SET NULL"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     kind: Mapped[str] = mapped_column(String(20), default="alert")
+    # Whom it is for and the browser it went to, for the admin's list of jobs, which loads
+    # them with the jobs; "raise" keeps the worker's hot path from loading them by accident.
+    recipient: Mapped[User] = relationship(foreign_keys=[user_id], lazy="raise", viewonly=True)
+    subscription: Mapped[PushSubscription | None] = relationship(lazy="raise", viewonly=True)
+
+    @property
+    def device_label(self) -> str | None:
+        """The browser as it named itself when it subscribed; None once the subscription is gone."""
+        return self.subscription.device_label if self.subscription is not None else None
 
     # The worker's claim query: due jobs by status and time.
     __table_args__ = (Index("ix_push_alert_jobs_due", "status", "next_attempt_at"),)

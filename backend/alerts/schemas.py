@@ -1,7 +1,7 @@
 """Request and response bodies of the alert job list, test alerts and duty coverage."""
 from marshmallow import Schema, fields, validate
 
-from ..accounts.schemas import TeamSchema
+from ..accounts.schemas import PersonSchema, TeamSchema
 from ..fields import StrictBool, UtcDateTime
 from .models import JOB_KINDS
 from .states import JobStatus
@@ -19,10 +19,18 @@ class JobSchema(Schema):
     concern_id = fields.Str(dump_only=True, allow_none=True, metadata={"description": "null for a test alert"})
     subscription_id = fields.Int(dump_only=True, allow_none=True)
     user_id = fields.Int(dump_only=True)
-    kind = fields.Str(dump_only=True)
-    status = fields.Str(dump_only=True)
+    # The manager (or admin) the alert is for, and their browser: what an admin needs to ring
+    # the right person when their alerts fail. Nothing about the concern beyond its random id.
+    recipient = fields.Nested(PersonSchema, dump_only=True, metadata={"description": "Whom the alert is for."})
+    device_label = fields.Str(dump_only=True, allow_none=True, metadata={
+        "description": "The browser the alert went to, as it named itself; null once its subscription is gone."})
+    kind = fields.Str(dump_only=True, metadata={"enum": list(JOB_KINDS)})
+    status = fields.Str(dump_only=True, metadata={"enum": [s.value for s in JobStatus]})
     attempts = fields.Int(dump_only=True)
-    next_attempt_at = UtcDateTime(dump_only=True)
+    next_attempt_at = UtcDateTime(dump_only=True, metadata={
+        "description": "When it is (or was) due to be tried; a pending job past it is waiting for a worker."})
+    lease_expires_at = UtcDateTime(dump_only=True, allow_none=True, metadata={
+        "description": "While sending: when the worker's claim lapses and another worker may take the job over."})
     last_status_code = fields.Int(dump_only=True, allow_none=True)
     last_error = fields.Str(dump_only=True, allow_none=True)
     created_at = UtcDateTime(dump_only=True)
@@ -32,7 +40,8 @@ class JobSchema(Schema):
 
 class JobListSchema(Schema):
     jobs = fields.List(fields.Nested(JobSchema), dump_only=True)
-    counts = fields.Dict(keys=fields.Str(), values=fields.Int(), dump_only=True)
+    counts = fields.Dict(keys=fields.Str(), values=fields.Int(), dump_only=True, metadata={
+        "description": "Every job by status, whatever the filters; a status with no job is left out."})
 
 
 class TestAlertRequestSchema(Schema):

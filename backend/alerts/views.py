@@ -2,6 +2,7 @@
 admins, a test alert to one's own channels, and whether anyone on duty can be reached."""
 from flask import Blueprint, current_app
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from .. import api
 from ..accounts.capabilities import ALL_TEAMS, READ_QUEUE, RECEIVE_ALERTS, require
@@ -23,7 +24,8 @@ bp = Blueprint("alerts", __name__, url_prefix="/api/push")
 def list_jobs():
     user = require(ALL_TEAMS)  # every team's alerts
     args = api.query()
-    query = select(AlertJob).order_by(AlertJob.id.desc()).limit(args["limit"])
+    query = (select(AlertJob).order_by(AlertJob.id.desc()).limit(args["limit"])
+             .options(selectinload(AlertJob.recipient), selectinload(AlertJob.subscription)))
     for name in ("status", "kind", "concern_id"):
         if name in args:
             query = query.where(getattr(AlertJob, name) == args[name])

@@ -106,6 +106,8 @@ export const setDuty = (onDuty) => request("POST", "/api/push/duty", { on_duty: 
 export const pushSubscriptions = () => request("GET", "/api/push/subscriptions");
 export const pushTestAlert = () => request("POST", "/api/push/test-alerts", {});
 export const pushCoverage = () => request("GET", "/api/push/coverage");
+// Every alert job and its status, with counts per status (admins: the console's Alert deliveries).
+export const pushJobs = (params) => request("GET", `/api/push/jobs?${new URLSearchParams(params)}`);
 
 // The duty manager's desk: the queue, one concern's lifecycle, chronology, pack.
 const concernPath = (id) => `/api/concerns/${encodeURIComponent(id)}`;

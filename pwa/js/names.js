@@ -27,6 +27,24 @@ export const CALL_NOW = new Set([Urgency.IMMEDIATE, Urgency.URGENT]);
 /** Where a concern is on this phone: being written, waiting in the outbox, or with the server. */
 export const DraftStatus = Object.freeze({ DRAFT: Status.DRAFT, QUEUED: "queued", SENT: "sent" });
 
+/** Where an alert job (a Web Push message) stands on the server: backend/alerts/states.py. */
+export const JobStatus = Object.freeze({
+  PENDING: "pending", SENDING: "sending", SENT: "sent", FAILED: "failed", DEAD: "dead", CANCELLED: "cancelled",
+});
+/** In the order an admin reads them: what still moves, what went, what did not. */
+export const JOB_STATUSES = [JobStatus.PENDING, JobStatus.SENDING, JobStatus.SENT, JobStatus.FAILED,
+  JobStatus.DEAD, JobStatus.CANCELLED];
+export const JOB_STATUS_LABEL = {
+  [JobStatus.PENDING]: "Waiting to be sent", [JobStatus.SENDING]: "Being sent", [JobStatus.SENT]: "Sent",
+  [JobStatus.FAILED]: "Failed", [JobStatus.DEAD]: "Dead (subscription gone)", [JobStatus.CANCELLED]: "Cancelled",
+};
+/** What an alert job carries: backend/alerts/models.py JOB_KINDS. */
+export const JobKind = Object.freeze({ ALERT: "alert", ESCALATION: "escalation", TEST: "test" });
+export const JOB_KINDS = [JobKind.ALERT, JobKind.ESCALATION, JobKind.TEST];
+export const JOB_KIND_LABEL = {
+  [JobKind.ALERT]: "Alert", [JobKind.ESCALATION]: "Escalation", [JobKind.TEST]: "Test alert",
+};
+
 /** Where an outbox item stands: waiting to be sent, or kept for the user to decide. */
 export const OutboxState = Object.freeze({ WAITING: "waiting", CONFLICT: "conflict", REJECTED: "rejected" });
 

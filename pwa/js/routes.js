@@ -1,6 +1,6 @@
 // Every page of the app: its address, the module that draws it and who may open it.
 import {
-  ISSUE_SETUP_CODES, MANAGE_PEOPLE, MANAGE_ROTA, MANAGE_SSO, READ_QUEUE, TWO_STEP_SIGN_IN, WRITE_CONCERNS,
+  ALL_TEAMS, ISSUE_SETUP_CODES, MANAGE_PEOPLE, MANAGE_ROTA, MANAGE_SSO, READ_QUEUE, TWO_STEP_SIGN_IN, WRITE_CONCERNS,
 } from "./capabilities.js";
 import { h, replace } from "./dom.js";
 
@@ -59,6 +59,8 @@ const ROUTES = [
   [/^\/admin\/teams\/(\d{1,10})$/, lazy(() => import("./views/admin-teams.js"), "renderOne"), { capability: MANAGE_PEOPLE, server: true }],
   [/^\/admin\/audit$/, lazy(() => import("./views/admin-audit.js")), { capability: MANAGE_PEOPLE, server: true }],
   [/^\/admin\/records$/, lazy(() => import("./views/admin-records.js")), { capability: MANAGE_PEOPLE, server: true }],
+  // The alert jobs of every team: the capability GET /api/push/jobs asks for.
+  [/^\/admin\/alerts$/, lazy(() => import("./views/admin-alerts.js")), { capability: ALL_TEAMS, server: true }],
   [/^\/login\/organisation$/, lazy(() => import("./views/organisation.js")), { public: true }],
   [/^\/admin\/single-sign-on$/, lazy(() => import("./views/sso-mapping.js")), { capability: MANAGE_SSO, server: true }],
 ];
